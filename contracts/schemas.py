@@ -1,0 +1,71 @@
+"""Writes the published JSON Schemas and vocabulary of each contract version.
+
+Run ``python -m contracts.schemas`` after changing a contract; a test fails while the
+committed files and the code disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from contracts.codec import json_schema
+from contracts.v1.ingest_request import IngestRequest
+from contracts.v1.job_state import JobState
+from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
+from contracts.v1.match_event import MatchEvent
+from domain import BodyPart, Card, EventType, Outcome, SetPiece
+
+V1_DIR = Path(__file__).parent / "v1"
+_BASE = "https://pitchstream.io/schemas/v1"
+
+
+def v1_documents() -> dict[str, Any]:
+    """Every published v1 document, by file name."""
+    return {
+        "ingest-request.schema.json": json_schema(
+            IngestRequest,
+            schema_id=f"{_BASE}/ingest-request.json",
+            title="IngestRequest v1",
+            description="Ask Pitchstream to ingest one match. Topic ingest-requests, key job_id.",
+        ),
+        "match-event.schema.json": json_schema(
+            MatchEvent,
+            schema_id=MATCH_EVENT_SCHEMA_ID,
+            title="MatchEvent v1",
+            description=(
+                "One normalized match event in the canonical frame (metres, 105 x 68, the "
+                "acting team attacking towards x = 105). Topic match-events, key "
+                "<source>:<match_id>."
+            ),
+        ),
+        "job-state.schema.json": json_schema(
+            JobState,
+            schema_id=f"{_BASE}/job-state.json",
+            title="JobState v1",
+            description="The state of one ingestion job. The job table's changelog, key job_id.",
+        ),
+        "vocabulary.json": {
+            "description": "Canonical values of MatchEvent v1's enumerated fields.",
+            "type": [member.value for member in EventType],
+            "outcome": [member.value for member in Outcome],
+            "body_part": [member.value for member in BodyPart],
+            "set_piece": [member.value for member in SetPiece],
+            "card": [member.value for member in Card],
+        },
+    }
+
+
+def render(document: Any) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    for name, document in v1_documents().items():
+        (V1_DIR / name).write_text(render(document), encoding="utf-8")
+        print(f"wrote contracts/v1/{name}")
+
+
+if __name__ == "__main__":
+    main()

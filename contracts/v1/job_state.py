@@ -1,0 +1,69 @@
+"""JobState v1: what a job is doing, as kept in the job table and its changelog.
+
+The changelog topic (``<app id>-jobs-changelog``, key: job id) holds these as plain JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from contracts.codec import ContractError, field_meta, from_dict, to_dict
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    job_id: str = field(metadata=field_meta("The job's id"))
+    status: JobStatus = field(metadata=field_meta("queued, running, succeeded or failed"))
+    source: str = field(metadata=field_meta("The data provider"))
+    match_id: str = field(metadata=field_meta("The provider's match id"))
+    trace_id: str = field(metadata=field_meta("W3C trace id (32 hex digits) of the request"))
+    updated_at: str = field(metadata=field_meta("RFC 3339 time of this state"))
+    queue: str = field(default="default", metadata=field_meta("The worker lane"))
+    raw_events_read: int = field(default=0, metadata=field_meta("Raw provider events read", minimum=0))
+    events_emitted: int = field(default=0, metadata=field_meta("Events published so far", minimum=0))
+    events_dropped: Mapping[str, int] = field(
+        default_factory=dict, metadata=field_meta("Raw events not emitted, by reason")
+    )
+    started_at: str | None = field(default=None, metadata=field_meta("RFC 3339 start time"))
+    finished_at: str | None = field(default=None, metadata=field_meta("RFC 3339 end time"))
+    error_code: str | None = field(default=None, metadata=field_meta("Stable error code when failed"))
+    error_message: str | None = field(default=None, metadata=field_meta("What went wrong"))
+
+    @property
+    def events_dropped_total(self) -> int:
+        return sum(self.events_dropped.values())
+
+
+def job_state_to_dict(state: JobState) -> dict[str, Any]:
+    result: dict[str, Any] = to_dict(state)
+    return result
+
+
+def encode_job_state(state: JobState) -> bytes:
+    return orjson.dumps(to_dict(state))
+
+
+def decode_job_state(payload: bytes | Mapping[str, Any]) -> JobState:
+    if isinstance(payload, Mapping):
+        return from_dict(JobState, dict(payload))
+    try:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise ContractError(f"job state is not JSON: {error}") from None
+    return from_dict(JobState, data)

@@ -1,0 +1,32 @@
+"""Topic names. A prefix (PITCHSTREAM_TOPIC_PREFIX) lets tests and tenants keep their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    prefix: str = ""
+    app_id: str = "pitchstream"
+
+    @property
+    def ingest_requests(self) -> str:
+        return f"{self.prefix}ingest-requests"
+
+    @property
+    def ingest_dead_letters(self) -> str:
+        return f"{self.prefix}ingest-requests.dlq"
+
+    @property
+    def match_events(self) -> str:
+        return f"{self.prefix}match-events"
+
+    @property
+    def job_updates(self) -> str:
+        return f"{self.prefix}job-updates"
+
+    @property
+    def jobs_changelog(self) -> str:
+        """Faust names a table's changelog ``<app id>-<table>-changelog``."""
+        return f"{self.app_id}-jobs-changelog"

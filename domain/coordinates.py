@@ -1,0 +1,78 @@
+"""Locations in Pitchstream's canonical frame, and the provider frames that map into it.
+
+The canonical frame is SPADL's: metres on a 105 x 68 reference pitch, seen from the acting
+team. x runs from the acting team's own goal line (0) to the opponent's (105); y runs from the
+right touchline (0) to the left touchline (68) as that team attacks. Heights (z) are metres.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+PITCH_LENGTH_M: Final = 105.0
+PITCH_WIDTH_M: Final = 68.0
+CENTRE_SPOT: Final = (PITCH_LENGTH_M / 2, PITCH_WIDTH_M / 2)
+
+_STATSBOMB_LENGTH: Final = 120.0
+_STATSBOMB_WIDTH: Final = 80.0
+_YARD_M: Final = 0.9144
+_STATSBOMB_CELL_SIDE: Final = {1: 1.0, 2: 0.1}
+
+
+@dataclass(frozen=True, slots=True)
+class Coordinates:
+    """A point in the canonical frame (metres); ``z`` is a height, kept only for shots."""
+
+    x: float
+    y: float
+    z: float | None = None
+
+    def __post_init__(self) -> None:
+        values = (self.x, self.y) if self.z is None else (self.x, self.y, self.z)
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
+            raise ValueError(f"coordinates must be finite numbers, got {values!r}")
+
+    @classmethod
+    def from_statsbomb(
+        cls, x: float, y: float, *, xy_fidelity: int, z: float | None = None
+    ) -> Coordinates:
+        """Map a StatsBomb location to the canonical frame.
+
+        StatsBomb locations name cells of a 120 x 80 yard grid, origin top left, y pointing
+        down, already oriented so the acting team attacks towards x = 120. A value is the cell's
+        far corner: with xy fidelity 1 the cells are 1 yard wide, with fidelity 2 they are
+        0.1 yard wide. We take the cell's centre, scale to 105 x 68 and flip y, so the top
+        touchline (the attacker's left) becomes y = 68. A shot's height ``z`` is in yards.
+        """
+        try:
+            half_cell = _STATSBOMB_CELL_SIDE[xy_fidelity] / 2
+        except KeyError:
+            raise ValueError(f"unknown StatsBomb xy fidelity {xy_fidelity!r}") from None
+        return cls(
+            x=(x - half_cell) * PITCH_LENGTH_M / _STATSBOMB_LENGTH,
+            y=PITCH_WIDTH_M - (y - half_cell) * PITCH_WIDTH_M / _STATSBOMB_WIDTH,
+            z=None if z is None else z * _YARD_M,
+        )
+
+    @classmethod
+    def from_metrica(cls, x: float, y: float, *, attacking_right: bool = True) -> Coordinates:
+        """Map a Metrica location to the canonical frame.
+
+        Metrica locations are fractions of a 105 x 68 m pitch, origin top left, y pointing
+        down, fixed to the pitch (teams swap ends at half-time). ``attacking_right`` says
+        whether the acting team attacks towards Metrica's x = 1 in this period; when it
+        attacks the other way the point is turned half a circle about the centre spot.
+        """
+        if attacking_right:
+            return cls(x=x * PITCH_LENGTH_M, y=(1.0 - y) * PITCH_WIDTH_M)
+        return cls(x=(1.0 - x) * PITCH_LENGTH_M, y=y * PITCH_WIDTH_M)
+
+    def distance_to(self, other: Coordinates) -> float:
+        """Distance on the ground (metres), heights ignored."""
+        return math.hypot(self.x - other.x, self.y - other.y)
+
+    @property
+    def in_attacking_half(self) -> bool:
+        return self.x > PITCH_LENGTH_M / 2

@@ -1,0 +1,163 @@
+"""The match aggregate: teams, normalized events in order, and the tally of raw events."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from domain.coordinates import Coordinates
+from domain.vocabulary import BodyPart, Card, EventType, Outcome, SetPiece
+
+EVENT_ID_NAMESPACE: Final = uuid.UUID("6f1d7a52-3c1e-5b8e-9a4f-2d6c0b7e9a11")
+MAX_PERIOD: Final = 5  # two halves, two halves of extra time, penalties
+
+
+def event_id_for(source: str, match_id: str, source_event_id: str) -> str:
+    """The deterministic id of an event: the same raw event always gets the same id."""
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{source}:{match_id}:{source_event_id}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    team_id: str
+    name: str
+
+    def __post_init__(self) -> None:
+        if not self.team_id:
+            raise ValueError("a team needs an id")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One normalized match event; locations are in the canonical frame (see Coordinates)."""
+
+    event_id: str
+    source: str
+    match_id: str
+    source_event_id: str
+    source_type: str
+    type: EventType
+    index: int
+    """The provider's order of this event within the match."""
+    period: int
+    seconds: float
+    """Seconds since the start of ``period``."""
+    team_id: str
+    player_id: str = ""
+    player_name: str = ""
+    start: Coordinates | None = None
+    end: Coordinates | None = None
+    outcome: Outcome | None = None
+    body_part: BodyPart | None = None
+    set_piece: SetPiece | None = None
+    card: Card | None = None
+    related_event_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.period <= MAX_PERIOD:
+            raise ValueError(f"event {self.source_event_id}: period {self.period} is not 1..5")
+        if not (math.isfinite(self.seconds) and self.seconds >= 0):
+            raise ValueError(f"event {self.source_event_id}: seconds {self.seconds} is not >= 0")
+        if not self.event_id or not self.source_event_id:
+            raise ValueError("an event needs an id and its provider's id")
+
+    @property
+    def order_key(self) -> tuple[int, float, int]:
+        return (self.period, self.seconds, self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Aggregate root: one match from one provider, its events ordered by period, time, index.
+
+    Every raw provider event is accounted for: ``raw_event_count`` equals the events kept
+    plus the events dropped, by reason.
+    """
+
+    source: str
+    match_id: str
+    home: Team
+    away: Team
+    events: tuple[Event, ...]
+    raw_event_count: int
+    dropped: tuple[tuple[str, int], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.source or not self.match_id:
+            raise ValueError("a match needs a source and an id")
+        if self.home.team_id == self.away.team_id:
+            raise ValueError(f"match {self.match_id}: home and away are the same team")
+        teams = {self.home.team_id, self.away.team_id, ""}
+        seen: set[str] = set()
+        previous: tuple[int, float, int] | None = None
+        for event in self.events:
+            if event.source != self.source or event.match_id != self.match_id:
+                raise ValueError(f"event {event.event_id} belongs to another match")
+            if event.team_id not in teams:
+                raise ValueError(f"event {event.source_event_id}: team {event.team_id} not in match")
+            if event.event_id in seen:
+                raise ValueError(f"event id {event.event_id} appears twice")
+            seen.add(event.event_id)
+            key = event.order_key
+            if previous is not None and key < previous:
+                raise ValueError(f"event {event.source_event_id} is out of order")
+            previous = key
+        if any(count <= 0 for _, count in self.dropped):
+            raise ValueError("dropped counts must be positive")
+        if len(self.events) + self.dropped_count != self.raw_event_count:
+            raise ValueError(
+                f"match {self.match_id}: {self.raw_event_count} raw events but "
+                f"{len(self.events)} kept and {self.dropped_count} dropped"
+            )
+
+    @classmethod
+    def assemble(
+        cls,
+        *,
+        source: str,
+        match_id: str,
+        home: Team,
+        away: Team,
+        events: Iterable[Event],
+        raw_event_count: int,
+        dropped: Mapping[str, int] | None = None,
+    ) -> Match:
+        """Build a match from events in any order, sorting them into the canonical order."""
+        ordered = tuple(sorted(events, key=lambda event: event.order_key))
+        tally = tuple(sorted((dropped or {}).items()))
+        return cls(source, match_id, home, away, ordered, raw_event_count, tally)
+
+    @property
+    def key(self) -> str:
+        """The partition key of the match's events: one match stays in one partition."""
+        return f"{self.source}:{self.match_id}"
+
+    @property
+    def dropped_count(self) -> int:
+        return sum(count for _, count in self.dropped)
+
+    @property
+    def dropped_by_reason(self) -> dict[str, int]:
+        return dict(self.dropped)
+
+    def team(self, team_id: str) -> Team:
+        for team in (self.home, self.away):
+            if team.team_id == team_id:
+                return team
+        raise KeyError(team_id)
+
+    def opponent_of(self, team_id: str) -> Team:
+        return self.away if team_id == self.home.team_id else self.home
+
+    def score(self) -> tuple[int, int]:
+        """Goals (home, away): scored shots plus own goals conceded by the other side."""
+        goals = {self.home.team_id: 0, self.away.team_id: 0}
+        for event in self.events:
+            if event.type is EventType.SHOT and event.outcome is Outcome.GOAL:
+                goals[event.team_id] += 1
+            elif event.type is EventType.OWN_GOAL_AGAINST:
+                goals[self.opponent_of(event.team_id).team_id] += 1
+        return goals[self.home.team_id], goals[self.away.team_id]
