@@ -23,7 +23,24 @@ class MatchRepository(ABC):
 
 
 class EventPublisher(ABC):
-    """Publishes a match's events, all of them or none (as far as the transport allows)."""
+    """Publishes a match's events, all of them or none, at most once per job.
+
+    A job may be attempted again after a crash. The publisher marks where a job's output
+    starts (``checkpoint``) before the first attempt; a later attempt asks how many of the
+    job's events were durably published since that mark (``published_since``) and publishes
+    only when the answer is none.
+    """
+
+    @abstractmethod
+    def checkpoint(self, match_key: str) -> str:
+        """An opaque mark of where events published for ``match_key`` now would start."""
+
+    @abstractmethod
+    def published_since(self, checkpoint: str, *, job_id: str) -> int:
+        """Events of ``job_id`` durably published after ``checkpoint``.
+
+        Earlier attempts of the job can no longer publish once this returns.
+        """
 
     @abstractmethod
     def publish(

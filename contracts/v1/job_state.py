@@ -44,6 +44,11 @@ class JobState:
     finished_at: str | None = field(default=None, metadata=field_meta("RFC 3339 end time"))
     error_code: str | None = field(default=None, metadata=field_meta("Stable error code when failed"))
     error_message: str | None = field(default=None, metadata=field_meta("What went wrong"))
+    attempt: int = field(default=0, metadata=field_meta("Attempts started (1 on a first run)", minimum=0))
+    checkpoint: str | None = field(
+        default=None,
+        metadata=field_meta("Where the job's events start on match-events (partition@offset)"),
+    )
 
     @property
     def events_dropped_total(self) -> int:

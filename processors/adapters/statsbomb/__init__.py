@@ -1,0 +1,6 @@
+"""StatsBomb adapter: open-data mirror or statsbombpy loaders, and a pure mapper."""
+
+from processors.adapters.statsbomb.loaders import OpenDataMirror, StatsBombLoader, StatsBombPy
+from processors.adapters.statsbomb.repository import StatsBombRepository
+
+__all__ = ["OpenDataMirror", "StatsBombLoader", "StatsBombPy", "StatsBombRepository"]

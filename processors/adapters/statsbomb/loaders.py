@@ -1,0 +1,144 @@
+"""Where StatsBomb data comes from: an offline open-data mirror or statsbombpy (online).
+
+Loaders only fetch; mapping lives in ``mapping``. Both return raw events as the open data
+defines them and, where known, the match's home and away teams.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable, Team
+from processors.adapters.statsbomb.mapping import RawEvent
+
+
+class StatsBombLoader(ABC):
+    @abstractmethod
+    def raw_events(self, match_id: str) -> list[RawEvent]: ...
+
+    @abstractmethod
+    def teams(self, match_id: str) -> tuple[Team, Team] | None: ...
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"{what} {path.name} is not valid JSON: {error}") from None
+
+
+class OpenDataMirror(StatsBombLoader):
+    """A local copy of the statsbomb/open-data repository (``<root>/data/events/<id>.json``).
+
+    ``root`` may name the repository root or its ``data`` folder.
+    """
+
+    def __init__(self, root: Path) -> None:
+        root = Path(root)
+        self.data_dir = root / "data" if (root / "data").is_dir() else root
+        self._teams: dict[str, tuple[Team, Team]] | None = None
+        self._lock = threading.Lock()
+
+    def describe(self) -> str:
+        return f"open-data mirror at {self.data_dir}"
+
+    def raw_events(self, match_id: str) -> list[RawEvent]:
+        path = self.data_dir / "events" / f"{match_id}.json"
+        if not path.is_file():
+            raise MatchNotFound(f"statsbomb match {match_id} not found in {self.describe()}")
+        raw = _read_json(path, f"statsbomb match {match_id}: events file")
+        if not isinstance(raw, list):
+            raise InvalidSourceData(
+                f"statsbomb match {match_id}: events file holds {type(raw).__name__}, not a list"
+            )
+        return raw
+
+    def teams(self, match_id: str) -> tuple[Team, Team] | None:
+        with self._lock:
+            if self._teams is None:
+                self._teams = self._index_matches_files()
+        return self._teams.get(match_id)
+
+    def _index_matches_files(self) -> dict[str, tuple[Team, Team]]:
+        """Home and away of every match the mirror lists, read once per loader."""
+        index: dict[str, tuple[Team, Team]] = {}
+        for path in sorted((self.data_dir / "matches").glob("*/*.json")):
+            try:
+                matches = orjson.loads(path.read_bytes())
+            except orjson.JSONDecodeError:
+                continue  # a broken matches file costs home/away names, not the match
+            for entry in matches if isinstance(matches, list) else ():
+                try:
+                    home, away = entry["home_team"], entry["away_team"]
+                    index[str(entry["match_id"])] = (
+                        Team(str(home["home_team_id"]), home["home_team_name"]),
+                        Team(str(away["away_team_id"]), away["away_team_name"]),
+                    )
+                except (KeyError, TypeError, ValueError):
+                    continue
+        return index
+
+
+class StatsBombPy(StatsBombLoader):
+    """statsbombpy: the public open data over HTTP, or the paid API when credentials are set.
+
+    statsbombpy reads ``SB_USERNAME``/``SB_PASSWORD`` at import and installs a process-wide
+    requests cache; we import it lazily, once, and undo the cache so reads are never stale.
+    """
+
+    _module: Any = None
+    _import_lock = threading.Lock()
+
+    @classmethod
+    def _sb(cls) -> Any:
+        with cls._import_lock:
+            if cls._module is None:
+                import requests_cache
+                from statsbombpy import sb
+
+                requests_cache.uninstall_cache()
+                cls._module = sb
+        return cls._module
+
+    @property
+    def uses_paid_api(self) -> bool:
+        return bool(os.environ.get("SB_USERNAME") and os.environ.get("SB_PASSWORD"))
+
+    def describe(self) -> str:
+        return "StatsBomb API" if self.uses_paid_api else "StatsBomb open data (online)"
+
+    def raw_events(self, match_id: str) -> list[RawEvent]:
+        try:
+            events = self._sb().events(match_id=int(match_id), fmt="dict")
+        except ValueError:
+            raise MatchNotFound(f"statsbomb match id {match_id!r} is not a number") from None
+        except Exception as error:  # statsbombpy raises requests' errors as they come
+            raise _classify_http_error(error, match_id) from None
+        if not events:
+            # The paid API answers a refusal with an empty result and a printed line.
+            raise MatchNotFound(f"statsbomb match {match_id}: {self.describe()} returned no events")
+        return list(events.values())
+
+    def teams(self, match_id: str) -> tuple[Team, Team] | None:
+        return None
+
+
+def _classify_http_error(error: Exception, match_id: str) -> Exception:
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    name = type(error).__name__
+    if status == 404:
+        return MatchNotFound(f"statsbomb match {match_id} not found (HTTP 404)")
+    if status in (401, 403):
+        return SourceUnauthorized(f"statsbomb refused match {match_id} (HTTP {status})")
+    if status is not None and status >= 500 or name in ("ConnectionError", "Timeout", "ReadTimeout"):
+        return SourceUnavailable(f"statsbomb unavailable for match {match_id}: {name}")
+    return SourceUnavailable(f"statsbomb error for match {match_id}: {name}")

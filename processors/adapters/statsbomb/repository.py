@@ -1,0 +1,25 @@
+"""The StatsBomb implementation of the MatchRepository port."""
+
+from __future__ import annotations
+
+from domain import InvalidSourceData, Match, MatchRepository
+from processors.adapters.statsbomb.loaders import StatsBombLoader
+from processors.adapters.statsbomb.mapping import OnDropped, map_match
+
+
+class StatsBombRepository(MatchRepository):
+    def __init__(self, loader: StatsBombLoader, *, on_dropped: OnDropped | None = None) -> None:
+        self.loader = loader
+        self.on_dropped = on_dropped
+
+    def get_match(self, match_id: str) -> Match:
+        raw_events = self.loader.raw_events(match_id)
+        try:
+            return map_match(
+                raw_events,
+                match_id=match_id,
+                teams=self.loader.teams(match_id),
+                on_dropped=self.on_dropped,
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise InvalidSourceData(f"statsbomb match {match_id}: {error}") from None

@@ -1,0 +1,149 @@
+"""The ``pitchstream`` command line: worker, submit, jobs, normalize."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from collections.abc import Sequence
+
+import orjson
+
+from contracts import ContractError
+from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+from contracts.v1.ingest_request import SOURCES
+from contracts.v1.job_state import job_state_to_dict
+from contracts.v1.match_event import match_event_payload
+from domain import PitchstreamError
+from processors.logs import configure_logging
+from processors.settings import Settings
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    import faust
+
+    from processors.app import create_app
+    from processors.kafka.admin import ensure_topics
+
+    ensure_topics(settings)
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    worker.execute_from_commandline()
+    return 0
+
+
+def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.kafka.admin import ensure_topics
+    from processors.kafka.job_reader import JobStateReader
+    from processors.kafka.producer import RequestProducer
+    from processors.service import rfc3339, utc_now
+
+    job_id = args.job_id or uuid.uuid4().hex
+    try:
+        request = IngestRequest(job_id=job_id, source=args.source, match_id=args.match_id)
+        from contracts.codec import from_dict, to_dict
+
+        request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
+    except ContractError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    trace_id = new_trace_id()
+    ensure_topics(settings)
+    queued = JobState(
+        job_id=job_id, status=JobStatus.QUEUED, source=request.source,
+        match_id=request.match_id, trace_id=trace_id, updated_at=rfc3339(utc_now()),
+    )
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    print(job_id)
+    if not args.wait:
+        return 0
+    state = JobStateReader(settings).wait_until(
+        job_id, lambda s: s.status.is_final, timeout=args.timeout,
+        on_state=lambda s: print(
+            f"  {s.status.value}: {s.events_emitted} events emitted", file=sys.stderr
+        ),
+    )
+    _print_json(job_state_to_dict(state))
+    return 0 if state.status is JobStatus.SUCCEEDED else 1
+
+
+def cmd_jobs_show(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.kafka.job_reader import JobStateReader
+
+    state = JobStateReader(settings).latest(args.job_id)
+    if state is None:
+        print(f"error: no job {args.job_id}", file=sys.stderr)
+        return 1
+    _print_json(job_state_to_dict(state))
+    return 0
+
+
+def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.repositories import build_repositories
+
+    repository = build_repositories(settings).get(args.source)
+    if repository is None:
+        print(f"error: source {args.source!r} is not configured", file=sys.stderr)
+        return 2
+    try:
+        match = repository.get_match(args.match_id)
+    except PitchstreamError as error:
+        print(f"error: {error.code}: {error}", file=sys.stderr)
+        return 1
+    out = sys.stdout.buffer
+    for position, event in enumerate(match.events):
+        out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
+    out.flush()
+    print(
+        f"{match.key}: {match.raw_event_count} raw events, {len(match.events)} emitted, "
+        f"dropped {match.dropped_by_reason or 'none'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pitchstream",
+        description="Football match data, normalized onto Kafka. "
+        "Configured from PITCHSTREAM_* and KAFKA_* environment variables.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("worker", help="run the Faust worker").set_defaults(func=cmd_worker)
+
+    submit = commands.add_parser("submit", help="produce an ingest request; print the job id")
+    submit.add_argument("--source", required=True, choices=SOURCES)
+    submit.add_argument("--match-id", required=True)
+    submit.add_argument("--job-id", help="default: a new random id")
+    submit.add_argument("--wait", action="store_true", help="wait for the final job state")
+    submit.add_argument("--timeout", type=float, default=600.0)
+    submit.set_defaults(func=cmd_submit)
+
+    jobs = commands.add_parser("jobs", help="job states").add_subparsers(dest="jobs", required=True)
+    show = jobs.add_parser("show", help="print one job's state")
+    show.add_argument("job_id")
+    show.set_defaults(func=cmd_jobs_show)
+
+    normalize = commands.add_parser("normalize", help="print MatchEvent v1 JSON lines, no Kafka")
+    normalize.add_argument("--source", required=True, choices=SOURCES)
+    normalize.add_argument("--match-id", required=True)
+    normalize.set_defaults(func=cmd_normalize)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    configure_logging(
+        log_format=settings.log_format, level=settings.log_level, secrets=settings.secrets()
+    )
+    return int(args.func(settings, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

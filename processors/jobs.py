@@ -1,0 +1,209 @@
+"""The asynchronous side of a job: decode, decide, record state, run the service in a thread.
+
+Faust agents hand every message here. Everything that touches the job table happens on the
+event loop, inside the agent's stream iteration, as Faust requires; the blocking work runs
+in an executor. Every message ends as a job state or a dead-letter record, never a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from contracts import ContractError
+from contracts.v1 import (
+    IngestRequest,
+    JobState,
+    JobStatus,
+    decode_ingest_request,
+    decode_job_state,
+    new_trace_id,
+)
+from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
+from contracts.v1.ingest_request import JOB_ID_PATTERN
+from contracts.v1.job_state import job_state_to_dict
+from processors.logs import get_logger, scrub
+from processors.service import IngestionService, rfc3339
+
+PROGRESS_INTERVAL = 0.5
+_JOB_ID = re.compile(JOB_ID_PATTERN[1:-1])
+_STATUS_RANK = {JobStatus.QUEUED: 0, JobStatus.RUNNING: 1, JobStatus.SUCCEEDED: 2, JobStatus.FAILED: 2}
+
+SendDeadLetter = Callable[[bytes | None, bytes | None, list[tuple[str, bytes]]], Awaitable[Any]]
+
+
+def header_map(headers: Any) -> dict[str, bytes]:
+    if not headers:
+        return {}
+    items = headers.items() if isinstance(headers, dict) else headers
+    return {str(k): (v if isinstance(v, bytes) else str(v).encode()) for k, v in items if v is not None}
+
+
+def trace_id_from_headers(headers: dict[str, bytes]) -> str:
+    parent = headers.get("traceparent")
+    if parent:
+        found = trace_id_from_traceparent(parent.decode("ascii", "replace"))
+        if found:
+            return found
+    given = headers.get("trace_id", b"").decode("ascii", "replace").lower()
+    return given if is_trace_id(given) else new_trace_id()
+
+
+def usable_job_id(key: bytes | None) -> str | None:
+    if key is None:
+        return None
+    text = key.decode("utf-8", "replace")
+    return text if _JOB_ID.fullmatch(text) else None
+
+
+class JobRunner:
+    def __init__(
+        self,
+        service: IngestionService,
+        table: MutableMapping[str, Any],
+        *,
+        send_dead_letter: SendDeadLetter,
+        flush: Callable[[], Awaitable[None]],
+        executor: ThreadPoolExecutor | None = None,
+    ) -> None:
+        self.service = service
+        self.table = table
+        self.send_dead_letter = send_dead_letter
+        self.flush = flush
+        self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
+        self.log = get_logger("pitchstream.jobs")
+
+    def state(self, job_id: str) -> JobState | None:
+        value = self.table.get(job_id.encode())
+        return None if value is None else decode_job_state(value)
+
+    def record(self, state: JobState) -> None:
+        self.table[state.job_id.encode()] = job_state_to_dict(state)
+
+    async def handle_request(
+        self, *, key: bytes | None, value: bytes | None, headers: Any, topic: str,
+        partition: int, offset: int,
+    ) -> None:
+        header_values = header_map(headers)
+        trace_id = trace_id_from_headers(header_values)
+        try:
+            request = decode_ingest_request(value or b"")
+            if usable_job_id(key) != request.job_id:
+                raise ContractError(
+                    "message key must be the job id "
+                    f"(key {_preview(key)}, job_id {request.job_id!r})"
+                )
+        except ContractError as error:
+            await self._dead_letter(key, value, headers, topic, partition, offset, error, trace_id)
+            return
+        await self.run(request, trace_id)
+
+    async def run(self, request: IngestRequest, trace_id: str) -> None:
+        previous = self.state(request.job_id)
+        loop = asyncio.get_running_loop()
+        log = self.log.bind(trace_id=trace_id, job_id=request.job_id, source=request.source,
+                            match_id=request.match_id)
+        if previous is not None and previous.status.is_final:
+            self.service.metrics.duplicate_requests.inc()
+            log.info("job already ended; request ignored", status=previous.status.value)
+            return
+        resumable = previous if previous is not None and previous.status is JobStatus.RUNNING else None
+        if resumable is not None:
+            log.warning("job was interrupted; resuming", attempt=resumable.attempt)
+            trace_id = resumable.trace_id
+        try:
+            running = await loop.run_in_executor(
+                self.executor,
+                lambda: self.service.start(request, trace_id=trace_id, previous=resumable),
+            )
+        except Exception as error:  # the broker may be briefly gone: fail loudly, not crash
+            queued = previous or self.service.queued(request, trace_id=trace_id)
+            self.record(self.service.fail(queued, code="kafka_error", message=str(error),
+                                          error_type=type(error).__name__))
+            return
+        self.record(running)
+        await self.flush()  # the checkpoint is durable before any event is published
+
+        progress = {"emitted": 0}
+        future = loop.run_in_executor(
+            self.executor,
+            lambda: self.service.run(
+                request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+            ),
+        )
+        shown = 0
+        while True:
+            done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
+            if done:
+                break
+            if progress["emitted"] != shown:
+                shown = progress["emitted"]
+                self.record(dataclasses.replace(
+                    running, events_emitted=shown, updated_at=rfc3339(self.service.clock())
+                ))
+        self.record(future.result())
+
+    async def apply_update(self, value: bytes | None) -> None:
+        """An update from the job-updates topic (``queued`` from a submitter, for now)."""
+        try:
+            update = decode_job_state(value or b"")
+        except ContractError as error:
+            self.log.warning("ignored an unreadable job update", error=str(error))
+            return
+        current = self.state(update.job_id)
+        if current is None or _STATUS_RANK[update.status] > _STATUS_RANK[current.status]:
+            self.record(update)
+
+    async def _dead_letter(
+        self, key: bytes | None, value: bytes | None, headers: Any, topic: str,
+        partition: int, offset: int, error: Exception, trace_id: str,
+    ) -> None:
+        reason = scrub(str(error), self.service.secrets)
+        dead_headers = [(k, v) for k, v in header_map(headers).items() if not k.startswith("__connect.")]
+        dead_headers += [
+            ("__connect.errors.topic", topic.encode()),
+            ("__connect.errors.partition", str(partition).encode()),
+            ("__connect.errors.offset", str(offset).encode()),
+            ("__connect.errors.exception.class.name", type(error).__name__.encode()),
+            ("__connect.errors.exception.message", reason.encode()),
+            ("__connect.errors.exception.stacktrace",
+             "".join(traceback.format_exception_only(error))[:2000].encode()),
+        ]
+        await self.send_dead_letter(key, value, dead_headers)
+        self.service.metrics.dead_letters.labels("invalid_request").inc()
+        job_id = usable_job_id(key)
+        log = self.log.bind(trace_id=trace_id, job_id=job_id or "", topic=topic,
+                            partition=partition, offset=offset)
+        if job_id is None:
+            log.error("request dead-lettered", error_type="ContractError", error=reason)
+            return
+        current = self.state(job_id)
+        if current is not None and current.status.is_final:
+            log.error("request dead-lettered", error_type="ContractError", error=reason)
+            return
+        failed = self.service.fail(
+            JobState(
+                job_id=job_id,
+                status=JobStatus.QUEUED,
+                source=current.source if current else "",
+                match_id=current.match_id if current else "",
+                trace_id=trace_id,
+                updated_at=rfc3339(self.service.clock()),
+            ),
+            code="invalid_request",
+            message=reason,
+            error_type="ContractError",
+        )
+        self.record(failed)
+
+
+def _preview(key: bytes | None) -> str:
+    if key is None:
+        return "none"
+    text = key.decode("utf-8", "replace")
+    return repr(text if len(text) <= 40 else text[:40] + "…")

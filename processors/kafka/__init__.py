@@ -1,0 +1,1 @@
+"""confluent-kafka clients outside Faust: admin, request producer, transactional output."""

@@ -1,0 +1,84 @@
+"""Reads job states straight from the job table's changelog, as any consumer could.
+
+The changelog is compacted JSON keyed by job id, in the partition Faust chose for the job
+(the partition of its request), so one partition is enough to follow one job.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+from contracts.v1 import JobState, decode_job_state
+from processors.kafka.publisher import partition_for
+from processors.settings import Settings
+
+
+class JobStateReader:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.topic = settings.topics.jobs_changelog
+
+    def _consumer(self) -> Consumer:
+        return Consumer(
+            {
+                **self.settings.kafka_client_config(),
+                "group.id": f"{self.settings.app_id}-job-reader",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "enable.partition.eof": True,
+            }
+        )
+
+    def states(self, job_id: str, *, timeout: float, follow: bool) -> Iterator[JobState]:
+        """Every recorded state of ``job_id``; with ``follow``, waits for more until timeout."""
+        partition = partition_for(job_id, self.settings.partitions)
+        consumer = self._consumer()
+        wanted = job_id.encode()
+        deadline = time.monotonic() + timeout
+        try:
+            consumer.assign([TopicPartition(self.topic, partition, 0)])
+            while time.monotonic() < deadline:
+                message = consumer.poll(min(0.5, max(deadline - time.monotonic(), 0.01)))
+                if message is None:
+                    continue
+                error = message.error()
+                if error is not None:
+                    if error.code() == error._PARTITION_EOF:
+                        if not follow:
+                            return
+                        continue
+                    raise KafkaException(error)
+                if message.key() == wanted and message.value() is not None:
+                    yield decode_job_state(message.value())
+        finally:
+            consumer.close()
+
+    def latest(self, job_id: str, *, timeout: float = 30.0) -> JobState | None:
+        state = None
+        for state in self.states(job_id, timeout=timeout, follow=False):
+            pass
+        return state
+
+    def wait_until(
+        self,
+        job_id: str,
+        done: Callable[[JobState], bool],
+        *,
+        timeout: float,
+        on_state: Callable[[JobState], Any] | None = None,
+    ) -> JobState:
+        last = None
+        for state in self.states(job_id, timeout=timeout, follow=True):
+            last = state
+            if on_state is not None:
+                on_state(state)
+            if done(state):
+                return state
+        raise TimeoutError(
+            f"job {job_id} did not finish within {timeout:.0f}s "
+            f"(last status: {last.status.value if last else 'not seen'})"
+        )

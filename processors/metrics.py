@@ -1,0 +1,66 @@
+"""Prometheus metrics, grouped in one object built on an injected registry.
+
+Labels are bounded: source, status, reason — never a match id or job id.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.jobs = Counter(
+            "ingestion_jobs",
+            "Ingestion jobs that ended, by source and final status",
+            ["source", "status"],
+            registry=self.registry,
+        )
+        self.events_emitted = Counter(
+            "ingestion_events_emitted",
+            "Normalized events published on match-events",
+            ["source"],
+            registry=self.registry,
+        )
+        self.events_dropped = Counter(
+            "ingestion_events_dropped",
+            "Raw provider events not emitted, by reason",
+            ["source", "reason"],
+            registry=self.registry,
+        )
+        self.events_unmapped = Counter(
+            "ingestion_events_unmapped",
+            "Events whose provider type has no canonical type (emitted as generic)",
+            ["source"],
+            registry=self.registry,
+        )
+        self.job_duration = Histogram(
+            "ingestion_job_duration_seconds",
+            "Wall time of a job from start to its final state",
+            ["source"],
+            buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300),
+            registry=self.registry,
+        )
+        self.jobs_in_flight = Gauge(
+            "ingestion_jobs_in_flight",
+            "Jobs running on this worker now",
+            registry=self.registry,
+        )
+        self.dead_letters = Counter(
+            "ingestion_dead_letters",
+            "Ingest requests sent to the dead-letter topic, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.duplicate_requests = Counter(
+            "ingestion_duplicate_requests",
+            "Requests for a job that had already ended, ignored",
+            registry=self.registry,
+        )
+        self.retries = Counter(
+            "ingestion_retries",
+            "Attempts repeated after a transient error, by error code",
+            ["code"],
+            registry=self.registry,
+        )

@@ -1,0 +1,16 @@
+"""Which MatchRepository serves each source, from settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain import MatchRepository
+from processors.adapters.statsbomb import OpenDataMirror, StatsBombPy, StatsBombRepository
+from processors.settings import Settings
+
+
+def build_repositories(settings: Settings) -> dict[str, MatchRepository]:
+    statsbomb_loader = (
+        OpenDataMirror(Path(settings.statsbomb_dir)) if settings.statsbomb_dir else StatsBombPy()
+    )
+    return {"statsbomb": StatsBombRepository(statsbomb_loader)}

@@ -1,0 +1,121 @@
+"""Configuration from the environment (``PITCHSTREAM_*`` and ``KAFKA_*``), read once.
+
+Secrets (Kafka SASL password, StatsBomb credentials, the API token) are held but never
+shown: ``repr`` and ``describe`` mask them, and nothing logs the raw values.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from contracts.v1.topics import Topics
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+_SHARED_DATA = _REPO_ROOT.parent / "shared" / "data"
+
+
+def _default_statsbomb_dir() -> str:
+    candidate = _SHARED_DATA / "statsbomb-open-data"
+    return str(candidate) if candidate.is_dir() else ""
+
+
+def _default_metrica_dir() -> str:
+    candidate = _SHARED_DATA / "metrica-sample-data" / "data"
+    return str(candidate) if candidate.is_dir() else ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bootstrap_servers: str = "127.0.0.1:9092"
+    app_id: str = "pitchstream"
+    topic_prefix: str = ""
+    partitions: int = 4
+    replication_factor: int = 1
+    statsbomb_dir: str = ""
+    """Root of an offline statsbomb/open-data mirror; empty: statsbombpy (online)."""
+    metrica_dir: str = ""
+    """Folder of Metrica games (``Sample_Game_1/...``) or an http(s) URL base."""
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    data_dir: str = ""
+    log_format: str = "console"
+    log_level: str = "info"
+    worker_concurrency: int = 1
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_ca_location: str = ""
+    api_token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        return cls(
+            bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", cls.bootstrap_servers),
+            app_id=get("PITCHSTREAM_APP_ID", cls.app_id),
+            topic_prefix=get("PITCHSTREAM_TOPIC_PREFIX"),
+            partitions=int(get("PITCHSTREAM_PARTITIONS", str(cls.partitions))),
+            replication_factor=int(get("PITCHSTREAM_REPLICATION_FACTOR", "1")),
+            statsbomb_dir=get("PITCHSTREAM_STATSBOMB_DIR", _default_statsbomb_dir()),
+            metrica_dir=get("PITCHSTREAM_METRICA_DIR", _default_metrica_dir()),
+            web_host=get("PITCHSTREAM_WEB_HOST", cls.web_host),
+            web_port=int(get("PITCHSTREAM_WEB_PORT", str(cls.web_port))),
+            data_dir=get("PITCHSTREAM_DATA_DIR"),
+            log_format=get("PITCHSTREAM_LOG_FORMAT", cls.log_format),
+            log_level=get("PITCHSTREAM_LOG_LEVEL", cls.log_level),
+            worker_concurrency=int(get("PITCHSTREAM_WORKER_CONCURRENCY", "1")),
+            security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
+            sasl_mechanism=get("KAFKA_SASL_MECHANISM"),
+            sasl_username=get("KAFKA_SASL_USERNAME"),
+            sasl_password=env.get("KAFKA_SASL_PASSWORD", ""),
+            ssl_ca_location=get("KAFKA_SSL_CA_LOCATION"),
+            api_token=env.get("PITCHSTREAM_API_TOKEN", ""),
+        )
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(prefix=self.topic_prefix, app_id=self.app_id)
+
+    @property
+    def worker_data_dir(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir)
+        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+        return cache / "pitchstream" / "worker" / self.app_id
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in logs, job states or error messages."""
+        values = [self.sasl_password, self.api_token]
+        values += [os.environ.get("SB_PASSWORD", ""), os.environ.get("SB_USERNAME", "")]
+        return tuple(v for v in values if len(v) >= 4)
+
+    def describe(self) -> dict[str, Any]:
+        """The settings with secrets masked, for logs and ``pitchstream config``."""
+        shown: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            shown[f.name] = "***" if (not f.repr and value) else value
+        return shown
+
+    def kafka_client_config(self) -> dict[str, str]:
+        """librdkafka settings shared by every confluent-kafka client we create."""
+        config = {
+            "bootstrap.servers": self.bootstrap_servers,
+            "security.protocol": self.security_protocol,
+        }
+        if self.sasl_mechanism:
+            config["sasl.mechanism"] = self.sasl_mechanism
+            config["sasl.username"] = self.sasl_username
+            config["sasl.password"] = self.sasl_password
+        if self.ssl_ca_location:
+            config["ssl.ca.location"] = self.ssl_ca_location
+        return config

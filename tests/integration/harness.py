@@ -1,0 +1,193 @@
+"""Running real workers against the real broker, with fresh topics per test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from confluent_kafka import Consumer, TopicPartition
+
+from processors.kafka.admin import ensure_topics
+from processors.settings import Settings
+from tests.paths import metrica_dir, statsbomb_dir
+
+T = TypeVar("T")
+
+
+def wait_for(
+    condition: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.1
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fresh_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings:
+    name = f"t{uuid.uuid4().hex[:10]}"
+    values: dict[str, Any] = dict(
+        bootstrap_servers=bootstrap,
+        app_id=f"{name}-app",
+        topic_prefix=f"{name}-",
+        partitions=4,
+        statsbomb_dir=str(statsbomb_dir()),
+        metrica_dir=str(metrica_dir()),
+        web_port=free_port(),
+        data_dir=str(tmp_path / f"{name}-data"),
+    )
+    values.update(overrides)
+    settings = Settings(**values)
+    ensure_topics(settings)
+    return settings
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
+        PITCHSTREAM_APP_ID=settings.app_id,
+        PITCHSTREAM_TOPIC_PREFIX=settings.topic_prefix,
+        PITCHSTREAM_PARTITIONS=str(settings.partitions),
+        PITCHSTREAM_STATSBOMB_DIR=settings.statsbomb_dir,
+        PITCHSTREAM_METRICA_DIR=settings.metrica_dir,
+        PITCHSTREAM_WEB_PORT=str(settings.web_port),
+        PITCHSTREAM_DATA_DIR=settings.data_dir,
+        PITCHSTREAM_LOG_FORMAT=settings.log_format,
+        PYTHONUNBUFFERED="1",
+    )
+    if settings.api_token:
+        env["PITCHSTREAM_API_TOKEN"] = settings.api_token
+    return env
+
+
+@dataclass
+class WorkerProcess:
+    """A ``pitchstream worker`` subprocess; its output goes to a file the test can read."""
+
+    settings: Settings
+    log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, ready_timeout: float = 90.0) -> WorkerProcess:
+        env = settings_env(self.settings) | self.extra_env
+        self._log = self.log_path.open("ab")
+        self._ready_marker_count = self.output().count("worker ready")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "processors.cli", "worker"],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for(
+            lambda: self._ready() or self._died(),
+            timeout=ready_timeout,
+            what=f"worker ready (log {self.log_path})",
+        )
+        if self.process.poll() is not None:
+            raise AssertionError(f"worker exited early:\n{self.output()[-3000:]}")
+        return self
+
+    def _ready(self) -> bool:
+        return self.output().count("worker ready") > self._ready_marker_count
+
+    def _died(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def output(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def kill(self) -> None:
+        """kill -9: no chance to clean up, as in a crash."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(30)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+def read_topic(
+    settings: Settings, topic: str, *, expected: int, timeout: float = 60.0,
+    isolation: str = "read_committed",
+) -> list[Any]:
+    """Every message of ``topic`` (all partitions) until ``expected`` were read."""
+    consumer = Consumer(
+        {
+            **settings.kafka_client_config(),
+            "group.id": f"reader-{uuid.uuid4().hex}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+            "isolation.level": isolation,
+        }
+    )
+    metadata = consumer.list_topics(topic, timeout=30)
+    partitions = metadata.topics[topic].partitions
+    consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+    messages: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(messages) < expected and time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is None or message.error():
+                continue
+            messages.append(message)
+    finally:
+        consumer.close()
+    return messages
+
+
+def end_offsets(settings: Settings, topic: str) -> dict[int, int]:
+    consumer = Consumer(
+        {**settings.kafka_client_config(), "group.id": f"offsets-{uuid.uuid4().hex}",
+         "isolation.level": "read_committed"}
+    )
+    try:
+        metadata = consumer.list_topics(topic, timeout=30)
+        return {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), 30)[1]
+            for p in metadata.topics[topic].partitions
+        }
+    finally:
+        consumer.close()
+
+
+def worker(settings: Settings, tmp_path: Path, name: str = "worker") -> Iterator[WorkerProcess]:
+    process = WorkerProcess(settings, tmp_path / f"{name}.log").start()
+    try:
+        yield process
+    finally:
+        process.stop()
