@@ -32,7 +32,12 @@ from processors.service import IngestionService, rfc3339
 
 PROGRESS_INTERVAL = 0.5
 _JOB_ID = re.compile(JOB_ID_PATTERN[1:-1])
-_STATUS_RANK = {JobStatus.QUEUED: 0, JobStatus.RUNNING: 1, JobStatus.SUCCEEDED: 2, JobStatus.FAILED: 2}
+_STATUS_RANK = {
+    JobStatus.QUEUED: 0,
+    JobStatus.RUNNING: 1,
+    JobStatus.SUCCEEDED: 2,
+    JobStatus.FAILED: 2,
+}
 
 SendDeadLetter = Callable[[bytes | None, bytes | None, list[tuple[str, bytes]]], Awaitable[Any]]
 
@@ -41,7 +46,9 @@ def header_map(headers: Any) -> dict[str, bytes]:
     if not headers:
         return {}
     items = headers.items() if isinstance(headers, dict) else headers
-    return {str(k): (v if isinstance(v, bytes) else str(v).encode()) for k, v in items if v is not None}
+    return {
+        str(k): (v if isinstance(v, bytes) else str(v).encode()) for k, v in items if v is not None
+    }
 
 
 def trace_id_from_headers(headers: dict[str, bytes]) -> str:
@@ -86,8 +93,14 @@ class JobRunner:
         self.table[state.job_id.encode()] = job_state_to_dict(state)
 
     async def handle_request(
-        self, *, key: bytes | None, value: bytes | None, headers: Any, topic: str,
-        partition: int, offset: int,
+        self,
+        *,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Any,
+        topic: str,
+        partition: int,
+        offset: int,
     ) -> None:
         header_values = header_map(headers)
         trace_id = trace_id_from_headers(header_values)
@@ -106,13 +119,19 @@ class JobRunner:
     async def run(self, request: IngestRequest, trace_id: str) -> None:
         previous = self.state(request.job_id)
         loop = asyncio.get_running_loop()
-        log = self.log.bind(trace_id=trace_id, job_id=request.job_id, source=request.source,
-                            match_id=request.match_id)
+        log = self.log.bind(
+            trace_id=trace_id,
+            job_id=request.job_id,
+            source=request.source,
+            match_id=request.match_id,
+        )
         if previous is not None and previous.status.is_final:
             self.service.metrics.duplicate_requests.inc()
             log.info("job already ended; request ignored", status=previous.status.value)
             return
-        resumable = previous if previous is not None and previous.status is JobStatus.RUNNING else None
+        resumable = (
+            previous if previous is not None and previous.status is JobStatus.RUNNING else None
+        )
         if resumable is not None:
             log.warning("job was interrupted; resuming", attempt=resumable.attempt)
             trace_id = resumable.trace_id
@@ -123,8 +142,11 @@ class JobRunner:
             )
         except Exception as error:  # the broker may be briefly gone: fail loudly, not crash
             queued = previous or self.service.queued(request, trace_id=trace_id)
-            self.record(self.service.fail(queued, code="kafka_error", message=str(error),
-                                          error_type=type(error).__name__))
+            self.record(
+                self.service.fail(
+                    queued, code="kafka_error", message=str(error), error_type=type(error).__name__
+                )
+            )
             return
         self.record(running)
         await self.flush()  # the checkpoint is durable before any event is published
@@ -143,9 +165,11 @@ class JobRunner:
                 break
             if progress["emitted"] != shown:
                 shown = progress["emitted"]
-                self.record(dataclasses.replace(
-                    running, events_emitted=shown, updated_at=rfc3339(self.service.clock())
-                ))
+                self.record(
+                    dataclasses.replace(
+                        running, events_emitted=shown, updated_at=rfc3339(self.service.clock())
+                    )
+                )
         self.record(future.result())
 
     async def apply_update(self, value: bytes | None) -> None:
@@ -160,25 +184,37 @@ class JobRunner:
             self.record(update)
 
     async def _dead_letter(
-        self, key: bytes | None, value: bytes | None, headers: Any, topic: str,
-        partition: int, offset: int, error: Exception, trace_id: str,
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Any,
+        topic: str,
+        partition: int,
+        offset: int,
+        error: Exception,
+        trace_id: str,
     ) -> None:
         reason = scrub(str(error), self.service.secrets)
-        dead_headers = [(k, v) for k, v in header_map(headers).items() if not k.startswith("__connect.")]
+        dead_headers = [
+            (k, v) for k, v in header_map(headers).items() if not k.startswith("__connect.")
+        ]
         dead_headers += [
             ("__connect.errors.topic", topic.encode()),
             ("__connect.errors.partition", str(partition).encode()),
             ("__connect.errors.offset", str(offset).encode()),
             ("__connect.errors.exception.class.name", type(error).__name__.encode()),
             ("__connect.errors.exception.message", reason.encode()),
-            ("__connect.errors.exception.stacktrace",
-             "".join(traceback.format_exception_only(error))[:2000].encode()),
+            (
+                "__connect.errors.exception.stacktrace",
+                "".join(traceback.format_exception_only(error))[:2000].encode(),
+            ),
         ]
         await self.send_dead_letter(key, value, dead_headers)
         self.service.metrics.dead_letters.labels("invalid_request").inc()
         job_id = usable_job_id(key)
-        log = self.log.bind(trace_id=trace_id, job_id=job_id or "", topic=topic,
-                            partition=partition, offset=offset)
+        log = self.log.bind(
+            trace_id=trace_id, job_id=job_id or "", topic=topic, partition=partition, offset=offset
+        )
         if job_id is None:
             log.error("request dead-lettered", error_type="ContractError", error=reason)
             return

@@ -151,7 +151,12 @@ class IngestionService:
         return state
 
     def fail(
-        self, state: JobState, *, code: str, message: str, log: Any | None = None,
+        self,
+        state: JobState,
+        *,
+        code: str,
+        message: str,
+        log: Any | None = None,
         error_type: str = "InvalidRequest",
     ) -> JobState:
         """A failed final state; logs the one JSON error line of this job."""
@@ -192,8 +197,11 @@ class IngestionService:
                 if _is_transient(error) and delays:
                     delay = delays.pop(0)
                     self.metrics.retries.labels(_error_code(error)).inc()
-                    log.warning("transient error, retrying", error=scrub(str(error), self.secrets),
-                                retry_in=delay)
+                    log.warning(
+                        "transient error, retrying",
+                        error=scrub(str(error), self.secrets),
+                        retry_in=delay,
+                    )
                     self.sleep(delay)
                     resuming = True  # an attempt may have got as far as publishing
                     continue
