@@ -1,0 +1,81 @@
+# Pitchstream developer entry points. `make help` lists them.
+#
+# The integration tests start their own Kafka broker (tests/kafka_fixture.py: $KAFKA_BOOTSTRAP_SERVERS,
+# else testcontainers when Docker answers, else processors.devbroker on the local JVM);
+# `make test` itself starts none. For a broker of your own while developing:
+#     export $(make -s broker-start)     # sets KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
+#     make broker-stop
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+BROKER_DIR := .broker
+COV := --cov=domain --cov=contracts --cov=processors --cov-report=term-missing:skip-covered
+PYTEST_ARGS ?=
+PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
+
+.PHONY: help venv jars test test-unit lint broker-start broker-stop demo clean distclean
+
+help:
+	@echo "make venv          create .venv and install pitchstream[dev] with constraints.txt"
+	@echo "make jars          fetch the Kafka jars (once) into the user cache"
+	@echo "make test          all tests with coverage (starts its own broker if needed)"
+	@echo "make test-unit     unit and adapter tests only, no broker"
+	@echo "make lint          ruff check, ruff format --check, mypy domain contracts"
+	@echo "make broker-start  detached dev broker in $(BROKER_DIR)/ (prints KAFKA_BOOTSTRAP_SERVERS=...)"
+	@echo "make broker-stop   stop it"
+	@echo "make demo          run processors.demo"
+	@echo "make clean         stop the dev broker, remove its state and tool caches"
+	@echo "make distclean     clean, and remove .venv"
+
+venv: $(VENV)/.installed
+
+# Re-installs only when pyproject.toml or constraints.txt changed.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Instant once the jars are cached (marker file); standard library only, no venv needed.
+jars:
+	$(PYTHON) -m processors.devbroker jars
+
+test: venv jars
+	$(VPY) -m pytest $(COV) $(PYTEST_ARGS)
+
+test-unit: venv
+	$(VPY) -m pytest tests/unit tests/adapters $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy domain contracts
+
+# No `jars` prerequisite: `start` fetches them itself and prints only KAFKA_BOOTSTRAP_SERVERS=...
+broker-start:
+	@$(PYTHON) -m processors.devbroker start --state-dir $(BROKER_DIR)
+
+broker-stop:
+	@$(PYTHON) -m processors.devbroker stop --state-dir $(BROKER_DIR)
+
+demo: venv jars
+	$(VPY) -m processors.demo
+
+clean: broker-stop
+	rm -rf $(BROKER_DIR) build dist .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
+
+.PHONY: kloppy-check
+# StatsBomb start locations of passes and shots against kloppy's (an independent reader).
+kloppy-check: venv
+	@$(VPY) -c 'import kloppy' 2>/dev/null || \
+		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[bench]'
+	$(VPY) -m bench.kloppy_agreement
