@@ -18,6 +18,7 @@ from processors.metrics import Metrics
 from processors.repositories import build_repositories
 from processors.service import IngestionService
 from processors.settings import Settings
+from processors.web import register_web
 
 
 def _credentials(settings: Settings) -> Any:
@@ -118,3 +119,4 @@ def create_app(
         get_logger("pitchstream.worker").info("partitions assigned; worker ready")
 
     return app
+    register_web(app, jobs=jobs, settings=settings, metrics=metrics)  # API, /metrics (Faust's too)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 import orjson
 
@@ -15,7 +16,7 @@ from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
 from domain import PitchstreamError
-from processors.logs import configure_logging
+from processors.logs import configure_logging, stdlib_logging_config
 from processors.settings import Settings
 
 
@@ -31,7 +32,14 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     ensure_topics(settings)
     app = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        logging_config=stdlib_logging_config(
+            log_format=settings.log_format, level=settings.log_level
+        ),
+    )
     worker.execute_from_commandline()
     return 0
 
@@ -54,19 +62,24 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
     trace_id = new_trace_id()
     ensure_topics(settings)
     queued = JobState(
-        job_id=job_id, status=JobStatus.QUEUED, source=request.source,
-        match_id=request.match_id, trace_id=trace_id, updated_at=rfc3339(utc_now()),
+        job_id=job_id,
+        status=JobStatus.QUEUED,
+        source=request.source,
+        match_id=request.match_id,
+        trace_id=trace_id,
+        updated_at=rfc3339(utc_now()),
     )
     RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
     print(job_id)
     if not args.wait:
         return 0
-    state = JobStateReader(settings).wait_until(
-        job_id, lambda s: s.status.is_final, timeout=args.timeout,
-        on_state=lambda s: print(
-            f"  {s.status.value}: {s.events_emitted} events emitted", file=sys.stderr
-        ),
-    )
+    display = ProgressDisplay(sys.stderr, tty=sys.stderr.isatty())
+    try:
+        state = JobStateReader(settings).wait_until(
+            job_id, lambda s: s.status.is_final, timeout=args.timeout, on_state=display.show
+        )
+    finally:
+        display.close()
     _print_json(job_state_to_dict(state))
     return 0 if state.status is JobStatus.SUCCEEDED else 1
 
@@ -79,6 +92,91 @@ def cmd_jobs_show(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: no job {args.job_id}", file=sys.stderr)
         return 1
     _print_json(job_state_to_dict(state))
+    return 0
+
+
+def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.kafka.job_reader import JobStateReader
+
+    states = JobStateReader(settings).all_latest()
+    wanted = [s for s in states if args.status is None or s.status.value == args.status]
+    wanted.sort(key=lambda s: (s.updated_at, s.job_id), reverse=True)
+    sys.stdout.write(jobs_table(wanted[: args.limit]) + "\n")
+    return 0
+
+
+def progress_text(state: JobState, *, width: int = 30) -> str:
+    """One line: a bar (when the total is known), the events and the status."""
+    total = state.raw_events_read
+    done = state.events_emitted + state.events_dropped_total
+    if total > 0:
+        filled = min(width, round(width * done / total))
+        bar = "#" * filled + "." * (width - filled)
+        count = f"{state.events_emitted}/{total} events"
+    else:
+        bar = ("#" * width) if state.status.is_final else ("~" * width)
+        count = f"{state.events_emitted} events"
+    text = f"[{bar}] {count} {state.status.value}"
+    if state.error_code:
+        text += f" ({state.error_code})"
+    return text
+
+
+class ProgressDisplay:
+    """``submit --wait`` progress on stderr: redrawn in place on a terminal, else one line per
+    change (for logs and CI)."""
+
+    def __init__(self, out: TextIO, *, tty: bool, width: int = 30) -> None:
+        self.out = out
+        self.tty = tty
+        self.width = width
+        self.last = ""
+
+    def show(self, state: JobState) -> None:
+        text = progress_text(state, width=self.width)
+        if text == self.last:
+            return
+        if self.tty:
+            self.out.write("\r" + text.ljust(len(self.last)))
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+        self.last = text
+
+    def close(self) -> None:
+        if self.tty and self.last:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def jobs_table(states: Iterable[JobState]) -> str:
+    header = ("JOB_ID", "STATUS", "SOURCE", "MATCH_ID", "EVENTS", "UPDATED_AT", "ERROR")
+    rows = [header] + [
+        (
+            s.job_id,
+            s.status.value,
+            s.source,
+            s.match_id,
+            str(s.events_emitted),
+            s.updated_at,
+            s.error_code or "",
+        )
+        for s in states
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def cmd_topics_create(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.kafka.admin import ensure_topics, topic_specs
+
+    created = set(ensure_topics(settings))
+    for spec in topic_specs(settings):
+        state = "created" if spec.name in created else "exists"
+        print(f"{spec.name}\t{spec.partitions} partitions\t{state}")
     return 0
 
 
@@ -128,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     show = jobs.add_parser("show", help="print one job's state")
     show.add_argument("job_id")
     show.set_defaults(func=cmd_jobs_show)
+    listing = jobs.add_parser("list", help="a table of jobs from the job table's changelog")
+    listing.add_argument("--status", choices=[s.value for s in JobStatus])
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(func=cmd_jobs_list)
+
+    topics = commands.add_parser("topics", help="Kafka topics").add_subparsers(
+        dest="topics", required=True
+    )
+    topics.add_parser(
+        "create", help="create the missing topics with our partition counts; check the others"
+    ).set_defaults(func=cmd_topics_create)
 
     normalize = commands.add_parser("normalize", help="print MatchEvent v1 JSON lines, no Kafka")
     normalize.add_argument("--source", required=True, choices=SOURCES)

@@ -27,7 +27,9 @@ def scrub(text: str, secrets: Iterable[str] | None = None) -> str:
     return text
 
 
-def _mask_secrets(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def _mask_secrets(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     if _SECRETS:
         for key, value in event_dict.items():
             if isinstance(value, str):
@@ -53,27 +55,78 @@ class _ErrorsAsJson:
         return str(self.console(logger, name, event_dict))
 
 
+def _record_logger_name(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    record = event_dict.get("_record")
+    if record is not None:
+        event_dict.setdefault("logger", record.name)
+    return event_dict
+
+
+def _common_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,  # the job's trace_id, job_id, ... when bound
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _mask_secrets,
+    ]
+
+
 def configure_logging(
     *, log_format: str = "console", level: str = "info", secrets: Iterable[str] = ()
 ) -> None:
+    """Configure structlog once per process.
+
+    Context bound with ``structlog.contextvars.bound_contextvars`` (the HTTP API binds the
+    request's trace and job ids) is added to every line logged inside it, in that task or
+    thread. Code running in an executor thread gets it only when the context is copied
+    (``contextvars.copy_context().run``) or bound again there.
+    """
     global _SECRETS
     _SECRETS = tuple(s for s in secrets if s)
     renderer = _ErrorsAsJson(always_json=log_format == "json")
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _mask_secrets,
-            structlog.processors.dict_tracebacks,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
-        ),
+        processors=[*_common_processors(), structlog.processors.dict_tracebacks, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(_level_number(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+def stdlib_logging_config(*, log_format: str = "console", level: str = "info") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for Faust, aiokafka and other standard-library loggers.
+
+    Their lines go through the same renderer as ours: an error from Faust is one JSON line
+    too, with the logger's name, and secrets are masked. Pass it to ``faust.Worker``.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "pitchstream": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "foreign_pre_chain": [*_common_processors(), _record_logger_name],
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.dict_tracebacks,
+                    _ErrorsAsJson(always_json=log_format == "json"),
+                ],
+            }
+        },
+        "handlers": {
+            "default": {
+                "class": "logging.StreamHandler",
+                "formatter": "pitchstream",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": _level_number(level), "handlers": ["default"]},
+    }
+
+
+def _level_number(level: str) -> int:
+    return logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
 
 
 def get_logger(name: str = "pitchstream") -> Any:

@@ -58,10 +58,8 @@ class JobStateReader:
             consumer.close()
 
     def latest(self, job_id: str, *, timeout: float = 30.0) -> JobState | None:
-        state = None
-        for state in self.states(job_id, timeout=timeout, follow=False):
-            pass
-        return state
+        states = list(self.states(job_id, timeout=timeout, follow=False))
+        return states[-1] if states else None
 
     def wait_until(
         self,
@@ -82,3 +80,36 @@ class JobStateReader:
             f"job {job_id} did not finish within {timeout:.0f}s "
             f"(last status: {last.status.value if last else 'not seen'})"
         )
+
+    def all_latest(self, *, timeout: float = 30.0) -> list[JobState]:
+        """The latest state of every job on the changelog (all partitions, read to their end)."""
+        consumer = self._consumer()
+        latest: dict[bytes, JobState] = {}
+        deadline = time.monotonic() + timeout
+        try:
+            metadata = consumer.list_topics(self.topic, timeout=timeout)
+            partitions = set(metadata.topics[self.topic].partitions)
+            consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+            pending = set(partitions)
+            while pending:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"could not read {self.topic} to its end in {timeout:.0f}s")
+                message = consumer.poll(0.5)
+                if message is None:
+                    continue
+                error = message.error()
+                if error is not None:
+                    if error.code() == error._PARTITION_EOF:
+                        pending.discard(message.partition())
+                        continue
+                    raise KafkaException(error)
+                key = message.key()
+                if key is None:
+                    continue
+                if message.value() is None:
+                    latest.pop(key, None)  # a tombstone: the job was removed
+                else:
+                    latest[key] = decode_job_state(message.value())
+        finally:
+            consumer.close()
+        return list(latest.values())
