@@ -47,6 +47,8 @@ class EventType(StrEnum):
     REFEREE_BALL_DROP = "referee_ball_drop"
     CAMERA_ON = "camera_on"
     CAMERA_OFF = "camera_off"
+    SET_PIECE = "set_piece"
+    """A restart whose taking action the provider did not record; ``set_piece`` names it."""
     GENERIC = "generic"
     """A provider type we have no mapping for; the event keeps the provider's name."""
 

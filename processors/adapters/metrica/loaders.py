@@ -1,0 +1,332 @@
+"""Where Metrica games come from (a folder or an http(s) URL base), and reading their files.
+
+A game lives in a folder named by its match id, e.g. ``Sample_Game_1/``, holding either the
+CSV events (``<id>_RawEventsData.csv``) or the JSON events with their EPTS metadata
+(``<id>_events.json`` + ``<id>_metadata.xml``), as in metrica-sports/sample-data. Stores only
+fetch bytes and refuse any match id that would leave their root; parsers turn bytes into
+``RawRow``s without judging them (the mapper drops and counts what it cannot use).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ElementTree
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+import pandas as pd
+
+from contracts.v1.ingest_request import MATCH_ID_PATTERN
+from domain import (
+    InvalidRequest,
+    InvalidSourceData,
+    MatchNotFound,
+    SourceUnauthorized,
+    SourceUnavailable,
+    Team,
+)
+from processors.adapters.metrica.mapping import (
+    DEFAULT_FRAME_RATE,
+    MetricaGame,
+    RawRow,
+    split_subtypes,
+)
+
+CSV_HOME: Final = Team("Home", "Home")
+CSV_AWAY: Final = Team("Away", "Away")
+MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+_MATCH_ID: Final = re.compile(MATCH_ID_PATTERN)
+_CSV_COLUMNS: Final = {
+    "Team": "team",
+    "Type": "type",
+    "Subtype": "subtype",
+    "Period": "period",
+    "Start Frame": "start_frame",
+    "Start Time [s]": "start_time",
+    "From": "player",
+    "Start X": "start_x",
+    "Start Y": "start_y",
+    "End X": "end_x",
+    "End Y": "end_y",
+}
+
+
+def checked_match_id(match_id: str) -> str:
+    """A match id names one game folder directly under the root: no separators, no '..'."""
+    if not isinstance(match_id, str) or not _MATCH_ID.fullmatch(match_id):
+        raise InvalidRequest(
+            f"metrica match id {match_id!r} is not a game folder name "
+            "(letters, digits, '_', '.', '-'; no '..')"
+        )
+    return match_id
+
+
+class MetricaStore(ABC):
+    """Reads the files of one game folder; ``None`` when the file is not there."""
+
+    @abstractmethod
+    def fetch(self, match_id: str, file_name: str) -> bytes | None: ...
+
+    @abstractmethod
+    def describe(self) -> str: ...
+
+
+class LocalStore(MetricaStore):
+    """A folder of game folders (``<root>/<match id>/<files>``).
+
+    Paths are resolved (symlinks included) and must stay inside the root, whatever the id.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+
+    def describe(self) -> str:
+        return f"metrica folder {self.root}"
+
+    def fetch(self, match_id: str, file_name: str) -> bytes | None:
+        checked_match_id(match_id)
+        path = (self.root / match_id / file_name).resolve()
+        if not path.is_relative_to(self.root) or path.parent.parent != self.root:
+            raise InvalidRequest(f"metrica match {match_id!r} resolves outside {self.root}")
+        if not path.is_file():
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidSourceData(f"metrica file {path.name} is larger than {MAX_FILE_BYTES} B")
+        return path.read_bytes()
+
+
+class HttpStore(MetricaStore):
+    """An http(s) URL base with the same layout (``<base>/<match id>/<files>``)."""
+
+    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
+        parts = urllib.parse.urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {base_url!r}")
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.timeout = timeout
+
+    def describe(self) -> str:
+        parts = urllib.parse.urlsplit(self.base_url)
+        return f"metrica URL {parts.scheme}://{parts.hostname}{parts.path}"  # no credentials
+
+    def url_for(self, match_id: str, file_name: str) -> str:
+        checked_match_id(match_id)
+        quoted = f"{urllib.parse.quote(match_id, safe='')}/{urllib.parse.quote(file_name)}"
+        url = urllib.parse.urljoin(self.base_url, quoted)
+        if not url.startswith(self.base_url):
+            raise InvalidRequest(f"metrica match {match_id!r} resolves outside the URL base")
+        return url
+
+    def fetch(self, match_id: str, file_name: str) -> bytes | None:
+        url = self.url_for(match_id, file_name)
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                body: bytes = response.read(MAX_FILE_BYTES + 1)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            if error.code in (401, 403):
+                raise SourceUnauthorized(
+                    f"{self.describe()} refused {file_name} (HTTP {error.code})"
+                ) from None
+            raise SourceUnavailable(
+                f"{self.describe()} answered HTTP {error.code} for {file_name}"
+            ) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise SourceUnavailable(f"{self.describe()} unreachable: {reason}") from None
+        if len(body) > MAX_FILE_BYTES:
+            raise InvalidSourceData(f"metrica file {file_name} is larger than {MAX_FILE_BYTES} B")
+        return body
+
+
+def store_for(location: str) -> MetricaStore:
+    """``PITCHSTREAM_METRICA_DIR``: an http(s) URL base or a folder."""
+    if location.startswith(("http://", "https://")):
+        return HttpStore(location)
+    return LocalStore(Path(location))
+
+
+def _number(value: Any) -> float:
+    """A float, or NaN for what is missing or not a number."""
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def parse_csv_events(data: bytes) -> list[RawRow]:
+    """Rows of a ``RawEventsData.csv``; a row's number in the file is its id (from 1)."""
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InvalidSourceData(f"metrica events CSV cannot be read: {error}") from None
+    missing = [name for name in _CSV_COLUMNS if name not in frame.columns]
+    if missing:
+        raise InvalidSourceData(f"metrica events CSV lacks columns {', '.join(missing)}")
+    columns = frame[list(_CSV_COLUMNS)].rename(columns=_CSV_COLUMNS)
+    rows = []
+    for position, values in enumerate(columns.itertuples(index=False), start=1):
+        rows.append(
+            RawRow(
+                index=position,
+                source_event_id=str(position),
+                team=_text(values.team),
+                type=_text(values.type),
+                subtypes=split_subtypes(values.subtype),
+                period=_number(values.period),
+                start_frame=_number(values.start_frame),
+                start_time=_number(values.start_time),
+                player_id=_text(values.player),
+                start_x=_number(values.start_x),
+                start_y=_number(values.start_y),
+                end_x=_number(values.end_x),
+                end_y=_number(values.end_y),
+            )
+        )
+    return rows
+
+
+def _named(value: Any, key: str = "name") -> str:
+    return _text(value.get(key)) if isinstance(value, dict) else ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _json_subtypes(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(name for name in (_named(item) for item in items) if name)
+
+
+def parse_json_events(data: bytes) -> list[RawRow]:
+    """Rows of a Metrica ``events.json`` (``{"data": [...]}``), ids from their ``index``."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"metrica events JSON is not valid JSON: {error}") from None
+    raw = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(raw, list):
+        raise InvalidSourceData("metrica events JSON has no 'data' list")
+    rows = []
+    for position, item in enumerate(raw, start=1):
+        event: dict[str, Any] = item if isinstance(item, dict) else {}
+        start = _object(event.get("start"))
+        end = _object(event.get("end"))
+        index = event.get("index")
+        if isinstance(index, bool) or not isinstance(index, int):
+            index = position
+        player = event.get("from")
+        rows.append(
+            RawRow(
+                index=index,
+                source_event_id=str(index),
+                team=_named(event.get("team"), "id"),
+                type=_named(event.get("type")),
+                subtypes=_json_subtypes(event.get("subtypes")),
+                period=_number(event.get("period")),
+                start_frame=_number(start.get("frame")),
+                start_time=_number(start.get("time")),
+                player_id=_named(player, "id"),
+                player_name=_named(player),
+                start_x=_number(start.get("x")),
+                start_y=_number(start.get("y")),
+                end_x=_number(end.get("x")),
+                end_y=_number(end.get("y")),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class EptsMetadata:
+    home: Team
+    away: Team
+    frame_rate: float = DEFAULT_FRAME_RATE
+    player_names: dict[str, str] = field(default_factory=dict)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_epts_metadata(data: bytes) -> EptsMetadata:
+    """Teams (home = the Score's ``idLocalTeam``), player names and frame rate of a game.
+
+    Read with the standard library's expat parser, which expands no external entities and
+    (expat >= 2.4.1) refuses entity-expansion bombs.
+    """
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise InvalidSourceData(f"metrica EPTS metadata is not valid XML: {error}") from None
+    elements = list(root.iter())
+    team_names: dict[str, str] = {}
+    player_names: dict[str, str] = {}
+    home_id = away_id = ""
+    frame_rate = DEFAULT_FRAME_RATE
+    for element in elements:
+        tag = _local(element.tag)
+        name = next((c.text or "" for c in element if _local(c.tag) == "Name"), "").strip()
+        if tag == "Team" and element.get("id"):
+            team_names[element.get("id", "")] = name
+        elif tag == "Player" and element.get("id"):
+            player_names[element.get("id", "")] = name
+        elif tag == "Score" and not home_id:
+            home_id = element.get("idLocalTeam", "")
+            away_id = element.get("idVisitingTeam", "")
+        elif tag == "FrameRate":
+            rate = _number(element.text)
+            if not rate > 0:
+                raise InvalidSourceData(f"metrica EPTS metadata: frame rate {element.text!r}")
+            frame_rate = rate
+    if not home_id or not away_id or home_id == away_id:
+        raise InvalidSourceData("metrica EPTS metadata names no local and visiting team")
+    return EptsMetadata(
+        home=Team(home_id, team_names.get(home_id) or home_id),
+        away=Team(away_id, team_names.get(away_id) or away_id),
+        frame_rate=frame_rate,
+        player_names=player_names,
+    )
+
+
+def load_game(store: MetricaStore, match_id: str) -> MetricaGame:
+    """The game's files from ``store``: CSV events if present, else JSON events + metadata."""
+    csv = store.fetch(match_id, f"{match_id}_RawEventsData.csv")
+    if csv is not None:
+        return MetricaGame(match_id, CSV_HOME, CSV_AWAY, tuple(parse_csv_events(csv)))
+    events = store.fetch(match_id, f"{match_id}_events.json")
+    if events is None:
+        raise MatchNotFound(f"metrica match {match_id} not found in {store.describe()}")
+    metadata_bytes = store.fetch(match_id, f"{match_id}_metadata.xml")
+    if metadata_bytes is None:
+        raise InvalidSourceData(
+            f"metrica match {match_id}: {match_id}_events.json has no {match_id}_metadata.xml"
+        )
+    metadata = parse_epts_metadata(metadata_bytes)
+    return MetricaGame(
+        match_id,
+        metadata.home,
+        metadata.away,
+        tuple(parse_json_events(events)),
+        frame_rate=metadata.frame_rate,
+        player_names=metadata.player_names,
+    )

@@ -1,0 +1,421 @@
+"""Metrica event rows to domain events: pure functions and tables, no I/O.
+
+Both Metrica event formats (the CSV ``RawEventsData`` and the JSON ``events`` file) are read
+into the same ``RawRow``; from here on they are one format. Every raw row becomes one event
+or is dropped under a counted reason:
+
+- ``unreadable_event``: no usable period (1..5) or start frame/time;
+- ``unknown_team``: a team that is neither home nor away;
+- ``duplicate_event_id``: a provider id seen before in the same match;
+- ``attack_direction_unknown``: a located row in a period whose ends cannot be told;
+- ``merged_into_set_piece_action``: a SET PIECE row folded into the action that takes it.
+
+A type the tables do not name becomes ``EventType.GENERIC``, keeping Metrica's name in
+``source_type``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from domain import (
+    PITCH_LENGTH_M,
+    BodyPart,
+    Card,
+    Coordinates,
+    Event,
+    EventType,
+    Match,
+    Outcome,
+    SetPiece,
+    Team,
+    event_id_for,
+)
+from domain.match import MAX_PERIOD
+
+SOURCE: Final = "metrica"
+DEFAULT_FRAME_RATE: Final = 25.0
+SET_PIECE_TAKEN_WITHIN_S: Final = 10.0
+"""The longest gap between a SET PIECE row and the action of its taker that we merge."""
+
+UNREADABLE_EVENT: Final = "unreadable_event"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
+ATTACK_DIRECTION_UNKNOWN: Final = "attack_direction_unknown"
+MERGED_INTO_SET_PIECE_ACTION: Final = "merged_into_set_piece_action"
+
+_TYPE_MAP: Final[Mapping[str, EventType]] = {
+    "PASS": EventType.PASS,
+    "SHOT": EventType.SHOT,
+    "CARRY": EventType.CARRY,
+    "RECOVERY": EventType.BALL_RECOVERY,
+    "BALL LOST": EventType.BALL_LOST,
+    "BALL OUT": EventType.BALL_OUT,
+    "CHALLENGE": EventType.DUEL,
+    "FAULT RECEIVED": EventType.FOUL_WON,
+    "CARD": EventType.CARD,
+    "SET PIECE": EventType.SET_PIECE,
+}
+
+# Metrica records a failed pass as BALL LOST or BALL OUT, so a PASS row is a completed pass.
+_DEFAULT_OUTCOME: Final[Mapping[str, Outcome]] = {
+    "PASS": Outcome.SUCCESS,
+    "BALL OUT": Outcome.OUT,
+}
+
+# Per Metrica type, the subtypes that name an outcome; the first one present wins.
+_OUTCOME_SUBTYPES: Final[Mapping[str, Mapping[str, Outcome]]] = {
+    "SHOT": {
+        "GOAL": Outcome.GOAL,
+        "SAVED": Outcome.SAVED,
+        "BLOCKED": Outcome.BLOCKED,
+        "WOODWORK": Outcome.POST,
+        "OFF TARGET": Outcome.OFF_TARGET,
+    },
+    "CHALLENGE": {"WON": Outcome.SUCCESS, "LOST": Outcome.FAILURE},
+    "PASS": {"OFFSIDE": Outcome.OFFSIDE},
+    "BALL LOST": {"OFFSIDE": Outcome.OFFSIDE},
+    "BALL OUT": {"GOAL": Outcome.GOAL},
+}
+
+_BODY_PART_SUBTYPES: Final[Mapping[str, BodyPart]] = {
+    "HEAD": BodyPart.HEAD,
+}
+
+_SET_PIECE_SUBTYPES: Final[Mapping[str, SetPiece]] = {
+    "KICK OFF": SetPiece.KICK_OFF,
+    "FREE KICK": SetPiece.FREE_KICK,
+    "CORNER KICK": SetPiece.CORNER,
+    "THROW IN": SetPiece.THROW_IN,
+    "GOAL KICK": SetPiece.GOAL_KICK,
+    "PENALTY": SetPiece.PENALTY,
+}
+
+_CARD_SUBTYPES: Final[Mapping[str, Card]] = {
+    "YELLOW": Card.YELLOW,
+    "SECOND YELLOW": Card.SECOND_YELLOW,
+    "RED": Card.RED,
+}
+
+# The Metrica types with which a taker restarts play after a SET PIECE row.
+_SET_PIECE_TAKERS: Final = frozenset({"PASS", "SHOT", "BALL LOST", "BALL OUT"})
+
+# Teams swap ends between these periods (halves, halves of extra time).
+_PAIRED_PERIOD: Final[Mapping[int, int]] = {1: 2, 2: 1, 3: 4, 4: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One Metrica event row as read, before any check.
+
+    Numbers are as the file gives them: frames at the match's frame rate since the start of
+    the match, locations as fractions of the pitch from the top-left corner. A number the
+    file does not give, or gives unreadably, is NaN; a missing name is "".
+    """
+
+    index: int
+    """The row's place in the provider's order (1-based)."""
+    source_event_id: str
+    team: str
+    type: str
+    subtypes: tuple[str, ...]
+    period: float
+    start_frame: float
+    start_time: float = math.nan
+    player_id: str = ""
+    player_name: str = ""
+    start_x: float = math.nan
+    start_y: float = math.nan
+    end_x: float = math.nan
+    end_y: float = math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class MetricaGame:
+    """One Metrica game as loaded: its teams, its rows in file order, and what names them."""
+
+    match_id: str
+    home: Team
+    away: Team
+    rows: tuple[RawRow, ...]
+    frame_rate: float = DEFAULT_FRAME_RATE
+    player_names: Mapping[str, str] = field(default_factory=dict)
+
+
+class DroppedRow(Exception):
+    """A raw row that cannot become a domain event; ``reason`` is its tally key."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def split_subtypes(value: Any) -> tuple[str, ...]:
+    """The CSV ``Subtype`` column joins subtypes with '-' ('HEAD-ON TARGET-GOAL')."""
+    if not isinstance(value, str):
+        return ()
+    return tuple(part.strip() for part in value.split("-") if part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _Readable:
+    row: RawRow
+    period: int
+    match_seconds: float
+    """Seconds since the start of the match."""
+
+
+def _readable(row: RawRow, frame_rate: float) -> _Readable:
+    period = float(row.period)
+    if not (math.isfinite(period) and period.is_integer() and 1 <= period <= MAX_PERIOD):
+        raise DroppedRow(UNREADABLE_EVENT, f"row {row.index}: period {period!r}")
+    if math.isfinite(row.start_frame):
+        match_seconds = row.start_frame / frame_rate
+    elif math.isfinite(row.start_time):
+        match_seconds = row.start_time
+    else:
+        raise DroppedRow(UNREADABLE_EVENT, f"row {row.index}: no start frame or time")
+    if match_seconds < 0:
+        raise DroppedRow(UNREADABLE_EVENT, f"row {row.index}: negative start {match_seconds}")
+    return _Readable(row, int(period), match_seconds)
+
+
+def _located(x: float, y: float) -> bool:
+    return math.isfinite(x) and math.isfinite(y)
+
+
+def attack_directions(
+    rows: Iterable[_Readable], *, home_id: str, away_id: str
+) -> dict[tuple[int, str], bool]:
+    """Whether each team attacks towards Metrica's x = 1, per (period, team id), from the data.
+
+    Metrica's frame is fixed to the pitch and nothing in the CSV says who attacks where, so
+    each period is read from the rows themselves, in this order of evidence:
+
+    1. votes: each shot taken in the right half (start x > 0.5) votes that its team attacks
+       right, in the left half that it attacks left; each goal kick (subtype GOAL KICK)
+       votes the opposite way of the half it is taken in;
+    2. when the votes tie, the mean forward progress of passes (end x - start x): teams pass
+       towards the goal they attack more than away from it;
+    3. when a period says nothing, the paired period with ends swapped (1 <-> 2, 3 <-> 4).
+
+    In periods 1-4 the two teams attack opposite ends, so a team's evidence is its own votes
+    minus the opponent's (one side's shots count for both). A penalty shoot-out (period 5) is
+    read per team. A (period, team) absent from the result could not be told.
+    """
+    votes: Counter[tuple[int, str]] = Counter()
+    progress: defaultdict[tuple[int, str], list[float]] = defaultdict(list)
+    periods: set[int] = set()
+    for readable in rows:
+        row, key = readable.row, (readable.period, readable.row.team)
+        periods.add(readable.period)
+        if not math.isfinite(row.start_x) or row.start_x == 0.5:
+            continue
+        right_half = row.start_x > 0.5
+        if row.type == "SHOT":
+            votes[key] += 1 if right_half else -1
+        if "GOAL KICK" in row.subtypes:
+            votes[key] += -1 if right_half else 1
+        if row.type == "PASS" and math.isfinite(row.end_x):
+            progress[key].append(row.end_x - row.start_x)
+
+    def mean_progress(key: tuple[int, str]) -> float:
+        values = progress.get(key)
+        return sum(values) / len(values) if values else 0.0
+
+    directions: dict[tuple[int, str], bool] = {}
+    for period in sorted(periods):
+        for team, other in ((home_id, away_id), (away_id, home_id)):
+            key, against = (period, team), (period, other)
+            vote, forward = votes[key], mean_progress(key)
+            if period in _PAIRED_PERIOD:
+                vote -= votes[against]
+                forward -= mean_progress(against)
+            if vote:
+                directions[key] = vote > 0
+            elif forward:
+                directions[key] = forward > 0
+    for period in sorted(periods):
+        for team in (home_id, away_id):
+            paired = (_PAIRED_PERIOD.get(period, 0), team)
+            if (period, team) not in directions and paired in directions:
+                directions[(period, team)] = not directions[paired]
+    return directions
+
+
+def _point(x: float, y: float, attacking_right: bool) -> Coordinates | None:
+    if not _located(x, y):
+        return None
+    return Coordinates.from_metrica(x, y, attacking_right=attacking_right)
+
+
+def _first(subtypes: Sequence[str], table: Mapping[str, Any]) -> Any:
+    """The value of the first table entry (in table order) whose subtype is present."""
+    for name, value in table.items():
+        if name in subtypes:
+            return value
+    return None
+
+
+def _is_own_goal(row: RawRow, start: Coordinates | None, end: Coordinates | None) -> bool:
+    """BALL OUT with subtype GOAL: the ball left through a goal. Metrica names no own goals;
+    when that goal is the acting team's own (end, else start, in its own half) it is one."""
+    if row.type != "BALL OUT" or "GOAL" not in row.subtypes:
+        return False
+    where = end or start
+    return where is not None and where.x < PITCH_LENGTH_M / 2
+
+
+def map_row(
+    readable: _Readable,
+    *,
+    match_id: str,
+    period_start: float,
+    attacking_right: bool | None,
+    player_names: Mapping[str, str],
+) -> Event:
+    """One readable row as a domain event; raises DroppedRow when it cannot be placed."""
+    row = readable.row
+    located = _located(row.start_x, row.start_y) or _located(row.end_x, row.end_y)
+    if located and attacking_right is None:
+        raise DroppedRow(
+            ATTACK_DIRECTION_UNKNOWN,
+            f"row {row.index}: which end team {row.team} attacks in period "
+            f"{readable.period} cannot be told from the data",
+        )
+    right = bool(attacking_right)
+    start = _point(row.start_x, row.start_y, right)
+    end = _point(row.end_x, row.end_y, right)
+    event_type = _TYPE_MAP.get(row.type, EventType.GENERIC)
+    outcome = _first(row.subtypes, _OUTCOME_SUBTYPES.get(row.type, {}))
+    if outcome is None:
+        outcome = _DEFAULT_OUTCOME.get(row.type)
+    if _is_own_goal(row, start, end):
+        event_type, outcome = EventType.OWN_GOAL_AGAINST, None
+    return Event(
+        event_id=event_id_for(SOURCE, match_id, row.source_event_id),
+        source=SOURCE,
+        match_id=match_id,
+        source_event_id=row.source_event_id,
+        source_type=row.type,
+        type=event_type,
+        index=row.index,
+        period=readable.period,
+        seconds=round(readable.match_seconds - period_start, 6),
+        team_id=row.team,
+        player_id=row.player_id,
+        player_name=player_names.get(row.player_id) or row.player_name or row.player_id,
+        start=start,
+        end=end,
+        outcome=outcome,
+        body_part=_first(row.subtypes, _BODY_PART_SUBTYPES),
+        set_piece=_first(row.subtypes, _SET_PIECE_SUBTYPES),
+        card=_first(row.subtypes, _CARD_SUBTYPES) if row.type == "CARD" else None,
+    )
+
+
+def _takes(set_piece: Event, action: Event) -> bool:
+    """Whether ``action`` is the taker's restart announced by the SET PIECE row before it."""
+    return (
+        set_piece.set_piece is not None
+        and action.source_type in _SET_PIECE_TAKERS
+        and action.set_piece is None
+        and action.team_id == set_piece.team_id
+        and action.player_id == set_piece.player_id
+        and action.period == set_piece.period
+        and 0 <= action.seconds - set_piece.seconds <= SET_PIECE_TAKEN_WITHIN_S
+    )
+
+
+OnDropped = Callable[[str, str], None]
+
+
+def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match:
+    """A whole Metrica game: every raw row mapped, merged or dropped under a counted reason.
+
+    A SET PIECE row and the action that takes it are one event: when the very next row is a
+    PASS, SHOT, BALL LOST or BALL OUT of the same team and player, in the same period and
+    within ``SET_PIECE_TAKEN_WITHIN_S``, that action gets ``set_piece`` and the SET PIECE
+    row is dropped as ``merged_into_set_piece_action``. Otherwise the SET PIECE row stays an
+    event of its own (``EventType.SET_PIECE``).
+    """
+    dropped: Counter[str] = Counter()
+
+    def drop(reason: str, detail: str) -> None:
+        dropped[reason] += 1
+        if on_dropped is not None:
+            on_dropped(reason, detail)
+
+    teams = {game.home.team_id, game.away.team_id}
+    readable: list[_Readable | None] = []
+    seen_ids: set[str] = set()
+    for row in game.rows:
+        try:
+            candidate = _readable(row, game.frame_rate)
+            if row.team not in teams:
+                raise DroppedRow(UNKNOWN_TEAM, f"row {row.index}: team {row.team!r}")
+            if row.source_event_id in seen_ids:
+                raise DroppedRow(DUPLICATE_EVENT_ID, f"row {row.index}: {row.source_event_id}")
+        except DroppedRow as error:
+            drop(error.reason, str(error))
+            readable.append(None)
+            continue
+        seen_ids.add(row.source_event_id)
+        readable.append(candidate)
+
+    present = [r for r in readable if r is not None]
+    period_starts: dict[int, float] = {}
+    for item in present:
+        period_starts[item.period] = min(
+            period_starts.get(item.period, math.inf), item.match_seconds
+        )
+    directions = attack_directions(present, home_id=game.home.team_id, away_id=game.away.team_id)
+
+    events: list[Event | None] = []
+    for r in readable:
+        if r is None:
+            events.append(None)
+            continue
+        try:
+            events.append(
+                map_row(
+                    r,
+                    match_id=game.match_id,
+                    period_start=period_starts[r.period],
+                    attacking_right=directions.get((r.period, r.row.team)),
+                    player_names=game.player_names,
+                )
+            )
+        except DroppedRow as error:
+            drop(error.reason, str(error))
+            events.append(None)
+
+    for position in range(len(events) - 1):
+        current, following = events[position], events[position + 1]
+        if (
+            current is not None
+            and following is not None
+            and current.type is EventType.SET_PIECE
+            and _takes(current, following)
+        ):
+            events[position + 1] = dataclasses.replace(following, set_piece=current.set_piece)
+            events[position] = None
+            drop(
+                MERGED_INTO_SET_PIECE_ACTION,
+                f"row {current.index} merged into row {following.index}",
+            )
+
+    return Match.assemble(
+        source=SOURCE,
+        match_id=game.match_id,
+        home=game.home,
+        away=game.away,
+        events=[e for e in events if e is not None],
+        raw_event_count=len(game.rows),
+        dropped=dropped,
+    )

@@ -1,0 +1,20 @@
+"""The Metrica implementation of the MatchRepository port."""
+
+from __future__ import annotations
+
+from domain import InvalidSourceData, Match, MatchRepository
+from processors.adapters.metrica.loaders import MetricaStore, checked_match_id, load_game
+from processors.adapters.metrica.mapping import OnDropped, map_game
+
+
+class MetricaRepository(MatchRepository):
+    def __init__(self, store: MetricaStore, *, on_dropped: OnDropped | None = None) -> None:
+        self.store = store
+        self.on_dropped = on_dropped
+
+    def get_match(self, match_id: str) -> Match:
+        game = load_game(self.store, checked_match_id(match_id))
+        try:
+            return map_game(game, on_dropped=self.on_dropped)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise InvalidSourceData(f"metrica match {match_id}: {error}") from None
