@@ -79,3 +79,11 @@ kloppy-check: venv
 	@$(VPY) -c 'import kloppy' 2>/dev/null || \
 		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[bench]'
 	$(VPY) -m bench.kloppy_agreement
+
+# The benchmark (bench/README.md): our pipeline beside kloppy and a plain producer, one run.
+.PHONY: bench
+BENCH_ARGS ?=
+bench: venv jars
+	@$(VPY) -c 'import kloppy, pyinstrument' 2>/dev/null && test -x $(VENV)/bin/py-spy || \
+		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev,bench]'
+	$(VPY) -m bench.run $(BENCH_ARGS)

@@ -19,6 +19,7 @@ _STATSBOMB_LENGTH: Final = 120.0
 _STATSBOMB_WIDTH: Final = 80.0
 _YARD_M: Final = 0.9144
 _STATSBOMB_CELL_SIDE: Final = {1: 1.0, 2: 0.1}
+_isfinite: Final = math.isfinite
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +31,19 @@ class Coordinates:
     z: float | None = None
 
     def __post_init__(self) -> None:
-        values = (self.x, self.y) if self.z is None else (self.x, self.y, self.z)
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
+        x, y, z = self.x, self.y, self.z
+        # Fast path for the common case (plain floats); anything else takes the full check.
+        if (
+            type(x) is float
+            and type(y) is float
+            and (z is None or type(z) is float)
+            and _isfinite(x)
+            and _isfinite(y)
+            and (z is None or _isfinite(z))
+        ):
+            return
+        values = (x, y) if z is None else (x, y, z)
+        if not all(isinstance(v, (int, float)) and _isfinite(v) for v in values):
             raise ValueError(f"coordinates must be finite numbers, got {values!r}")
 
     @classmethod
@@ -46,14 +58,14 @@ class Coordinates:
         0.1 yard wide. We take the cell's centre, scale to 105 x 68 and flip y, so the top
         touchline (the attacker's left) becomes y = 68. A shot's height ``z`` is in yards.
         """
-        try:
-            half_cell = _STATSBOMB_CELL_SIDE[xy_fidelity] / 2
-        except KeyError:
-            raise ValueError(f"unknown StatsBomb xy fidelity {xy_fidelity!r}") from None
+        cell = _STATSBOMB_CELL_SIDE.get(xy_fidelity)
+        if cell is None:
+            raise ValueError(f"unknown StatsBomb xy fidelity {xy_fidelity!r}")
+        half_cell = cell / 2
         return cls(
-            x=(x - half_cell) * PITCH_LENGTH_M / _STATSBOMB_LENGTH,
-            y=PITCH_WIDTH_M - (y - half_cell) * PITCH_WIDTH_M / _STATSBOMB_WIDTH,
-            z=None if z is None else z * _YARD_M,
+            (x - half_cell) * PITCH_LENGTH_M / _STATSBOMB_LENGTH,
+            PITCH_WIDTH_M - (y - half_cell) * PITCH_WIDTH_M / _STATSBOMB_WIDTH,
+            None if z is None else z * _YARD_M,
         )
 
     @classmethod

@@ -32,7 +32,9 @@ class MatchEvent:
     source_type: str = field(metadata=field_meta("The provider's type name, as given"))
     type: EventType = field(metadata=field_meta("Canonical event type"))
     index: int = field(metadata=field_meta("Position in the match's canonical order", minimum=0))
-    period: int = field(metadata=field_meta("1, 2 halves; 3, 4 extra time; 5 penalties", minimum=1, maximum=5))
+    period: int = field(
+        metadata=field_meta("1, 2 halves; 3, 4 extra time; 5 penalties", minimum=1, maximum=5)
+    )
     seconds: float = field(metadata=field_meta("Seconds since the start of the period", minimum=0))
     team_id: str = field(metadata=field_meta("The acting team's id"))
     team_name: str = field(metadata=field_meta("The acting team's name"))
@@ -42,7 +44,9 @@ class MatchEvent:
     end: Location | None = field(metadata=field_meta("Where it ended, when the provider says"))
     outcome: Outcome | None = field(metadata=field_meta("Result of the action"))
     body_part: BodyPart | None = field(metadata=field_meta("Body part used"))
-    set_piece: SetPiece | None = field(metadata=field_meta("Set piece this action restarts play with"))
+    set_piece: SetPiece | None = field(
+        metadata=field_meta("Set piece this action restarts play with")
+    )
     card: Card | None = field(metadata=field_meta("Card shown with this event"))
     related_event_ids: tuple[str, ...] = field(metadata=field_meta("Ids of related events"))
 
@@ -87,7 +91,46 @@ def match_event_payload(match: Match, event: Event, position: int) -> dict[str, 
 
 
 def encode_match_event(match: Match, event: Event, position: int) -> bytes:
-    return orjson.dumps(match_event_payload(match, event, position))
+    """``orjson.dumps(match_event_payload(...))``, byte for byte, with less work per event.
+
+    orjson writes a StrEnum member as its value and a tuple as an array, so the enum
+    ``.value`` lookups and the list copy are skipped; absent locations skip a call.
+    """
+    team_id = event.team_id
+    if team_id == match.home.team_id:
+        team_name = match.home.name
+    elif team_id == match.away.team_id:
+        team_name = match.away.name
+    else:
+        team_name = ""
+    start, end = event.start, event.end
+    return _dumps(
+        {
+            "event_id": event.event_id,
+            "source": event.source,
+            "match_id": event.match_id,
+            "source_event_id": event.source_event_id,
+            "source_type": event.source_type,
+            "type": event.type,
+            "index": position,
+            "period": event.period,
+            "seconds": round(event.seconds, 3),
+            "team_id": team_id,
+            "team_name": team_name,
+            "player_id": event.player_id,
+            "player_name": event.player_name,
+            "start": None if start is None else _location(start),
+            "end": None if end is None else _location(end),
+            "outcome": event.outcome,
+            "body_part": event.body_part,
+            "set_piece": event.set_piece,
+            "card": event.card,
+            "related_event_ids": event.related_event_ids,
+        }
+    )
+
+
+_dumps: Final = orjson.dumps
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:

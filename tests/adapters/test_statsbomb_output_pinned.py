@@ -6,9 +6,10 @@ a single value, a float's last bit or a payload byte fails here.
 
 import hashlib
 
+import orjson
 import pytest
 
-from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_event import encode_match_event, match_event_payload
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from tests.paths import statsbomb_dir
 
@@ -53,3 +54,11 @@ def test_domain_events_are_identical_to_the_pinned_ones(repository, match_id):
     _, _, domain_digest = PINNED[match_id]
     match = repository.get_match(match_id)
     assert hashlib.sha256(repr(match).encode()).hexdigest() == domain_digest
+
+
+@pytest.mark.parametrize("match_id", sorted(PINNED))
+def test_the_fast_encoder_writes_exactly_the_payload_dict(repository, match_id):
+    match = repository.get_match(match_id)
+    for position, event in enumerate(match.events):
+        expected = orjson.dumps(match_event_payload(match, event, position))
+        assert encode_match_event(match, event, position) == expected

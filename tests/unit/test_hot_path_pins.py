@@ -70,9 +70,13 @@ class _RecordingProducer:
         self.config = config
         self.sent: list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]] = []
         self.committed = 0
+        self.calls: list[str] = []
+
+    def list_topics(self, topic=None, timeout=-1):
+        self.calls.append(f"list_topics {topic}")
 
     def init_transactions(self, timeout):
-        pass
+        self.calls.append("init_transactions")
 
     def begin_transaction(self):
         pass
@@ -90,11 +94,12 @@ class _RecordingProducer:
         pass
 
 
-def _match() -> Match:
+def _match(event_ids: list[str] | None = None) -> Match:
     home, away = Team("1", "Home"), Team("2", "Away")
+    ids = event_ids or [event_id_for("statsbomb", "7", f"s{i}") for i in range(3)]
     events = [
         Event(
-            event_id=event_id_for("statsbomb", "7", f"s{i}"),
+            event_id=ids[i],
             source="statsbomb",
             match_id="7",
             source_event_id=f"s{i}",
@@ -112,7 +117,17 @@ def _match() -> Match:
     )
 
 
-def test_published_records_carry_the_contract_headers_in_order():
+ODD_IDS = [
+    "00000000-0000-0000-0000-000000000000",
+    "00000000-0000-0000-8000-000000000001",
+    "ABCDEF12-3456-5789-8abc-def012345678",
+    "not-a-uuid",
+    "zz",
+]
+
+
+@pytest.mark.parametrize("event_ids", [None, ODD_IDS[:3], ODD_IDS[2:]])
+def test_published_records_carry_the_contract_headers_in_order(event_ids):
     producers: list[_RecordingProducer] = []
 
     def factory(config):
@@ -122,7 +137,7 @@ def test_published_records_carry_the_contract_headers_in_order():
     publisher = TransactionalEventPublisher(
         Settings(app_id="app", topic_prefix="p-"), producer_factory=factory
     )
-    match = _match()
+    match = _match(event_ids)
     trace_id = "0af7651916cd43dd8448eb211c80319c"
     assert publisher.publish(match, job_id="job-1", trace_id=trace_id) == 3
 
@@ -140,3 +155,19 @@ def test_published_records_carry_the_contract_headers_in_order():
             trace_id=trace_id,
             job_id="job-1",
         )
+
+
+def test_a_job_producer_is_connected_before_it_asks_for_its_transactional_id():
+    """librdkafka otherwise finds no broker for its first FindCoordinator and waits for a
+    retry timer: 60-500 ms per job instead of a few (bench/README.md)."""
+    producers: list[_RecordingProducer] = []
+
+    def factory(config):
+        producers.append(_RecordingProducer(config))
+        return producers[-1]
+
+    publisher = TransactionalEventPublisher(Settings(app_id="app"), producer_factory=factory)
+    publisher.open_producer("job-9")
+    (producer,) = producers
+    assert producer.config["transactional.id"] == "app-job-job-9"
+    assert producer.calls == [f"list_topics {publisher.topic}", "init_transactions"]

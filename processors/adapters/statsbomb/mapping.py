@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final
 
 from domain import (
@@ -183,7 +184,9 @@ def detect_fidelity(raw_events: Iterable[RawEvent]) -> Fidelity:
     for raw in raw_events:
         location = raw.get("location")
         try:
-            if not location or (float(location[0]).is_integer() and float(location[1]).is_integer()):
+            if not location or (
+                float(location[0]).is_integer() and float(location[1]).is_integer()
+            ):
                 continue
             name = raw["type"]["name"]
         except (TypeError, ValueError, KeyError, IndexError):
@@ -214,11 +217,27 @@ def _point(value: Any, fidelity: int) -> Coordinates | None:
 
 def _named(detail: Mapping[str, Any], key: str) -> str | None:
     value = detail.get(key)
+    if value is None:
+        return None
+    if type(value) is dict:  # the common case, without the abstract-class check
+        return value.get("name")
     return value.get("name") if isinstance(value, Mapping) else None
 
 
 def map_event(raw: RawEvent, *, match_id: str, fidelity: Fidelity) -> Event:
     """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be."""
+    return _map_event(raw, match_id, fidelity, {})
+
+
+def _event_id(ids: dict[str, str], match_id: str, source_event_id: str) -> str:
+    """``event_id_for`` remembered per match: related events name ids seen before."""
+    event_id = ids.get(source_event_id)
+    if event_id is None:
+        event_id = ids[source_event_id] = event_id_for(SOURCE, match_id, source_event_id)
+    return event_id
+
+
+def _map_event(raw: RawEvent, match_id: str, fidelity: Fidelity, ids: dict[str, str]) -> Event:
     try:
         source_event_id = str(raw["id"])
         type_name = raw["type"]["name"]
@@ -227,52 +246,61 @@ def map_event(raw: RawEvent, *, match_id: str, fidelity: Fidelity) -> Event:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DroppedEvent("unreadable_event", f"{raw.get('id')}: {error!r}") from None
     event_type = _TYPE_MAP.get(type_name, EventType.GENERIC)
-    detail: Mapping[str, Any] = raw.get(_DETAIL_KEY.get(type_name, ""), None) or {}
+    detail: Mapping[str, Any] = raw.get(_DETAIL_KEY.get(type_name, ""), None) or _NO_DETAIL
     cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
     try:
-        start = _point(raw.get("location"), cell)
-        end = _point(detail.get("end_location"), cell)
+        location = raw.get("location")
+        start = None if location is None else _point(location, cell)
+        end_location = detail.get("end_location")
+        end = None if end_location is None else _point(end_location, cell)
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
 
-    outcome_name = _named(detail, "outcome")
-    outcome = _OUTCOME_MAP.get(outcome_name) if outcome_name else None
+    if detail:
+        outcome_name = _named(detail, "outcome")
+        outcome = _OUTCOME_MAP.get(outcome_name) if outcome_name else None
+        body_part_name = _named(detail, "body_part")
+        if body_part_name is None and detail.get("head"):
+            body_part_name = "Head"
+        set_piece_name = _named(detail, "type")
+        card_name = _named(detail, "card")
+        body_part = _BODY_PART_MAP.get(body_part_name) if body_part_name else None
+        set_piece = _SET_PIECE_MAP.get(set_piece_name) if set_piece_name else None
+        card = _CARD_MAP.get(card_name) if card_name else None
+    else:  # most events have no detail object: nothing to look up
+        outcome_name = outcome = body_part = set_piece = card = None
     if outcome is None and outcome_name is None and event_type in _SUCCESS_UNLESS_SAID:
         outcome = Outcome.SUCCESS
-    body_part_name = _named(detail, "body_part")
-    if body_part_name is None and detail.get("head"):
-        body_part_name = "Head"
-    set_piece_name = _named(detail, "type")
-    card_name = _named(detail, "card")
-    team = raw.get("team") or {}
-    player = raw.get("player") or {}
+    team = raw.get("team") or _NO_DETAIL
+    player = raw.get("player") or _NO_DETAIL
+    related = raw.get("related_events", ())
     try:
         return Event(
-            event_id=event_id_for(SOURCE, match_id, source_event_id),
-            source=SOURCE,
-            match_id=match_id,
-            source_event_id=source_event_id,
-            source_type=type_name,
-            type=event_type,
-            index=int(raw.get("index", 0)),
-            period=period,
-            seconds=seconds,
-            team_id=str(team.get("id", "")),
-            player_id=str(player.get("id", "")),
-            player_name=str(player.get("name", "")),
-            start=start,
-            end=end,
-            outcome=outcome,
-            body_part=_BODY_PART_MAP.get(body_part_name) if body_part_name else None,
-            set_piece=_SET_PIECE_MAP.get(set_piece_name) if set_piece_name else None,
-            card=_CARD_MAP.get(card_name) if card_name else None,
-            related_event_ids=tuple(
-                event_id_for(SOURCE, match_id, str(related))
-                for related in raw.get("related_events", ())
-            ),
+            _event_id(ids, match_id, source_event_id),
+            SOURCE,
+            match_id,
+            source_event_id,
+            type_name,
+            event_type,
+            int(raw.get("index", 0)),
+            period,
+            seconds,
+            str(team.get("id", "")),
+            str(player.get("id", "")),
+            str(player.get("name", "")),
+            start,
+            end,
+            outcome,
+            body_part,
+            set_piece,
+            card,
+            tuple([_event_id(ids, match_id, str(other)) for other in related]),
         )
     except ValueError as error:
         raise DroppedEvent("invalid_value", f"{source_event_id}: {error}") from None
+
+
+_NO_DETAIL: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 def teams_from_starting_lineups(raw_events: Iterable[RawEvent]) -> tuple[Team, Team] | None:
@@ -307,9 +335,10 @@ def map_match(
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     known_teams = {home.team_id, away.team_id}
+    ids: dict[str, str] = {}
     for raw in raw_events:
         try:
-            event = map_event(raw, match_id=match_id, fidelity=fidelity)
+            event = _map_event(raw, match_id, fidelity, ids)
             if event.team_id not in known_teams:
                 raise DroppedEvent("unknown_team", f"{event.source_event_id}: {event.team_id}")
         except DroppedEvent as drop:

@@ -1,0 +1,1259 @@
+"""``make bench``: Pitchstream against baselines measured in the same run, on the same data.
+
+1. normalize (no Kafka): raw file bytes -> MatchEvent payload bytes, ours beside kloppy;
+2. the broker ceiling: a plain confluent-kafka producer with the same payloads, keys, headers;
+3. end to end: ingest request produced -> last event readable (read_committed), one worker;
+4. the worker's resident memory over that run;
+5. scale-out: one worker vs two.
+
+Every target is a ratio between figures of this run. Prints a table, writes
+``bench/results.json``. Starts a dev broker unless ``KAFKA_BOOTSTRAP_SERVERS`` is set, and
+stops every process it started. Run from the repository root: ``python -m bench.run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import gc
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results.json"
+STATSBOMB_SAMPLES = ("3788741", "15946", "15986")
+FIRST_SYNTHETIC_ID = 9_000_001
+PARTITIONS = 4
+
+# Targets (ratios of figures from one run; see bench/README.md).
+TARGET_NORMALIZE_RATIO = 10.0
+TARGET_E2E_OF_CEILING = 0.5
+TARGET_P50_SECONDS = 0.5
+TARGET_RSS_GROWTH = 0.10
+TARGET_RSS_MB = 250.0
+
+
+# ------------------------------------------------------------------------------------------
+# Small helpers
+# ------------------------------------------------------------------------------------------
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """Median with min and max: the figures every table cell shows."""
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = q * (len(ordered) - 1)
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def rss_mb(pid: int) -> float | None:
+    """VmRSS of ``pid`` in MB (psutil-free: /proc/<pid>/status)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+# ------------------------------------------------------------------------------------------
+# 1. Normalize only
+# ------------------------------------------------------------------------------------------
+
+
+def ours_normalize(repository: Any, match_id: str) -> int:
+    """What the worker does per job before Kafka: read + parse + map + encode every event."""
+    from contracts.v1.match_event import encode_match_event
+
+    match = repository.get_match(match_id)
+    payloads = [encode_match_event(match, event, i) for i, event in enumerate(match.events)]
+    return len(payloads)
+
+
+def bench_normalize(settings: Any, *, repeats: int, warmup: int) -> list[dict[str, Any]]:
+    from kloppy import metrica as kloppy_metrica
+    from kloppy import statsbomb as kloppy_statsbomb
+
+    from processors.repositories import build_repositories
+
+    repositories = build_repositories(settings)
+    data = Path(settings.statsbomb_dir) / "data"
+    cases: list[dict[str, Any]] = []
+    for match_id in STATSBOMB_SAMPLES:
+        events = data / "events" / f"{match_id}.json"
+        lineups = data / "lineups" / f"{match_id}.json"
+        raw_count = len(orjson.loads(events.read_bytes()))
+        cases.append(
+            {
+                "source": "statsbomb",
+                "match": match_id,
+                "raw_events": raw_count,
+                "ours": lambda m=match_id: ours_normalize(repositories["statsbomb"], m),
+                "kloppy": lambda e=events, li=lineups: kloppy_statsbomb.load(
+                    event_data=str(e), lineup_data=str(li)
+                ),
+                "kloppy_note": "statsbomb.load(event_data, lineup_data)",
+            }
+        )
+    cases += metrica_cases(settings, repositories, kloppy_metrica)
+
+    for case in cases:  # warm-up: imports, caches (the matches-file index), allocator
+        for _ in range(warmup):
+            case["ours"]()
+            if case["kloppy"] is not None:
+                case["kloppy"]()
+    rows = []
+    for case in cases:
+        ours_t: list[float] = []
+        kloppy_t: list[float] = []
+        for _ in range(repeats):  # interleaved: drift on a noisy machine hits both alike
+            gc.collect()
+            ours_t.append(timed(case["ours"])[0])
+            if case["kloppy"] is not None:
+                gc.collect()
+                kloppy_t.append(timed(case["kloppy"])[0])
+        n = case["raw_events"]
+        row: dict[str, Any] = {
+            "source": case["source"],
+            "match": case["match"],
+            "raw_events": n,
+            "ours_seconds": summary(ours_t),
+            "ours_events_per_s": summary([n / t for t in ours_t]),
+            "kloppy_seconds": summary(kloppy_t) if kloppy_t else None,
+            "kloppy_events_per_s": summary([n / t for t in kloppy_t]) if kloppy_t else None,
+            "kloppy_note": case["kloppy_note"],
+        }
+        row["ratio"] = (
+            row["ours_events_per_s"]["median"] / row["kloppy_events_per_s"]["median"]
+            if kloppy_t
+            else None
+        )
+        rows.append(row)
+        say(
+            f"  normalize {case['source']} {case['match']}: ours "
+            f"{row['ours_seconds']['median'] * 1000:.0f} ms"
+            + (f", kloppy {row['kloppy_seconds']['median'] * 1000:.0f} ms" if kloppy_t else "")
+        )
+    return rows
+
+
+def metrica_cases(settings: Any, repositories: dict[str, Any], kloppy_metrica: Any) -> list[dict]:
+    """Metrica sample games, when the Metrica adapter is registered in this tree."""
+    repository = repositories.get("metrica")
+    root = Path(settings.metrica_dir) if settings.metrica_dir else None
+    if repository is None or root is None or not root.is_dir():
+        say("  metrica: no adapter registered (or no data); skipped")
+        return []
+    cases = []
+    for game_dir in sorted(root.glob("Sample_Game_*")):
+        number = game_dir.name.rsplit("_", 1)[-1]
+        match_id = next((c for c in (number, game_dir.name) if _metrica_loads(repository, c)), None)
+        if match_id is None:
+            say(f"  metrica: {game_dir.name} not loadable by the adapter; skipped")
+            continue
+        raw_count = repository.get_match(match_id).raw_event_count
+        events_json = game_dir / f"{game_dir.name}_events.json"
+        metadata = game_dir / f"{game_dir.name}_metadata.xml"
+        kloppy_call = None
+        note = "kloppy has no reader for Metrica's CSV event format"
+        if events_json.is_file() and metadata.is_file():
+            note = "metrica.load_event(event_data, meta_data)"
+            kloppy_call = lambda e=events_json, m=metadata: kloppy_metrica.load_event(  # noqa: E731
+                event_data=str(e), meta_data=str(m)
+            )
+        cases.append(
+            {
+                "source": "metrica",
+                "match": match_id,
+                "raw_events": raw_count,
+                "ours": lambda m=match_id: ours_normalize(repository, m),
+                "kloppy": kloppy_call,
+                "kloppy_note": note,
+            }
+        )
+    return cases
+
+
+def _metrica_loads(repository: Any, match_id: str) -> bool:
+    try:
+        repository.get_match(match_id)
+    except Exception:
+        return False
+    return True
+
+
+def profile_normalize(settings: Any, out_dir: Path) -> str:
+    """pyinstrument over the normalize path; returns the text report's path."""
+    from pyinstrument import Profiler
+
+    from processors.repositories import build_repositories
+
+    repository = build_repositories(settings)["statsbomb"]
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(5):
+        for match_id in STATSBOMB_SAMPLES:
+            ours_normalize(repository, match_id)
+    profiler.stop()
+    path = out_dir / "profile-normalize.txt"
+    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    return str(path)
+
+
+# ------------------------------------------------------------------------------------------
+# Kafka pieces: broker, fresh settings, a completion watcher, the worker subprocess
+# ------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def kafka_broker() -> Iterator[tuple[str, str]]:
+    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    if external:
+        yield external, "KAFKA_BOOTSTRAP_SERVERS"
+        return
+    from processors.devbroker import DevBroker
+
+    with DevBroker() as broker:
+        yield broker.bootstrap_servers, f"processors.devbroker (Kafka {_kafka_version()})"
+
+
+def _kafka_version() -> str:
+    from processors.devbroker import KAFKA_VERSION
+
+    return KAFKA_VERSION
+
+
+def fresh_settings(bootstrap: str, work: Path, mirror: Path, partitions: int) -> Any:
+    from processors.kafka.admin import ensure_topics
+    from processors.settings import Settings
+
+    name = f"bench{uuid.uuid4().hex[:8]}"
+    settings = Settings(
+        bootstrap_servers=bootstrap,
+        app_id=f"{name}-app",
+        topic_prefix=f"{name}-",
+        partitions=partitions,
+        statsbomb_dir=str(mirror),
+        metrica_dir="",
+        web_port=free_port(),
+        data_dir=str(work / f"{name}-data"),
+        log_format="json",
+    )
+    ensure_topics(settings)
+    return settings
+
+
+class CompletionWatcher(threading.Thread):
+    """A read_committed consumer on every partition of ``topic``, from the start.
+
+    Counts messages per key; when a key reaches its expected count, records the monotonic
+    time: that match's last event is readable.
+    """
+
+    def __init__(self, settings: Any, topic: str) -> None:
+        super().__init__(daemon=True, name="completion-watcher")
+        from confluent_kafka import Consumer
+
+        self.topic = topic
+        self.expected: dict[bytes, int] = {}
+        self.counts: collections.Counter[bytes] = collections.Counter()
+        self.done: dict[bytes, float] = {}
+        self.total = 0
+        self._stop_event = threading.Event()
+        self._changed = threading.Condition()
+        self.consumer = Consumer(
+            {
+                **settings.kafka_client_config(),
+                "group.id": f"bench-watch-{uuid.uuid4().hex}",
+                "isolation.level": "read_committed",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "fetch.wait.max.ms": 10,
+                "enable.partition.eof": False,
+            }
+        )
+
+    def expect(self, key: bytes, count: int) -> None:
+        with self._changed:
+            self.expected[key] = count
+
+    def run(self) -> None:
+        from confluent_kafka import TopicPartition
+
+        metadata = self.consumer.list_topics(self.topic, timeout=30)
+        partitions = metadata.topics[self.topic].partitions
+        self.consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+        try:
+            while not self._stop_event.is_set():
+                messages = self.consumer.consume(num_messages=5000, timeout=0.05)
+                if not messages:
+                    continue
+                now = time.monotonic()
+                counts = self.counts
+                finished = []
+                for message in messages:
+                    if message.error():
+                        continue
+                    key = message.key()
+                    counts[key] += 1
+                    finished.append(key)
+                self.total += len(messages)
+                with self._changed:
+                    for key in set(finished):
+                        want = self.expected.get(key)
+                        if want is not None and counts[key] >= want and key not in self.done:
+                            self.done[key] = now
+                    self._changed.notify_all()
+        finally:
+            self.consumer.close()
+
+    abort: Callable[[], str | None] | None = None
+    """Checked while waiting: a message when waiting is pointless (a job failed)."""
+
+    def wait_for(self, keys: list[bytes], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not all(key in self.done for key in keys):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(min(remaining, 0.5))
+                problem = self.abort() if self.abort is not None else None
+                if problem:
+                    raise RuntimeError(problem)
+        return True
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(30)
+
+
+class RssSampler(threading.Thread):
+    """Samples the VmRSS of some pids every ``interval`` seconds."""
+
+    def __init__(self, pids: list[int], interval: float = 0.1) -> None:
+        super().__init__(daemon=True, name="rss-sampler")
+        self.pids = pids
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []  # (monotonic, MB summed over pids)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            values = [rss_mb(pid) for pid in self.pids]
+            known = [v for v in values if v is not None]
+            if known:
+                self.samples.append((time.monotonic(), sum(known) / len(known)))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(10)
+
+
+@dataclass
+class Worker:
+    """A ``pitchstream worker`` subprocess (its own session; stopped by its process group)."""
+
+    settings: Any
+    log_path: Path
+    web_port: int
+    process: subprocess.Popen[bytes] | None = None
+    _log: Any = None
+
+    def env(self) -> dict[str, str]:
+        s = self.settings
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
+        env.update(
+            KAFKA_BOOTSTRAP_SERVERS=s.bootstrap_servers,
+            PITCHSTREAM_APP_ID=s.app_id,
+            PITCHSTREAM_TOPIC_PREFIX=s.topic_prefix,
+            PITCHSTREAM_PARTITIONS=str(s.partitions),
+            PITCHSTREAM_STATSBOMB_DIR=s.statsbomb_dir,
+            PITCHSTREAM_METRICA_DIR="",
+            PITCHSTREAM_WEB_PORT=str(self.web_port),
+            PITCHSTREAM_DATA_DIR=f"{s.data_dir}-{self.web_port}",
+            PITCHSTREAM_LOG_FORMAT="json",
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def start(self) -> Worker:
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "processors.cli", "worker"],
+            cwd=REPO,
+            env=self.env(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def output(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def ready_count(self) -> int:
+        return self.output().count("worker ready")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(30)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def job_seconds(self) -> dict[str, float]:
+        """Service time of each succeeded job, from the worker's JSON log lines."""
+        seconds: dict[str, float] = {}
+        for line in self.output().splitlines():
+            if '"job succeeded"' not in line:
+                continue
+            with contextlib.suppress(ValueError, KeyError):
+                record = json.loads(line)
+                seconds[record["job_id"]] = float(record["seconds"])
+        return seconds
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def start_workers(settings: Any, work: Path, count: int) -> list[Worker]:
+    workers: list[Worker] = []
+    try:
+        for n in range(count):
+            worker = Worker(settings, work / f"{settings.app_id}-worker{n}.log", free_port())
+            before = [w.ready_count() for w in workers]
+            workers.append(worker.start())
+            wait_until(
+                lambda w=worker: w.ready_count() > 0 or not w.alive(),
+                120,
+                f"worker {n} ready ({worker.log_path})",
+            )
+            if not worker.alive():
+                raise RuntimeError(f"worker exited early:\n{worker.output()[-3000:]}")
+            for earlier, count_before in zip(workers[:-1], before, strict=True):
+                # the newcomer forced a rebalance: the earlier workers report ready again
+                wait_until(
+                    lambda w=earlier, c=count_before: w.ready_count() > c,
+                    120,
+                    "rebalance after a worker joined",
+                )
+    except BaseException:
+        for worker in workers:
+            worker.stop()
+        raise
+    return workers
+
+
+# ------------------------------------------------------------------------------------------
+# The temporary open-data mirror of synthetic matches
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyntheticMatch:
+    match_id: str
+    sample: str
+    events: int
+
+    @property
+    def key(self) -> bytes:
+        return f"statsbomb:{self.match_id}".encode()
+
+
+@dataclass
+class Mirror:
+    root: Path
+    samples: dict[str, int]  # sample match id -> events emitted
+    next_id: int = FIRST_SYNTHETIC_ID
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # OpenDataMirror decides at start whether <root>/data exists: it must, before workers.
+        for folder in ("events", "lineups", "matches"):
+            (self.root / "data" / folder).mkdir(parents=True, exist_ok=True)
+
+    def add(self, count: int, source: Path) -> list[SyntheticMatch]:
+        """``count`` synthetic matches (events and lineups symlinked, one matches-file entry)."""
+        data = self.root / "data"
+        real_entries = _matches_entries(source)
+        made = []
+        for _ in range(count):
+            match_id = str(self.next_id)
+            sample = STATSBOMB_SAMPLES[(self.next_id - FIRST_SYNTHETIC_ID) % len(STATSBOMB_SAMPLES)]
+            self.next_id += 1
+            for folder in ("events", "lineups"):
+                (data / folder).mkdir(parents=True, exist_ok=True)
+                (data / folder / f"{match_id}.json").symlink_to(
+                    source / "data" / folder / f"{sample}.json"
+                )
+            if sample in real_entries:
+                self.entries.append({**real_entries[sample], "match_id": int(match_id)})
+            made.append(SyntheticMatch(match_id, sample, self.samples[sample]))
+        (data / "matches" / "0").mkdir(parents=True, exist_ok=True)
+        (data / "matches" / "0" / "0.json").write_bytes(orjson.dumps(self.entries))
+        return made
+
+
+def _matches_entries(source: Path) -> dict[str, dict[str, Any]]:
+    entries: dict[str, dict[str, Any]] = {}
+    for path in sorted((source / "data" / "matches").glob("*/*.json")):
+        for entry in orjson.loads(path.read_bytes()):
+            if str(entry.get("match_id")) in STATSBOMB_SAMPLES:
+                entries[str(entry["match_id"])] = entry
+    return entries
+
+
+# ------------------------------------------------------------------------------------------
+# 2. The broker ceiling
+# ------------------------------------------------------------------------------------------
+
+
+def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tuple[str, bytes]]]]]:
+    """The payloads and headers our publisher sends for each sample match (job id fixed)."""
+    from contracts.v1.headers import match_event_headers
+    from contracts.v1.match_event import encode_match_event
+    from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+
+    repository = StatsBombRepository(OpenDataMirror(Path(statsbomb_dir)))
+    job_id = uuid.uuid4().hex
+    trace_id = uuid.uuid4().hex
+    now = "2026-01-01T00:00:00.000Z"
+    messages = {}
+    for sample in STATSBOMB_SAMPLES:
+        match = repository.get_match(sample)
+        messages[sample] = [
+            (
+                encode_match_event(match, event, i),
+                match_event_headers(
+                    event_id=event.event_id,
+                    source=match.source,
+                    match_key=match.key,
+                    time=now,
+                    trace_id=trace_id,
+                    job_id=job_id,
+                ),
+            )
+            for i, event in enumerate(match.events)
+        ]
+    return messages
+
+
+def producer_settings() -> dict[str, Any]:
+    """The batching settings our publisher uses (read from it, so the ceiling follows it)."""
+    from processors.kafka import publisher
+
+    return dict(getattr(publisher, "PRODUCER_TUNING", {}))
+
+
+def bench_ceiling(
+    bootstrap: str,
+    work: Path,
+    mirror: Path,
+    messages: dict[str, list[tuple[bytes, list[tuple[str, bytes]]]]],
+    matches: list[SyntheticMatch],
+    *,
+    transactional: bool,
+) -> dict[str, Any]:
+    """Send every message of ``matches`` with one plain producer; time until all readable."""
+    from confluent_kafka import Producer
+
+    from processors.kafka.producer import producer_config
+
+    settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
+    topic = settings.topics.match_events
+    watcher = CompletionWatcher(settings, topic)
+    for match in matches:
+        watcher.expect(match.key, match.events)
+    watcher.start()
+    extra: dict[str, Any] = {
+        "linger.ms": 5,
+        "batch.size": 1_000_000,
+        "compression.type": "lz4",
+        **producer_settings(),
+    }
+    if transactional:
+        extra["transactional.id"] = f"{settings.app_id}-ceiling"
+        extra["transaction.timeout.ms"] = 120_000
+    producer = Producer(producer_config(settings, **extra))
+    if transactional:
+        producer.init_transactions(60)
+    try:
+        started = time.monotonic()
+        for match in matches:
+            key = match.key
+            if transactional:
+                producer.begin_transaction()
+            for value, headers in messages[match.sample]:
+                while True:
+                    try:
+                        producer.produce(topic, key=key, value=value, headers=headers)
+                        break
+                    except BufferError:
+                        producer.poll(0.05)
+            if transactional:
+                producer.commit_transaction(60)
+        producer.flush(60)
+        acked = time.monotonic()
+        ok = watcher.wait_for([m.key for m in matches], 120)
+        finished = max(watcher.done.values()) if watcher.done else time.monotonic()
+    finally:
+        watcher.stop()
+    if not ok:
+        raise RuntimeError("ceiling run: not every message became readable")
+    events = sum(m.events for m in matches)
+    return {
+        "events": events,
+        "seconds": finished - started,
+        "events_per_s": events / (finished - started),
+        "acked_events_per_s": events / (acked - started),
+    }
+
+
+def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) -> dict[str, Any]:
+    """Fixed costs of one job that do not depend on its size (measured with our own code)."""
+    from processors.kafka.publisher import TransactionalEventPublisher
+
+    settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
+    publisher = TransactionalEventPublisher(settings)
+    open_t, checkpoint_t, empty_txn_t = [], [], []
+    for _ in range(repeats):
+        job_id = uuid.uuid4().hex
+        seconds, producer = timed(lambda j=job_id: publisher.open_producer(j))
+        open_t.append(seconds)
+        checkpoint_t.append(timed(lambda: publisher.checkpoint("statsbomb:1"))[0])
+
+        def empty_transaction(p: Any = producer) -> None:
+            p.begin_transaction()
+            p.produce(settings.topics.match_events, key=b"statsbomb:1", value=b"{}")
+            p.commit_transaction(60)
+
+        empty_txn_t.append(timed(empty_transaction)[0])
+        closer = getattr(publisher, "close_producer", None)
+        if closer is not None:
+            closer(producer)
+        else:
+            producer.flush(5)
+    return {
+        "open_producer_init_transactions_s": summary(open_t),
+        "checkpoint_s": summary(checkpoint_t),
+        "one_record_transaction_s": summary(empty_txn_t),
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# 3-5. End to end with real workers
+# ------------------------------------------------------------------------------------------
+
+
+def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | None = None) -> str:
+    from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+    from processors.service import rfc3339, utc_now
+
+    job_id = job_id or uuid.uuid4().hex
+    trace_id = new_trace_id()
+    queued = JobState(
+        job_id=job_id,
+        status=JobStatus.QUEUED,
+        source="statsbomb",
+        match_id=match.match_id,
+        trace_id=trace_id,
+        updated_at=rfc3339(utc_now()),
+    )
+    request = IngestRequest(job_id=job_id, source="statsbomb", match_id=match.match_id)
+    producer.submit(request, trace_id=trace_id, queued=queued)
+    return job_id
+
+
+def job_ids_one_per_partition(partitions: int) -> list[str]:
+    from processors.kafka.publisher import partition_for
+
+    chosen: dict[int, str] = {}
+    while len(chosen) < partitions:
+        candidate = uuid.uuid4().hex
+        chosen.setdefault(partition_for(candidate, partitions), candidate)
+    return [chosen[p] for p in range(partitions)]
+
+
+def run_burst(
+    settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
+) -> dict[str, Any]:
+    """Submit ``matches`` back to back; wait until every match's last event is readable."""
+    from processors.kafka.producer import RequestProducer
+
+    producer = RequestProducer(settings)
+    for match in matches:
+        watcher.expect(match.key, match.events)
+    submitted: dict[bytes, float] = {}
+    started = time.monotonic()
+    for match in matches:
+        submitted[match.key] = time.monotonic()
+        submit(settings, producer, match)
+    if not watcher.wait_for([m.key for m in matches], timeout):
+        missing = [m.match_id for m in matches if m.key not in watcher.done]
+        raise RuntimeError(f"burst: {len(missing)} matches never became readable: {missing[:5]}")
+    finished = max(watcher.done[m.key] for m in matches)
+    latencies = [watcher.done[m.key] - submitted[m.key] for m in matches]
+    events = sum(m.events for m in matches)
+    return {
+        "matches": len(matches),
+        "events": events,
+        "seconds": finished - started,
+        "events_per_s": events / (finished - started),
+        "matches_per_s": len(matches) / (finished - started),
+        "latency_p50_s": percentile(latencies, 0.5),
+        "latency_p95_s": percentile(latencies, 0.95),
+        "first_submit": started,
+        "done_times": sorted(watcher.done[m.key] for m in matches),
+    }
+
+
+def run_one_at_a_time(
+    settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
+) -> dict[str, Any]:
+    """Each request produced when the previous match is readable: latency on an idle worker."""
+    from processors.kafka.producer import RequestProducer
+
+    producer = RequestProducer(settings)
+    latencies = []
+    for match in matches:
+        watcher.expect(match.key, match.events)
+        submitted = time.monotonic()
+        submit(settings, producer, match)
+        if not watcher.wait_for([match.key], timeout):
+            raise RuntimeError(f"match {match.match_id} never became readable")
+        latencies.append(watcher.done[match.key] - submitted)
+    return {
+        "matches": len(matches),
+        "latencies_s": latencies,
+        "latency_p50_s": percentile(latencies, 0.5),
+        "latency_p95_s": percentile(latencies, 0.95),
+        "latency_min_s": min(latencies),
+        "latency_max_s": max(latencies),
+    }
+
+
+def memory_verdict(samples: list[tuple[float, float]], tenth_done: float) -> dict[str, Any]:
+    """Peak, steady (median after the 10th match) and growth after the 10th match, in MB."""
+    values = [mb for _, mb in samples]
+    before = [mb for t, mb in samples if t <= tenth_done]
+    after = [mb for t, mb in samples if t > tenth_done]
+    at_tenth = before[-1] if before else values[0]
+    last = after[-1] if after else values[-1]
+    peak_after = max(after) if after else at_tenth
+    return {
+        "peak_mb": max(values),
+        "at_10th_match_mb": at_tenth,
+        "steady_mb": statistics.median(after) if after else at_tenth,
+        "end_mb": last,
+        "growth_after_10th": (peak_after - at_tenth) / at_tenth,
+        "samples": len(values),
+    }
+
+
+def bench_end_to_end(
+    bootstrap: str,
+    work: Path,
+    mirror: Mirror,
+    source: Path,
+    *,
+    workers: int,
+    warmup: int,
+    one_at_a_time: int,
+    burst: int,
+    profile_dir: Path | None = None,
+) -> dict[str, Any]:
+    settings = fresh_settings(bootstrap, work, mirror.root, PARTITIONS)
+    watcher = CompletionWatcher(settings, settings.topics.match_events)
+    watcher.start()
+    running = start_workers(settings, work, workers)
+    watcher.abort = lambda: next(
+        (f"a job failed or a worker died; see {w.log_path}" for w in running
+         if not w.alive() or '"job failed"' in w.output()),
+        None,
+    )  # fmt: skip
+    sampler = RssSampler([w.pid for w in running])
+    sampler.start()
+    profiler = None
+    result: dict[str, Any] = {"workers": workers, "partitions": PARTITIONS}
+    try:
+        # Warm-up: one request per partition, so every worker has run a job.
+        warm = mirror.add(max(warmup, PARTITIONS if workers > 1 else warmup), source)
+        from processors.kafka.producer import RequestProducer
+
+        producer = RequestProducer(settings)
+        job_ids = job_ids_one_per_partition(PARTITIONS)
+        for n, match in enumerate(warm):
+            watcher.expect(match.key, match.events)
+            submit(settings, producer, match, job_ids[n % PARTITIONS] if n < PARTITIONS else None)
+        if not watcher.wait_for([m.key for m in warm], 180):
+            raise RuntimeError("warm-up matches never became readable")
+        if one_at_a_time:
+            result["one_at_a_time"] = run_one_at_a_time(
+                settings, watcher, mirror.add(one_at_a_time, source), 120
+            )
+        if profile_dir is not None:
+            profiler = start_py_spy(running[0].pid, profile_dir / f"profile-worker{workers}.txt")
+        result["burst"] = run_burst(settings, watcher, mirror.add(burst, source), 600)
+        if profiler is not None:
+            result["profile"] = stop_py_spy(profiler)
+        done = sorted(watcher.done.values())
+        tenth = done[min(9, len(done) - 1)]
+        result["memory"] = memory_verdict(sampler.samples, tenth)
+        result["matches_total"] = len(done)
+        seconds = {}
+        for worker in running:
+            seconds.update(worker.job_seconds())
+        if seconds:
+            result["worker_job_seconds"] = summary(list(seconds.values()))
+    except BaseException:
+        for worker in running:
+            say(f"--- {worker.log_path.name} (last lines) ---\n{worker.output()[-4000:]}")
+        raise
+    finally:
+        if profiler is not None and profiler.poll() is None:
+            profiler.terminate()
+        sampler.stop()
+        for worker in running:
+            worker.stop()
+        watcher.stop()
+    result["burst"].pop("done_times", None)
+    result["burst"].pop("first_submit", None)
+    return result
+
+
+def start_py_spy(
+    pid: int, out: Path, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes] | None:
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        say("  py-spy not installed; no worker profile")
+        return None
+    process = subprocess.Popen(
+        [py_spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
+         "--output", str(out), "--nonblocking", "--threads", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    process.out = out  # type: ignore[attr-defined]
+    time.sleep(0.5)  # py-spy attaches; the burst is tens of seconds
+    return process
+
+
+def stop_py_spy(process: subprocess.Popen[bytes] | None) -> dict[str, Any] | None:
+    if process is None:
+        return None
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+    out: Path = process.out  # type: ignore[attr-defined]
+    if not out.is_file():
+        return None
+    return {"collapsed_stacks": str(out), "top_self": top_self_frames(out, 15)}
+
+
+def top_self_frames(collapsed: Path, limit: int) -> list[tuple[str, float]]:
+    """Share of samples whose innermost frame is each function (py-spy --format raw)."""
+    own: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in collapsed.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        own[stack.split(";")[-1].strip()] += count
+    return [(frame, round(n / total, 4)) for frame, n in own.most_common(limit)] if total else []
+
+
+# ------------------------------------------------------------------------------------------
+# The table
+# ------------------------------------------------------------------------------------------
+
+
+def fmt_range(s: dict[str, float] | None, scale: float = 1.0, digits: int = 0) -> str:
+    if not s:
+        return "-"
+    f = f"{{:,.{digits}f}}"
+    return (
+        f"{f.format(s['median'] * scale)} ({f.format(s['min'] * scale)}-"
+        f"{f.format(s['max'] * scale)})"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = []
+    env = results["environment"]
+    lines.append(
+        f"Pitchstream bench — {env['cpus']} CPUs, Python {env['python']}, {env['broker']}; "
+        f"medians (min-max) over {results['repeats']} runs after {results['warmup']} warm-up"
+    )
+    lines.append("")
+    lines.append("1. Normalize (raw file bytes -> MatchEvent payload bytes; JSON parse included)")
+    lines.append(
+        "| source | match | raw events | ours ms | ours events/s | kloppy ms | kloppy events/s "
+        "| ratio |"
+    )
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in results["normalize"]:
+        ratio = f"{row['ratio']:.1f}x" if row["ratio"] else "n/a"
+        kloppy_ms = fmt_range(row["kloppy_seconds"], 1000) if row["kloppy_seconds"] else "n/a"
+        lines.append(
+            f"| {row['source']} | {row['match']} | {row['raw_events']:,} | "
+            f"{fmt_range(row['ours_seconds'], 1000)} | {row['ours_events_per_s']['median']:,.0f} "
+            f"| {kloppy_ms} | "
+            + (
+                f"{row['kloppy_events_per_s']['median']:,.0f}"
+                if row["kloppy_events_per_s"]
+                else "n/a"
+            )
+            + f" | {ratio} |"
+        )
+    for row in results["normalize"]:
+        if not row["kloppy_seconds"]:
+            lines.append(f"  {row['source']} {row['match']}: {row['kloppy_note']}")
+    kafka = results.get("kafka")
+    if kafka:
+        lines.append("")
+        lines.append("2-5. Kafka (fresh topics, 4 partitions; events/s = events / wall time)")
+        lines.append("| measure | value |")
+        lines.append("| --- | ---: |")
+        c = kafka["ceiling"]
+        lines.append(
+            f"| broker ceiling, plain idempotent producer, events/s | "
+            f"{fmt_range(c['idempotent'])} |"
+        )
+        lines.append(
+            f"| broker ceiling, transactional producer (1 txn/match), events/s | "
+            f"{fmt_range(c['transactional'])} |"
+        )
+        o = kafka["job_overheads"]
+        lines.append(
+            "| per job: new producer + init_transactions, ms | "
+            f"{fmt_range(o['open_producer_init_transactions_s'], 1000)} |"
+        )
+        lines.append(
+            f"| per job: checkpoint (watermark query), ms | {fmt_range(o['checkpoint_s'], 1000)} |"
+        )
+        lines.append(
+            "| per job: one-record transaction commit, ms | "
+            f"{fmt_range(o['one_record_transaction_s'], 1000)} |"
+        )
+        one = kafka["one_worker"]
+        idle = one["one_at_a_time"]
+        lines.append(
+            f"| latency, one request at a time (n={idle['matches']}), p50 / p95 s | "
+            f"{idle['latency_p50_s']:.3f} / {idle['latency_p95_s']:.3f} |"
+        )
+        burst = one["burst"]
+        lines.append(
+            f"| 1 worker, {burst['matches']} back-to-back matches, sustained events/s | "
+            f"{burst['events_per_s']:,.0f} |"
+        )
+        lines.append(
+            f"| 1 worker, latency in that burst (queueing included), p50 / p95 s | "
+            f"{burst['latency_p50_s']:.2f} / {burst['latency_p95_s']:.2f} |"
+        )
+        if "worker_job_seconds" in one:
+            lines.append(
+                "| 1 worker, service time per job (worker log), ms | "
+                f"{fmt_range(one['worker_job_seconds'], 1000)} |"
+            )
+        mem = one["memory"]
+        lines.append(
+            f"| worker RSS peak / steady / at 10th match, MB | {mem['peak_mb']:.0f} / "
+            f"{mem['steady_mb']:.0f} / {mem['at_10th_match_mb']:.0f} |"
+        )
+        lines.append(
+            f"| worker RSS growth after the 10th match ({one['matches_total']} matches) | "
+            f"{mem['growth_after_10th'] * 100:+.1f} % |"
+        )
+        two = kafka.get("two_workers")
+        if two:
+            lines.append(
+                f"| 2 workers, {two['burst']['matches']} back-to-back matches, events/s | "
+                f"{two['burst']['events_per_s']:,.0f} |"
+            )
+    lines.append("")
+    lines.append("Targets (ratios from this run)")
+    lines.append("| target | measured | verdict |")
+    lines.append("| --- | ---: | --- |")
+    for target in results["targets"]:
+        lines.append(f"| {target['name']} | {target['measured']} | {target['verdict']} |")
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, str]]:
+    out = []
+    statsbomb = [r for r in results["normalize"] if r["source"] == "statsbomb"]
+    ratios = [r["ratio"] for r in statsbomb]
+    out.append(
+        {
+            "name": "normalize >= 10x kloppy events/s (StatsBomb, worst match)",
+            "measured": f"{min(ratios):.1f}x (" + ", ".join(f"{r:.1f}x" for r in ratios) + ")",
+            "verdict": verdict(min(ratios) >= TARGET_NORMALIZE_RATIO),
+        }
+    )
+    for row in results["normalize"]:
+        if row["source"] == "metrica" and row["ratio"]:
+            out.append(
+                {
+                    "name": f"metrica game {row['match']} vs kloppy (no target)",
+                    "measured": f"{row['ratio']:.1f}x",
+                    "verdict": "info",
+                }
+            )
+    kafka = results.get("kafka")
+    if not kafka:
+        return out
+    one = kafka["one_worker"]
+    ceiling = kafka["ceiling"]
+    sustained = one["burst"]["events_per_s"]
+    plain = ceiling["idempotent"]["median"]
+    txn = ceiling["transactional"]["median"]
+    out.append(
+        {
+            "name": "end-to-end sustained >= 50 % of the plain-producer ceiling (1 worker)",
+            "measured": f"{sustained / plain * 100:.0f} % (of transactional ceiling: "
+            f"{sustained / txn * 100:.0f} %)",
+            "verdict": verdict(sustained / plain >= TARGET_E2E_OF_CEILING),
+        }
+    )
+    p50 = one["one_at_a_time"]["latency_p50_s"]
+    out.append(
+        {
+            "name": "latency p50 < 0.5 s (request -> last event readable, idle worker)",
+            "measured": f"{p50:.3f} s",
+            "verdict": verdict(p50 < TARGET_P50_SECONDS),
+        }
+    )
+    mem = one["memory"]
+    out.append(
+        {
+            "name": "worker RSS flat (<= 10 % growth after 10th match) and < 250 MB",
+            "measured": f"{mem['growth_after_10th'] * 100:+.1f} %, peak {mem['peak_mb']:.0f} MB",
+            "verdict": verdict(
+                mem["growth_after_10th"] <= TARGET_RSS_GROWTH and mem["peak_mb"] < TARGET_RSS_MB
+            ),
+        }
+    )
+    two = kafka.get("two_workers")
+    if two:
+        ratio = two["burst"]["events_per_s"] / sustained
+        out.append(
+            {
+                "name": f"scale-out: 2 workers / 1 worker events/s ({os.cpu_count()} CPUs)",
+                "measured": f"{ratio:.2f}x",
+                "verdict": "info",
+            }
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Main
+# ------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per measure")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first")
+    parser.add_argument("--matches", type=int, default=50, help="back-to-back matches (>= 50)")
+    parser.add_argument("--one-at-a-time", type=int, default=12, help="matches for latency")
+    parser.add_argument("--no-kafka", action="store_true", help="normalize only")
+    parser.add_argument("--no-scale-out", action="store_true", help="skip the 2-worker run")
+    parser.add_argument("--profile", action="store_true",
+                        help="pyinstrument the normalize path, py-spy the worker in the burst; "
+                        "reports go to bench/profiles/ (figures are then perturbed)")  # fmt: skip
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    from processors.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.statsbomb_dir or not Path(settings.statsbomb_dir).is_dir():
+        say("error: no StatsBomb open-data mirror (PITCHSTREAM_STATSBOMB_DIR or ../shared/data)")
+        return 2
+    source = Path(settings.statsbomb_dir)
+    profile_dir = REPO / "bench" / "profiles" if args.profile else None
+    if profile_dir is not None:
+        profile_dir.mkdir(exist_ok=True)
+        (profile_dir / ".gitignore").write_text("*\n")  # reports of one machine, not committed
+
+    began = time.monotonic()
+    results: dict[str, Any] = {
+        "environment": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "broker": "no broker",
+        },
+        "repeats": args.repeats,
+        "warmup": args.warmup,
+    }
+    say("1. normalize (ours vs kloppy, interleaved)")
+    results["normalize"] = bench_normalize(settings, repeats=args.repeats, warmup=args.warmup)
+    if profile_dir is not None:
+        results["normalize_profile"] = profile_normalize(settings, profile_dir)
+
+    if not args.no_kafka:
+        with (
+            tempfile.TemporaryDirectory(prefix="pitchstream-bench-") as tmp,
+            kafka_broker() as (
+                bootstrap,
+                broker_name,
+            ),
+        ):
+            work = Path(tmp)
+            results["environment"]["broker"] = broker_name
+            results["kafka"] = bench_kafka(args, bootstrap, work, source, settings, profile_dir)
+    results["targets"] = targets(results)
+    results["wall_seconds"] = time.monotonic() - began
+    table = render(results)
+    print(table)
+    results["table"] = table
+    args.output.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")
+    shown = args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output
+    say(f"\nwrote {shown} in {results['wall_seconds']:.0f} s")
+    return 0
+
+
+def bench_kafka(
+    args: argparse.Namespace,
+    bootstrap: str,
+    work: Path,
+    source: Path,
+    settings: Any,
+    profile_dir: Path | None,
+) -> dict[str, Any]:
+    from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+
+    repository = StatsBombRepository(OpenDataMirror(source))
+    emitted = {s: len(repository.get_match(s).events) for s in STATSBOMB_SAMPLES}
+    mirror = Mirror(work / "mirror", emitted)
+    kafka: dict[str, Any] = {}
+
+    say("2. broker ceiling (plain producer, same payloads, keys and headers)")
+    messages = sample_messages(str(source))
+    samples = [STATSBOMB_SAMPLES[n % len(STATSBOMB_SAMPLES)] for n in range(args.matches)]
+    ceiling_matches = [
+        SyntheticMatch(str(FIRST_SYNTHETIC_ID + n), sample, emitted[sample])
+        for n, sample in enumerate(samples)
+    ]
+    bench_ceiling(bootstrap, work, mirror.root, messages, ceiling_matches[:3],
+                  transactional=True)  # fmt: skip
+    runs: dict[str, list[float]] = {"idempotent": [], "transactional": []}
+    repeats = max(2, min(args.repeats, 3))
+    for _ in range(repeats):
+        for mode in ("idempotent", "transactional"):
+            run = bench_ceiling(bootstrap, work, mirror.root, messages, ceiling_matches,
+                                transactional=mode == "transactional")  # fmt: skip
+            runs[mode].append(run["events_per_s"])
+            say(f"  ceiling {mode}: {run['events_per_s']:,.0f} events/s")
+    kafka["ceiling"] = {mode: summary(values) for mode, values in runs.items()}
+    del messages
+
+    say("   per-job fixed costs")
+    kafka["job_overheads"] = bench_job_overheads(bootstrap, work, mirror.root, args.repeats)
+
+    say(f"3-4. end to end, 1 worker: warm-up, {args.one_at_a_time} one at a time, "
+        f"{args.matches} back to back")  # fmt: skip
+    kafka["one_worker"] = bench_end_to_end(
+        bootstrap, work, mirror, source, workers=1, warmup=3,
+        one_at_a_time=args.one_at_a_time, burst=args.matches, profile_dir=profile_dir,
+    )  # fmt: skip
+    say(f"  1 worker: {kafka['one_worker']['burst']['events_per_s']:,.0f} events/s")
+    if not args.no_scale_out:
+        say(f"5. scale-out: 2 workers, {args.matches} back to back")
+        kafka["two_workers"] = bench_end_to_end(
+            bootstrap, work, mirror, source, workers=2, warmup=PARTITIONS,
+            one_at_a_time=0, burst=args.matches,
+        )  # fmt: skip
+        say(f"  2 workers: {kafka['two_workers']['burst']['events_per_s']:,.0f} events/s")
+    return kafka
+
+
+if __name__ == "__main__":
+    sys.exit(main())
