@@ -62,19 +62,32 @@ def create_app(
         web_enabled=True,
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         table_cleanup_interval=60.0,
     )
     ingest_topic = app.topic(
-        topics.ingest_requests, key_type=bytes, value_type=bytes,
-        key_serializer="raw", value_serializer="raw", partitions=settings.partitions,
+        topics.ingest_requests,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
     )
     updates_topic = app.topic(
-        topics.job_updates, key_type=bytes, value_type=bytes,
-        key_serializer="raw", value_serializer="raw", partitions=settings.partitions,
+        topics.job_updates,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
     )
     dead_letter_topic = app.topic(
-        topics.ingest_dead_letters, key_type=bytes, value_type=bytes,
-        key_serializer="raw", value_serializer="raw",
+        topics.ingest_dead_letters,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
     )
     jobs = app.Table(
         "jobs",
@@ -105,8 +118,12 @@ def create_app(
         async for event in stream.events():
             message = event.message
             await runner.handle_request(
-                key=message.key, value=message.value, headers=message.headers,
-                topic=message.topic, partition=message.partition, offset=message.offset,
+                key=message.key,
+                value=message.value,
+                headers=message.headers,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
             )
 
     @app.agent(updates_topic, name="job-updates", concurrency=1)
@@ -118,5 +135,5 @@ def create_app(
     async def on_rebalance_complete(sender: Any, **kwargs: Any) -> None:
         get_logger("pitchstream.worker").info("partitions assigned; worker ready")
 
-    return app
     register_web(app, jobs=jobs, settings=settings, metrics=metrics)  # API, /metrics (Faust's too)
+    return app

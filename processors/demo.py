@@ -69,7 +69,10 @@ def worker(settings: Settings, log_path: Path) -> Iterator[subprocess.Popen[byte
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "processors.cli", "worker"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         try:
@@ -93,11 +96,15 @@ def worker(settings: Settings, log_path: Path) -> Iterator[subprocess.Popen[byte
 
 def events_on_topic(settings: Settings, key: str, expected: int) -> list[dict[str, object]]:
     topic = settings.topics.match_events
-    consumer = Consumer({
-        **settings.kafka_client_config(), "group.id": f"demo-{uuid.uuid4().hex}",
-        "isolation.level": "read_committed", "enable.partition.eof": True,
-        "auto.offset.reset": "earliest",
-    })
+    consumer = Consumer(
+        {
+            **settings.kafka_client_config(),
+            "group.id": f"demo-{uuid.uuid4().hex}",
+            "isolation.level": "read_committed",
+            "enable.partition.eof": True,
+            "auto.offset.reset": "earliest",
+        }
+    )
     partition = partition_for(key, settings.partitions)
     consumer.assign([TopicPartition(topic, partition, 0)])
     events = []
@@ -125,7 +132,9 @@ def main() -> int:
         say("StatsBomb data: the public open data online (statsbombpy)")
     with tempfile.TemporaryDirectory(prefix="pitchstream-demo-") as tmp, kafka() as bootstrap:
         settings = dataclasses.replace(
-            base, bootstrap_servers=bootstrap, app_id=f"pitchstream-demo-{uuid.uuid4().hex[:6]}",
+            base,
+            bootstrap_servers=bootstrap,
+            app_id=f"pitchstream-demo-{uuid.uuid4().hex[:6]}",
             data_dir=str(Path(tmp) / "worker"),
         )
         created = ensure_topics(settings)
@@ -134,19 +143,29 @@ def main() -> int:
             job_id = uuid.uuid4().hex
             trace_id = new_trace_id()
             request = IngestRequest(job_id=job_id, source="statsbomb", match_id=MATCH_ID)
-            queued = JobState(job_id=job_id, status=JobStatus.QUEUED, source="statsbomb",
-                              match_id=MATCH_ID, trace_id=trace_id, updated_at=rfc3339(utc_now()))
+            queued = JobState(
+                job_id=job_id,
+                status=JobStatus.QUEUED,
+                source="statsbomb",
+                match_id=MATCH_ID,
+                trace_id=trace_id,
+                updated_at=rfc3339(utc_now()),
+            )
             RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
             say(f"submitted job {job_id} for statsbomb match {MATCH_ID} (trace {trace_id})")
             state = JobStateReader(settings).wait_until(
-                job_id, lambda s: s.status.is_final, timeout=300,
+                job_id,
+                lambda s: s.status.is_final,
+                timeout=300,
                 on_state=lambda s: say(f"job {s.status.value}, {s.events_emitted} events emitted"),
             )
             print(orjson.dumps(job_state_to_dict(state), option=orjson.OPT_INDENT_2).decode())
             key = f"statsbomb:{MATCH_ID}"
             events = events_on_topic(settings, key, state.events_emitted)
-            say(f"{len(events)} events on {settings.topics.match_events} under key {key}; "
-                f"the job emitted {state.events_emitted}")
+            say(
+                f"{len(events)} events on {settings.topics.match_events} under key {key}; "
+                f"the job emitted {state.events_emitted}"
+            )
             goals = [e for e in events if e["outcome"] == "goal" or e["type"] == "own_goal_against"]
             say(f"the goals ({len(goals)}), as they are on the topic:")
             for event in goals:

@@ -171,6 +171,7 @@ class JobRunner:
                     )
                 )
         self.record(future.result())
+        await self.flush()  # the final state is stored before the request counts as done
 
     async def apply_update(self, value: bytes | None) -> None:
         """An update from the job-updates topic (``queued`` from a submitter, for now)."""

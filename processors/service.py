@@ -36,7 +36,7 @@ def rfc3339(moment: datetime) -> str:
 class RetryPolicy:
     """Transient errors (source unreachable, broker gone) are retried with bounded backoff."""
 
-    attempts: int = 4
+    attempts: int = 6
     first_delay: float = 0.5
     max_delay: float = 8.0
 

@@ -45,6 +45,8 @@ class Settings:
     log_format: str = "console"
     log_level: str = "info"
     worker_concurrency: int = 1
+    session_timeout: float = 30.0
+    """Seconds before the group gives a silent worker's partitions to another."""
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = ""
     sasl_username: str = ""
@@ -73,6 +75,7 @@ class Settings:
             log_format=get("PITCHSTREAM_LOG_FORMAT", cls.log_format),
             log_level=get("PITCHSTREAM_LOG_LEVEL", cls.log_level),
             worker_concurrency=int(get("PITCHSTREAM_WORKER_CONCURRENCY", "1")),
+            session_timeout=float(get("PITCHSTREAM_SESSION_TIMEOUT", "30")),
             security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
             sasl_mechanism=get("KAFKA_SASL_MECHANISM"),
             sasl_username=get("KAFKA_SASL_USERNAME"),

@@ -31,6 +31,7 @@ __all__ = [
     "encode_job_state",
     "encode_match_event",
     "match_event_headers",
+    "match_event_payload",
     "message_headers",
     "new_trace_id",
 ]

@@ -36,7 +36,10 @@ class IngestRequest:
     )
     options: Mapping[str, str] = field(
         default_factory=dict,
-        metadata=field_meta("Provider options as strings; a worker ignores options it does not know", maxProperties=32),
+        metadata=field_meta(
+            "Provider options as strings; a worker ignores options it does not know",
+            maxProperties=32,
+        ),
     )
 
 

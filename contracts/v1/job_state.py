@@ -35,16 +35,24 @@ class JobState:
     trace_id: str = field(metadata=field_meta("W3C trace id (32 hex digits) of the request"))
     updated_at: str = field(metadata=field_meta("RFC 3339 time of this state"))
     queue: str = field(default="default", metadata=field_meta("The worker lane"))
-    raw_events_read: int = field(default=0, metadata=field_meta("Raw provider events read", minimum=0))
-    events_emitted: int = field(default=0, metadata=field_meta("Events published so far", minimum=0))
+    raw_events_read: int = field(
+        default=0, metadata=field_meta("Raw provider events read", minimum=0)
+    )
+    events_emitted: int = field(
+        default=0, metadata=field_meta("Events published so far", minimum=0)
+    )
     events_dropped: Mapping[str, int] = field(
         default_factory=dict, metadata=field_meta("Raw events not emitted, by reason")
     )
     started_at: str | None = field(default=None, metadata=field_meta("RFC 3339 start time"))
     finished_at: str | None = field(default=None, metadata=field_meta("RFC 3339 end time"))
-    error_code: str | None = field(default=None, metadata=field_meta("Stable error code when failed"))
+    error_code: str | None = field(
+        default=None, metadata=field_meta("Stable error code when failed")
+    )
     error_message: str | None = field(default=None, metadata=field_meta("What went wrong"))
-    attempt: int = field(default=0, metadata=field_meta("Attempts started (1 on a first run)", minimum=0))
+    attempt: int = field(
+        default=0, metadata=field_meta("Attempts started (1 on a first run)", minimum=0)
+    )
     checkpoint: str | None = field(
         default=None,
         metadata=field_meta("Where the job's events start on match-events (partition@offset)"),

@@ -34,7 +34,9 @@ class RequestProducer:
         self.settings = settings
         self._producer = Producer(producer_config(settings, **{"linger.ms": 0}))
 
-    def submit(self, request: IngestRequest, *, trace_id: str, queued: JobState | None = None) -> None:
+    def submit(
+        self, request: IngestRequest, *, trace_id: str, queued: JobState | None = None
+    ) -> None:
         """Send the request and, when given, its ``queued`` state; wait until both are stored."""
         headers = message_headers(trace_id=trace_id, job_id=request.job_id)
         topics = self.settings.topics
@@ -44,7 +46,9 @@ class RequestProducer:
         self.flush()
 
     def send_raw(self, topic: str, key: bytes | None, value: bytes, headers: Any = None) -> None:
-        self._producer.produce(topic, key=key, value=value, headers=headers, on_delivery=_raise_on_error)
+        self._producer.produce(
+            topic, key=key, value=value, headers=headers, on_delivery=_raise_on_error
+        )
         self._producer.poll(0)
 
     def _send(self, topic: str, key: str, value: bytes, headers: Any) -> None:

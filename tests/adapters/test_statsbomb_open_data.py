@@ -66,7 +66,9 @@ def test_barcelona_three_alaves_nil(matches):
     assert match.score() == (3, 0)
 
 
-@pytest.mark.parametrize("match_id, xy, shot", [("3788741", 2, 2), ("15946", 1, 2), ("15986", 1, 2)])
+@pytest.mark.parametrize(
+    "match_id, xy, shot", [("3788741", 2, 2), ("15946", 1, 2), ("15986", 1, 2)]
+)
 def test_fidelity_is_detected_from_the_events_not_the_matches_file(match_id, xy, shot):
     fidelity = detect_fidelity(raw_events(match_id))
     assert (fidelity.xy, fidelity.shot) == (xy, shot)
@@ -103,7 +105,8 @@ def test_own_goals_are_conceded_at_the_acting_teams_own_end(matches, match_id):
 @pytest.mark.parametrize("match_id", MATCH_IDS)
 def test_kick_offs_start_within_a_metre_of_the_centre_spot(matches, match_id):
     kick_offs = [
-        e for e in matches[match_id].events
+        e
+        for e in matches[match_id].events
         if e.type is EventType.PASS and e.set_piece is SetPiece.KICK_OFF
     ]
     assert len(kick_offs) >= 4  # two halves and at least two goals or restarts
@@ -121,7 +124,8 @@ def test_every_shot_is_taken_towards_x_105(matches, match_id):
 @pytest.mark.parametrize("match_id", MATCH_IDS)
 def test_goalkeeper_actions_happen_near_the_own_goal(matches, match_id):
     actions = [
-        e for e in matches[match_id].events
+        e
+        for e in matches[match_id].events
         if e.type is EventType.GOALKEEPER and e.start is not None
     ]
     assert actions and all(e.start.x < 30 for e in actions)

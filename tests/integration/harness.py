@@ -141,7 +141,11 @@ class WorkerProcess:
 
 
 def read_topic(
-    settings: Settings, topic: str, *, expected: int, timeout: float = 60.0,
+    settings: Settings,
+    topic: str,
+    *,
+    expected: int,
+    timeout: float = 60.0,
     isolation: str = "read_committed",
 ) -> list[Any]:
     """Every message of ``topic`` (all partitions) until ``expected`` were read."""
@@ -172,8 +176,11 @@ def read_topic(
 
 def end_offsets(settings: Settings, topic: str) -> dict[int, int]:
     consumer = Consumer(
-        {**settings.kafka_client_config(), "group.id": f"offsets-{uuid.uuid4().hex}",
-         "isolation.level": "read_committed"}
+        {
+            **settings.kafka_client_config(),
+            "group.id": f"offsets-{uuid.uuid4().hex}",
+            "isolation.level": "read_committed",
+        }
     )
     try:
         metadata = consumer.list_topics(topic, timeout=30)

@@ -93,7 +93,9 @@ def test_match_event_payload_has_exactly_the_contract_fields():
 
 
 def test_ingest_request_round_trips_with_defaults():
-    request = decode_ingest_request(b'{"job_id": "j1", "source": "statsbomb", "match_id": "3788741"}')
+    request = decode_ingest_request(
+        b'{"job_id": "j1", "source": "statsbomb", "match_id": "3788741"}'
+    )
     assert request == IngestRequest("j1", "statsbomb", "3788741")
     assert request.queue == "default"
     assert decode_ingest_request(encode_ingest_request(request)) == request
@@ -155,8 +157,10 @@ def test_job_state_round_trips_and_validates():
 
 def test_job_state_refuses_an_unknown_status():
     with pytest.raises(ContractError, match="status"):
-        decode_job_state(b'{"job_id":"j","status":"lost","source":"s","match_id":"m",'
-                         b'"trace_id":"t","updated_at":"u"}')
+        decode_job_state(
+            b'{"job_id":"j","status":"lost","source":"s","match_id":"m",'
+            b'"trace_id":"t","updated_at":"u"}'
+        )
 
 
 def test_trace_ids_travel_in_w3c_traceparent():
@@ -178,8 +182,12 @@ def test_every_message_carries_trace_and_job_ids():
 def test_match_event_headers_follow_cloudevents_binary_mode():
     headers = dict(
         match_event_headers(
-            event_id="e1", source="statsbomb", match_key="statsbomb:9", time="t",
-            trace_id="b" * 32, job_id="j1",
+            event_id="e1",
+            source="statsbomb",
+            match_key="statsbomb:9",
+            time="t",
+            trace_id="b" * 32,
+            job_id="j1",
         )
     )
     assert headers["ce_specversion"] == b"1.0"

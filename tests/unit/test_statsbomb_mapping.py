@@ -40,11 +40,17 @@ def test_timestamps_are_seconds_since_the_period_start():
 
 def test_a_pass_keeps_end_location_body_part_set_piece_and_success():
     event = map_event(
-        raw("Pass", pass_={}, **{"pass": {
-            "end_location": [120.0, 80.0],
-            "body_part": {"name": "Left Foot"},
-            "type": {"name": "Corner"},
-        }}),
+        raw(
+            "Pass",
+            pass_={},
+            **{
+                "pass": {
+                    "end_location": [120.0, 80.0],
+                    "body_part": {"name": "Left Foot"},
+                    "type": {"name": "Corner"},
+                }
+            },
+        ),
         match_id="m",
         fidelity=FIDELITY_1,
     )
@@ -61,19 +67,24 @@ def test_a_pass_keeps_end_location_body_part_set_piece_and_success():
     [("Incomplete", Outcome.FAILURE), ("Out", Outcome.OUT), ("Pass Offside", Outcome.OFFSIDE)],
 )
 def test_pass_outcomes(name, outcome):
-    event = map_event(raw("Pass", **{"pass": {"outcome": {"name": name}}}), match_id="m",
-                      fidelity=FIDELITY_1)
+    event = map_event(
+        raw("Pass", **{"pass": {"outcome": {"name": name}}}), match_id="m", fidelity=FIDELITY_1
+    )
     assert event.outcome is outcome
 
 
 def test_a_shot_keeps_its_height_and_goal():
     event = map_event(
-        raw("Shot", location=[110.0, 40.0], shot={
-            "end_location": [120.0, 40.0, 1.0],
-            "outcome": {"name": "Goal"},
-            "type": {"name": "Penalty"},
-            "body_part": {"name": "Head"},
-        }),
+        raw(
+            "Shot",
+            location=[110.0, 40.0],
+            shot={
+                "end_location": [120.0, 40.0, 1.0],
+                "outcome": {"name": "Goal"},
+                "type": {"name": "Penalty"},
+                "body_part": {"name": "Head"},
+            },
+        ),
         match_id="m",
         fidelity=Fidelity(xy=1, shot=2),
     )
@@ -85,17 +96,22 @@ def test_a_shot_keeps_its_height_and_goal():
 
 
 def test_a_card_comes_from_a_foul_or_bad_behaviour():
-    foul = map_event(raw("Foul Committed", foul_committed={"card": {"name": "Red Card"}}),
-                     match_id="m", fidelity=FIDELITY_1)
-    behaviour = map_event(raw("Bad Behaviour", bad_behaviour={"card": {"name": "Yellow Card"}}),
-                          match_id="m", fidelity=FIDELITY_1)
+    foul = map_event(
+        raw("Foul Committed", foul_committed={"card": {"name": "Red Card"}}),
+        match_id="m",
+        fidelity=FIDELITY_1,
+    )
+    behaviour = map_event(
+        raw("Bad Behaviour", bad_behaviour={"card": {"name": "Yellow Card"}}),
+        match_id="m",
+        fidelity=FIDELITY_1,
+    )
     assert (foul.type, foul.card) == (EventType.FOUL_COMMITTED, Card.RED)
     assert (behaviour.type, behaviour.card) == (EventType.CARD, Card.YELLOW)
 
 
 def test_a_headed_clearance_says_head():
-    event = map_event(raw("Clearance", clearance={"head": True}), match_id="m",
-                      fidelity=FIDELITY_1)
+    event = map_event(raw("Clearance", clearance={"head": True}), match_id="m", fidelity=FIDELITY_1)
     assert event.body_part is BodyPart.HEAD
 
 
@@ -145,8 +161,13 @@ def test_unreadable_events_are_dropped_and_counted_with_a_reason():
         "unreadable_event": 2,
     }
     assert sorted(seen) == sorted(
-        ["invalid_location", "invalid_value", "unknown_team", "unreadable_event",
-         "unreadable_event"]
+        [
+            "invalid_location",
+            "invalid_value",
+            "unknown_team",
+            "unreadable_event",
+            "unreadable_event",
+        ]
     )
 
 

@@ -139,6 +139,10 @@ def _classify_http_error(error: Exception, match_id: str) -> Exception:
         return MatchNotFound(f"statsbomb match {match_id} not found (HTTP 404)")
     if status in (401, 403):
         return SourceUnauthorized(f"statsbomb refused match {match_id} (HTTP {status})")
-    if status is not None and status >= 500 or name in ("ConnectionError", "Timeout", "ReadTimeout"):
+    if (status is not None and status >= 500) or name in (
+        "ConnectionError",
+        "Timeout",
+        "ReadTimeout",
+    ):
         return SourceUnavailable(f"statsbomb unavailable for match {match_id}: {name}")
     return SourceUnavailable(f"statsbomb error for match {match_id}: {name}")

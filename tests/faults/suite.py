@@ -1,0 +1,508 @@
+"""The fault-injection suite: kill -9 workers, restart the broker, feed hostile requests.
+
+Runs on a real Kafka broker of its own (it restarts it) and real worker processes, then reads
+``match-events`` with a ``read_committed`` consumer and compares, event id by event id, with
+what each match must produce. Prints one summary line::
+
+    faults: kills=20 broker_restarts=2 malformed=1000 lost=0 duplicated=0 stuck_jobs=0
+
+``python -m tests.faults.suite`` (or ``make faults``); exits non-zero when anything was lost,
+doubled or stuck, or a hostile request was not accounted for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from confluent_kafka import Consumer, TopicPartition
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contracts.v1 import IngestRequest, JobState, decode_job_state
+from contracts.v1.headers import message_headers
+from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.kafka.admin import ensure_topics
+from processors.kafka.producer import RequestProducer
+from processors.settings import Settings
+from tests.integration.harness import WorkerProcess, free_port, wait_for
+from tests.paths import statsbomb_dir
+
+SAMPLE_MATCHES = ("3788741", "15946", "15986")
+
+
+@dataclass
+class Report:
+    kills: int = 0
+    broker_restarts: int = 0
+    malformed: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    stuck_jobs: int = 0
+    unaccounted_requests: int = 0
+    jobs: int = 0
+    events: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.duplicated or self.stuck_jobs or self.unaccounted_requests)
+
+    def line(self) -> str:
+        return (
+            f"faults: kills={self.kills} broker_restarts={self.broker_restarts} "
+            f"malformed={self.malformed} lost={self.lost} duplicated={self.duplicated} "
+            f"stuck_jobs={self.stuck_jobs} unaccounted_requests={self.unaccounted_requests} "
+            f"jobs={self.jobs} events={self.events}"
+        )
+
+
+class SyntheticMirror:
+    """An open-data mirror whose matches are the sample matches under fresh ids."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "data" / "events").mkdir(parents=True)
+        self.source = statsbomb_dir() / "data" / "events"
+        self.expected: dict[str, list[str]] = {}
+        self._next = 8_000_000 + random.randrange(100_000) * 10
+
+    def new_match(self) -> str:
+        match_id = str(self._next)
+        self._next += 1
+        sample = SAMPLE_MATCHES[len(self.expected) % len(SAMPLE_MATCHES)]
+        shutil.copyfile(
+            self.source / f"{sample}.json", self.root / "data" / "events" / f"{match_id}.json"
+        )
+        match = StatsBombRepository(OpenDataMirror(self.root)).get_match(match_id)
+        self.expected[match_id] = [event.event_id for event in match.events]
+        return match_id
+
+
+class JobWatch:
+    """Follows the job table's changelog in a thread: the latest state of every job."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.states: dict[str, JobState] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, daemon=True)
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> JobWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    def _follow(self) -> None:
+        consumer = Consumer(
+            {
+                **self.settings.kafka_client_config(),
+                "group.id": f"watch-{uuid.uuid4().hex}",
+                "auto.offset.reset": "earliest",
+                "enable.auto.commit": False,
+            }
+        )
+        topic = self.settings.topics.jobs_changelog
+        consumer.assign([TopicPartition(topic, p, 0) for p in range(self.settings.partitions)])
+        try:
+            while not self._stop.is_set():
+                message = consumer.poll(0.2)
+                if message is None or message.error() or message.value() is None:
+                    continue
+                state = decode_job_state(message.value())
+                with self._lock:
+                    self.states[state.job_id] = state
+        finally:
+            consumer.close()
+
+    def get(self, job_id: str) -> JobState | None:
+        with self._lock:
+            return self.states.get(job_id)
+
+    def all_final(self, job_ids: list[str]) -> bool:
+        return all((s := self.get(j)) is not None and s.status.is_final for j in job_ids)
+
+    def snapshot(self, job_ids: list[str]) -> dict[str, tuple[str, int, str]]:
+        return {j: (s.status.value, s.attempt, s.updated_at) for j in job_ids if (s := self.get(j))}
+
+    def newly_running(self, job_ids: list[str], before: dict[str, tuple[str, int, str]]) -> bool:
+        """A job started (or resumed) running since ``before`` was taken."""
+        for job_id in job_ids:
+            state = self.get(job_id)
+            if state is None or state.status.value != "running":
+                continue
+            if before.get(job_id) != (state.status.value, state.attempt, state.updated_at):
+                return True
+        return False
+
+
+@contextmanager
+def stopping(worker: WorkerProcess) -> Iterator[WorkerProcess]:
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@contextmanager
+def own_broker() -> Iterator[object]:
+    from processors.devbroker import DevBroker
+
+    with DevBroker() as broker:
+        yield broker
+
+
+def submit(settings: Settings, producer: RequestProducer, match_id: str) -> str:
+    job_id = f"job-{uuid.uuid4().hex[:12]}"
+    producer.submit(
+        IngestRequest(job_id=job_id, source="statsbomb", match_id=match_id),
+        trace_id=uuid.uuid4().hex,
+    )
+    return job_id
+
+
+# ---- hostile requests -------------------------------------------------------------------
+
+_HOSTILE_MATCH_IDS = st.one_of(
+    st.sampled_from(["../../etc/passwd", "..", "a/b", "/abs", "C:\\x", "x\x00y", "ü", " 1", ""]),
+    st.text(min_size=129, max_size=300, alphabet="0123456789"),
+    st.text(st.characters(codec="utf-8", categories=("Cc",)), min_size=1, max_size=5),
+    st.integers(-(2**63), 2**63 - 1),
+    st.none(),
+    st.lists(st.integers(-(2**63), 2**63 - 1), max_size=3),
+)
+_GOOD_MATCH_IDS = st.sampled_from(["3788741", "15946", "424242", "Sample_Game_1"])
+
+
+_JOB = "JOB-ID-PLACEHOLDER"
+
+
+@st.composite
+def hostile_template(draw: st.DrawFn) -> tuple[str, bytes | None, bytes]:
+    """(kind, key, value) of a request that must be dead-lettered or fail its job.
+
+    The job id is a placeholder, replaced by a unique one per request afterwards, so the
+    strategy itself depends on nothing outside it.
+    """
+    kind = draw(
+        st.sampled_from(
+            [
+                "not_json",
+                "not_object",
+                "missing",
+                "source",
+                "queue",
+                "match_id",
+                "key",
+                "huge",
+                "no_key",
+                "unknown_match",
+            ]
+        )
+    )
+    body: dict[str, object] = {
+        "job_id": _JOB,
+        "source": "statsbomb",
+        "match_id": draw(_GOOD_MATCH_IDS),
+    }
+    key: bytes | None = _JOB.encode()
+    value: object = body
+    if kind == "not_json":
+        return kind, key, draw(st.binary(max_size=200).filter(lambda b: not _is_json(b)))
+    if kind == "not_object":
+        value = draw(
+            st.one_of(
+                st.lists(st.integers(-(2**63), 2**63 - 1), max_size=3),
+                st.integers(-(2**63), 2**63 - 1),
+                st.text(max_size=20),
+            )
+        )
+    elif kind == "missing":
+        del body[draw(st.sampled_from(["job_id", "source", "match_id"]))]
+    elif kind == "source":
+        body["source"] = draw(
+            st.one_of(
+                st.text(max_size=20).filter(lambda s: s not in ("statsbomb", "metrica")),
+                st.integers(-(2**63), 2**63 - 1),
+                st.none(),
+            )
+        )
+    elif kind == "queue":
+        body["queue"] = draw(st.text(max_size=20).filter(lambda s: s != "default"))
+    elif kind == "match_id":
+        body["match_id"] = draw(_HOSTILE_MATCH_IDS)
+    elif kind == "key":
+        key = draw(st.one_of(st.just(b"other-job"), st.binary(max_size=50)))
+    elif kind == "huge":
+        body["options"] = {"padding": "x" * 70_000}
+    elif kind == "no_key":
+        key = None
+    elif kind == "unknown_match":  # well-formed, but no such match: a failed job, not a DLQ
+        body["match_id"] = "UNKNOWN-MATCH"
+    return kind, key, orjson.dumps(value)
+
+
+def _finish(template: tuple[str, bytes | None, bytes], index: int) -> tuple[bytes | None, bytes]:
+    _, key, value = template
+    job_id = f"fz-{index}".encode()
+    placeholder = _JOB.encode()
+    value = value.replace(b"UNKNOWN-MATCH", str(9_900_000 + index).encode())
+    if key == placeholder:
+        key = job_id
+    return key, value.replace(placeholder, job_id)
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def generate_hostile(count: int) -> list[tuple[bytes | None, bytes]]:
+    templates: list[tuple[str, bytes | None, bytes]] = []
+
+    @settings(
+        max_examples=count * 2,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(hostile_template())
+    def collect(template: tuple[str, bytes | None, bytes]) -> None:
+        templates.append(template)
+
+    collect()
+    if len(templates) < count:
+        raise RuntimeError(f"hypothesis generated only {len(templates)} hostile requests")
+    return [_finish(template, i) for i, template in enumerate(templates[:count])]
+
+
+# ---- the suite --------------------------------------------------------------------------
+
+
+def run_suite(
+    *, kills: int, broker_restarts: int, malformed: int, seed: int, workdir: Path
+) -> Report:
+    random.seed(seed)
+    report = Report()
+    with own_broker() as broker:
+        name = f"faults{uuid.uuid4().hex[:6]}"
+        settings = Settings(
+            bootstrap_servers=broker.bootstrap_servers,  # type: ignore[attr-defined]
+            app_id=f"{name}-app",
+            topic_prefix=f"{name}-",
+            partitions=4,
+            statsbomb_dir=str(workdir / "mirror"),
+            web_port=free_port(),
+            data_dir=str(workdir / "worker-data"),
+            session_timeout=6.0,
+        )
+        ensure_topics(settings)
+        mirror = SyntheticMirror(workdir / "mirror")
+        producer = RequestProducer(settings)
+        jobs: dict[str, str] = {}
+        # A killed worker's partitions go to its successor once the group notices it is gone.
+        worker = WorkerProcess(
+            settings, workdir / "worker.log", extra_env={"PITCHSTREAM_SESSION_TIMEOUT": "6"}
+        )
+        with JobWatch(settings) as watch, stopping(worker):
+            worker.start()
+            # 1. kill -9 the worker at random points while it ingests.
+            while report.kills < kills:
+                pending = [j for j in jobs if not watch.all_final([j])]
+                while len(pending) < 3:
+                    match_id = mirror.new_match()
+                    job_id = submit(settings, producer, match_id)
+                    jobs[job_id] = match_id
+                    pending.append(job_id)
+                before = watch.snapshot(pending)
+                wait_for(
+                    lambda p=pending, b=before: watch.newly_running(p, b),
+                    timeout=120,
+                    what="a job running before a kill",
+                )
+                time.sleep(random.uniform(0.0, 1.2))  # the random kill point
+                worker.kill()
+                report.kills += 1
+                worker.start()
+            wait_for(
+                lambda: watch.all_final(list(jobs)),
+                timeout=300,
+                what="every job final after the kills",
+            )
+
+            # 2. restart the broker in the middle of a job.
+            while report.broker_restarts < broker_restarts:
+                batch = [mirror.new_match() for _ in range(2)]
+                batch_jobs = {submit(settings, producer, m): m for m in batch}
+                jobs.update(batch_jobs)
+                wait_for(
+                    lambda b=list(batch_jobs): watch.newly_running(b, {}),
+                    timeout=120,
+                    what="a job running before the broker restart",
+                )
+                broker.restart()  # type: ignore[attr-defined]
+                report.broker_restarts += 1
+                wait_for(
+                    lambda b=list(batch_jobs): watch.all_final(b),
+                    timeout=300,
+                    what="jobs final after a broker restart",
+                )
+
+            # 3. hostile requests mixed with valid ones.
+            hostile = generate_hostile(malformed)
+            valid: dict[str, str] = {}
+            sent: list[tuple[bytes | None, bytes]] = []
+            for i, item in enumerate(hostile):
+                sent.append(item)
+                if i % 100 == 0:
+                    match_id = mirror.new_match()
+                    job_id = submit(settings, producer, match_id)
+                    valid[job_id] = match_id
+            for key, value in sent:
+                producer.send_raw(
+                    settings.topics.ingest_requests,
+                    key,
+                    value or b"",
+                    message_headers(trace_id=uuid.uuid4().hex, job_id="fuzz"),
+                )
+            producer.flush()
+            report.malformed = len(sent)
+            jobs.update(valid)
+            wait_for(
+                lambda: watch.all_final(list(valid)),
+                timeout=300,
+                what="valid jobs final among hostile requests",
+            )
+            report.unaccounted_requests = account_for_hostile(settings, sent, watch)
+            worker.stop()
+
+            report.jobs = len(jobs)
+            report.stuck_jobs = sum(1 for j in jobs if not watch.all_final([j]))
+            failed = [j for j in jobs if (s := watch.get(j)) and s.status.value == "failed"]
+            for job_id in failed:
+                report.problems.append(f"job {job_id} failed: {watch.get(job_id)}")
+            compare_events(settings, jobs, mirror.expected, report)
+            report.stuck_jobs += len(failed)  # a valid job must succeed, not just end
+    return report
+
+
+def account_for_hostile(
+    settings: Settings, sent: list[tuple[bytes | None, bytes]], watch: JobWatch
+) -> int:
+    """Each hostile request ends as exactly one dead letter or a failed job with a reason."""
+    dead = read_all(settings, settings.topics.ingest_dead_letters, isolation="read_uncommitted")
+    dead_values = Counter((m.key(), m.value()) for m in dead)
+    for message in dead:
+        headers = dict(message.headers() or [])
+        if not headers.get("__connect.errors.exception.message"):
+            return len(sent)  # a dead letter without a reason
+    unaccounted = 0
+    for key, value in sent:
+        marker = (key, value or None)
+        if dead_values[marker] > 0:
+            dead_values[marker] -= 1
+            continue
+        job_id = key.decode("utf-8", "replace") if key else ""
+        state = watch.get(job_id)
+        if not (state and state.status.value == "failed" and state.error_message):
+            unaccounted += 1
+    return unaccounted
+
+
+def read_all(settings: Settings, topic: str, *, isolation: str = "read_committed") -> list:
+    consumer = Consumer(
+        {
+            **settings.kafka_client_config(),
+            "group.id": f"verify-{uuid.uuid4().hex}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+            "isolation.level": isolation,
+            "enable.partition.eof": True,
+        }
+    )
+    metadata = consumer.list_topics(topic, timeout=30)
+    partitions = list(metadata.topics[topic].partitions)
+    consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+    messages, finished = [], set()
+    deadline = time.monotonic() + 120
+    try:
+        while len(finished) < len(partitions) and time.monotonic() < deadline:
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            if message.error():
+                if message.error().code() == message.error()._PARTITION_EOF:
+                    finished.add(message.partition())
+                continue
+            messages.append(message)
+    finally:
+        consumer.close()
+    return messages
+
+
+def compare_events(
+    settings: Settings, jobs: dict[str, str], expected: dict[str, list[str]], report: Report
+) -> None:
+    messages = read_all(settings, settings.topics.match_events)
+    report.events = len(messages)
+    seen: dict[str, list[str]] = {}
+    for message in messages:
+        payload = orjson.loads(message.value())
+        seen.setdefault(payload["match_id"], []).append(payload["event_id"])
+    for match_id in jobs.values():
+        got = seen.get(match_id, [])
+        want = expected[match_id]
+        counts = Counter(got)
+        report.duplicated += sum(n - 1 for n in counts.values() if n > 1)
+        report.lost += sum(1 for event_id in want if event_id not in counts)
+        if got and len(got) == len(want) and got != want:
+            report.problems.append(f"match {match_id}: events out of order")
+            report.lost += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--broker-restarts", type=int, default=2)
+    parser.add_argument("--malformed", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--workdir", help="keep worker logs and the mirror here")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="pitchstream-faults-") as tmp:
+        workdir = Path(args.workdir) if args.workdir else Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        report = run_suite(
+            kills=args.kills,
+            broker_restarts=args.broker_restarts,
+            malformed=args.malformed,
+            seed=args.seed,
+            workdir=workdir,
+        )
+    for problem in report.problems[:20]:
+        print(f"  problem: {problem}")
+    print(f"{report.line()} seed={args.seed} seconds={time.monotonic() - started:.0f}")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
