@@ -27,10 +27,13 @@ from contracts.v1 import (
 from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
 from contracts.v1.ingest_request import JOB_ID_PATTERN
 from contracts.v1.job_state import job_state_to_dict
+from processors.backfill import Backfill, is_parent_notice
 from processors.logs import get_logger, scrub
 from processors.service import IngestionService, rfc3339
 
 PROGRESS_INTERVAL = 0.5
+FLUSH_WARNING_SECONDS = 20.0
+SLOW_JOB_SECONDS = 30.0
 _JOB_ID = re.compile(JOB_ID_PATTERN[1:-1])
 _STATUS_RANK = {
     JobStatus.QUEUED: 0,
@@ -77,6 +80,7 @@ class JobRunner:
         send_dead_letter: SendDeadLetter,
         flush: Callable[[], Awaitable[None]],
         executor: ThreadPoolExecutor | None = None,
+        backfill: Backfill | None = None,
     ) -> None:
         self.service = service
         self.table = table
@@ -84,6 +88,7 @@ class JobRunner:
         self.flush = flush
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
         self.log = get_logger("pitchstream.jobs")
+        self.backfill = backfill  # season requests and their children (processors.backfill)
 
     def state(self, job_id: str) -> JobState | None:
         value = self.table.get(job_id.encode())
@@ -117,6 +122,9 @@ class JobRunner:
         await self.run(request, trace_id)
 
     async def run(self, request: IngestRequest, trace_id: str) -> None:
+        if request.is_backfill:
+            await self._run_backfill(request, trace_id)
+            return
         previous = self.state(request.job_id)
         loop = asyncio.get_running_loop()
         log = self.log.bind(
@@ -128,6 +136,7 @@ class JobRunner:
         if previous is not None and previous.status.is_final:
             self.service.metrics.duplicate_requests.inc()
             log.info("job already ended; request ignored", status=previous.status.value)
+            await self._tell_parent(request, previous)  # the first notice may have been lost
             return
         resumable = (
             previous if previous is not None and previous.status is JobStatus.RUNNING else None
@@ -135,6 +144,8 @@ class JobRunner:
         if resumable is not None:
             log.warning("job was interrupted; resuming", attempt=resumable.attempt)
             trace_id = resumable.trace_id
+        elif self.backfill is not None and await self.backfill.skip(self, request, trace_id):
+            return
         try:
             running = await loop.run_in_executor(
                 self.executor,
@@ -147,9 +158,11 @@ class JobRunner:
                     queued, code="kafka_error", message=str(error), error_type=type(error).__name__
                 )
             )
+            await self._tell_parent(request, self.state(request.job_id) or queued)
             return
         self.record(running)
-        await self.flush()  # the checkpoint is durable before any event is published
+        await self._flush_patiently("running state")  # the checkpoint is durable first
+        await self._tell_parent(request, running)
 
         progress = {"emitted": 0}
         future = loop.run_in_executor(
@@ -159,10 +172,19 @@ class JobRunner:
             ),
         )
         shown = 0
+        started = loop.time()
+        next_warning = started + SLOW_JOB_SECONDS
         while True:
             done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
             if done:
                 break
+            if loop.time() > next_warning:
+                next_warning += SLOW_JOB_SECONDS
+                log.warning(
+                    "job is slow",
+                    seconds=round(loop.time() - started),
+                    events_emitted=progress["emitted"],
+                )
             if progress["emitted"] != shown:
                 shown = progress["emitted"]
                 self.record(
@@ -171,14 +193,44 @@ class JobRunner:
                     )
                 )
         self.record(future.result())
-        await self.flush()  # the final state is stored before the request counts as done
+        await self._flush_patiently("final state")  # stored before the request is done
+        await self._tell_parent(request, future.result())
 
-    async def apply_update(self, value: bytes | None) -> None:
-        """An update from the job-updates topic (``queued`` from a submitter, for now)."""
+    async def _run_backfill(self, request: IngestRequest, trace_id: str) -> None:
+        if self.backfill is not None:
+            await self.backfill.run_parent(self, request, trace_id)
+            return
+        current = self.state(request.job_id)
+        if current is None or not current.status.is_final:
+            queued = current or self.service.queued(request, trace_id=trace_id)
+            self.record(self.service.fail(queued, code="invalid_request", message="no backfills"))
+
+    async def _tell_parent(self, request: IngestRequest, state: JobState) -> None:
+        if self.backfill is not None and request.parent_job_id is not None:
+            await self.backfill.child_changed(self, request, state)
+
+    async def _flush_patiently(self, what: str) -> None:
+        """Wait until the table's changelog has the record; say so while it takes long."""
+        flush = asyncio.ensure_future(self.flush())
+        waited = 0.0
+        while True:
+            done, _ = await asyncio.wait({flush}, timeout=FLUSH_WARNING_SECONDS)
+            if done:
+                flush.result()
+                return
+            waited += FLUSH_WARNING_SECONDS
+            self.log.warning("changelog flush is slow", waiting_for=what, seconds=waited)
+
+    async def apply_update(self, value: bytes | None, key: bytes | None = None) -> None:
+        """An update from the job-updates topic: ``queued`` from a submitter, or a backfill
+        child's state keyed by its parent's id (folded into the parent's aggregate)."""
         try:
             update = decode_job_state(value or b"")
         except ContractError as error:
             self.log.warning("ignored an unreadable job update", error=str(error))
+            return
+        if self.backfill is not None and is_parent_notice(key, update):
+            self.backfill.fold(self, update)
             return
         current = self.state(update.job_id)
         if current is None or _STATUS_RANK[update.status] > _STATUS_RANK[current.status]:
