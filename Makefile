@@ -30,6 +30,8 @@ help:
 	@echo "make broker-start  detached dev broker in $(BROKER_DIR)/ (prints KAFKA_BOOTSTRAP_SERVERS=...)"
 	@echo "make broker-stop   stop it"
 	@echo "make demo          run processors.demo"
+	@echo "make faults        fault-injection suite: kills, broker restarts, hostile requests"
+	@echo "make bench         benchmarks against baselines (bench/README.md)"
 	@echo "make clean         stop the dev broker, remove its state and tool caches"
 	@echo "make distclean     clean, and remove .venv"
 
@@ -87,3 +89,9 @@ bench: venv jars
 	@$(VPY) -c 'import kloppy, pyinstrument' 2>/dev/null && test -x $(VENV)/bin/py-spy || \
 		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev,bench]'
 	$(VPY) -m bench.run $(BENCH_ARGS)
+
+# The fault-injection suite on a broker of its own: kill -9 the worker 20 times, restart the
+# broker twice, feed 1000 hypothesis-generated hostile requests; prints one summary line.
+.PHONY: faults
+faults: venv jars
+	$(VPY) -m tests.faults.suite $(FAULTS_ARGS)

@@ -259,7 +259,9 @@ class JobRunner:
             ("__connect.errors.exception.message", reason.encode()),
             (
                 "__connect.errors.exception.stacktrace",
-                "".join(traceback.format_exception_only(error))[:2000].encode(),
+                scrub("".join(traceback.format_exception_only(error)), self.service.secrets)[
+                    :2000
+                ].encode(),
             ),
         ]
         await self.send_dead_letter(key, value, dead_headers)

@@ -13,7 +13,10 @@ class MetricaRepository(MatchRepository):
         self.on_dropped = on_dropped
 
     def get_match(self, match_id: str) -> Match:
-        game = load_game(self.store, checked_match_id(match_id))
+        try:
+            game = load_game(self.store, checked_match_id(match_id))
+        except InvalidSourceData as error:
+            raise InvalidSourceData(f"metrica match {match_id}: {error}") from None
         try:
             return map_game(game, on_dropped=self.on_dropped)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
