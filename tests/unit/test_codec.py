@@ -139,3 +139,19 @@ def test_schemas_main_writes_every_document(tmp_path, monkeypatch, capsys):
 
 def test_dataclass_helpers_still_see_fields():
     assert [f.name for f in dataclasses.fields(Sample)][:2] == ["name", "count"]
+
+
+def test_a_missing_required_field_is_named():
+    data = dict(GOOD)
+    del data["ratio"]
+    with pytest.raises(ContractError, match="ratio: required field is missing"):
+        from_dict(Sample, data)
+
+
+def test_a_union_of_two_real_types_is_not_optional():
+    @dataclass
+    class Either:
+        value: int | str
+
+    with pytest.raises(TypeError, match="unsupported"):
+        from_dict(Either, {"value": 1})
