@@ -12,10 +12,15 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable, Team
-from processors.adapters.statsbomb.mapping import RawEvent
+from processors.adapters.statsbomb.mapping import RawEvent, RawEvents, SbEvent
+
+# Typed decoding reads only the fields the mapper uses (8-10 ms instead of orjson's 17-27 ms
+# for a 3.3 MB file, no dict per object); a file that does not fit the types is read as dicts.
+_decode_typed_events = msgspec.json.Decoder(list[SbEvent]).decode
 
 
 class StatsBombLoader(ABC):
@@ -51,11 +56,20 @@ class OpenDataMirror(StatsBombLoader):
     def describe(self) -> str:
         return f"open-data mirror at {self.data_dir}"
 
-    def raw_events(self, match_id: str) -> list[RawEvent]:
+    def raw_events(self, match_id: str) -> RawEvents:
         path = self.data_dir / "events" / f"{match_id}.json"
         if not path.is_file():
             raise MatchNotFound(f"statsbomb match {match_id} not found in {self.describe()}")
-        raw = _read_json(path, f"statsbomb match {match_id}: events file")
+        data = path.read_bytes()
+        try:
+            return _decode_typed_events(data)
+        except ValueError:  # msgspec.DecodeError and UnicodeDecodeError: the dict path decides
+            pass
+        try:
+            raw = orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            what = f"statsbomb match {match_id}: events file"
+            raise InvalidSourceData(f"{what} {path.name} is not valid JSON: {error}") from None
         if not isinstance(raw, list):
             raise InvalidSourceData(
                 f"statsbomb match {match_id}: events file holds {type(raw).__name__}, not a list"

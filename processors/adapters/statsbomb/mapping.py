@@ -4,6 +4,11 @@ The type table names every StatsBomb event type in the open data specification (
 it does not name becomes ``EventType.GENERIC`` with the provider's name kept in
 ``source_type``. A raw event that cannot be read (no usable period, time or location) is
 dropped and counted under a reason, never silently.
+
+Raw events come as plain dicts (any loader) or, from the offline mirror, as ``SbEvent``
+structs that msgspec decodes straight from the file with only the fields read here, typed
+strictly. The two paths give the same domain events: the loader decodes typed only when
+every event of the file fits these types exactly, and otherwise falls back to dicts.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
+
+import msgspec
 
 from domain import (
     BodyPart,
@@ -29,6 +36,64 @@ from domain import (
 
 SOURCE: Final = "statsbomb"
 RawEvent = Mapping[str, Any]
+
+
+class SbNamed(msgspec.Struct, gc=False):
+    name: str | None = None
+
+
+class SbRef(msgspec.Struct, gc=False):
+    """A team or player reference: both keys required (a dict event has them or falls back)."""
+
+    id: int | str
+    name: str
+
+
+class SbDetail(msgspec.Struct, gc=False):
+    """The parts of a type's detail object (``raw["pass"]``...) that the mapper reads."""
+
+    end_location: list[float] | None = None
+    outcome: SbNamed | None = None
+    body_part: SbNamed | None = None
+    type: SbNamed | None = None
+    card: SbNamed | None = None
+    head: bool | None = None
+
+
+class SbTypeRef(msgspec.Struct, gc=False):
+    name: str
+
+
+class SbEvent(msgspec.Struct, gc=False):
+    """One raw StatsBomb event as the mapper reads it; every other key is skipped unread."""
+
+    id: str
+    period: int
+    timestamp: str
+    type: SbTypeRef
+    index: int = 0
+    location: list[float] | None = None
+    team: SbRef | None = None
+    player: SbRef | None = None
+    related_events: list[str] = msgspec.field(default_factory=list)
+    pass_: SbDetail | None = msgspec.field(default=None, name="pass")
+    shot: SbDetail | None = None
+    carry: SbDetail | None = None
+    ball_receipt: SbDetail | None = None
+    dribble: SbDetail | None = None
+    duel: SbDetail | None = None
+    fifty_fifty: SbDetail | None = msgspec.field(default=None, name="50_50")
+    interception: SbDetail | None = None
+    clearance: SbDetail | None = None
+    goalkeeper: SbDetail | None = None
+    foul_committed: SbDetail | None = None
+    bad_behaviour: SbDetail | None = None
+    substitution: SbDetail | None = None
+    # the dict path reads raw.get("") for types without a detail object; so does this one
+    no_detail_key: SbDetail | None = msgspec.field(default=None, name="")
+
+
+RawEvents = list[RawEvent] | list[SbEvent]
 
 _TYPE_MAP: Final[Mapping[str, EventType]] = {
     "Pass": EventType.PASS,
@@ -157,6 +222,13 @@ _DETAIL_KEY: Final[Mapping[str, str]] = {
 }
 
 
+# The same, as SbEvent attributes; a type without a detail object reads the "" key.
+_DETAIL_ATTR: Final[Mapping[str, str]] = {
+    name: {"pass": "pass_", "50_50": "fifty_fifty"}.get(key, key)
+    for name, key in _DETAIL_KEY.items()
+}
+
+
 class DroppedEvent(Exception):
     """A raw event that cannot become a domain event; ``reason`` is its tally key."""
 
@@ -192,6 +264,28 @@ def detect_fidelity(raw_events: Iterable[RawEvent]) -> Fidelity:
         except (TypeError, ValueError, KeyError, IndexError):
             continue  # map_event drops and counts this event
 
+        if name == "Shot":
+            shot = 2
+        elif name in ("Pass", "Carry", "Dribble"):
+            xy = 2
+        if xy == shot == 2:
+            break
+    return Fidelity(xy=xy, shot=shot)
+
+
+def _detect_fidelity_typed(raw_events: list[SbEvent]) -> Fidelity:
+    """``detect_fidelity`` for typed events (the same decisions)."""
+    xy = shot = 1
+    for raw in raw_events:
+        location = raw.location
+        if not location:
+            continue
+        try:
+            if float(location[0]).is_integer() and float(location[1]).is_integer():
+                continue
+        except IndexError:
+            continue
+        name = raw.type.name
         if name == "Shot":
             shot = 2
         elif name in ("Pass", "Carry", "Dribble"):
@@ -301,12 +395,87 @@ def _map_event(raw: RawEvent, match_id: str, fidelity: Fidelity, ids: dict[str, 
 
 
 _NO_DETAIL: Final[Mapping[str, Any]] = MappingProxyType({})
+_EMPTY_DETAIL: Final = SbDetail()
+
+
+def _map_typed_event(raw: SbEvent, match_id: str, fidelity: Fidelity, ids: dict[str, str]) -> Event:
+    """``_map_event`` for a typed event: the same decisions, attribute reads instead of
+    lookups (the types already hold what the dict path converts or checks)."""
+    source_event_id = raw.id
+    type_name = raw.type.name
+    try:
+        seconds = parse_timestamp(raw.timestamp)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DroppedEvent("unreadable_event", f"{source_event_id}: {error!r}") from None
+    event_type = _TYPE_MAP.get(type_name, EventType.GENERIC)
+    detail = getattr(raw, _DETAIL_ATTR.get(type_name, "no_detail_key")) or _EMPTY_DETAIL
+    cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
+    try:
+        location = raw.location
+        start = None if location is None else _point(location, cell)
+        end_location = detail.end_location
+        end = None if end_location is None else _point(end_location, cell)
+    except (TypeError, ValueError, IndexError) as error:
+        raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
+
+    if detail is _EMPTY_DETAIL:  # most events have no detail object: nothing to look up
+        outcome_name = outcome = body_part = set_piece = card = None
+    else:
+        named = detail.outcome
+        outcome_name = None if named is None else named.name
+        outcome = _OUTCOME_MAP.get(outcome_name) if outcome_name else None
+        named = detail.body_part
+        body_part_name = None if named is None else named.name
+        if body_part_name is None and detail.head:
+            body_part_name = "Head"
+        named = detail.type
+        set_piece_name = None if named is None else named.name
+        named = detail.card
+        card_name = None if named is None else named.name
+        body_part = _BODY_PART_MAP.get(body_part_name) if body_part_name else None
+        set_piece = _SET_PIECE_MAP.get(set_piece_name) if set_piece_name else None
+        card = _CARD_MAP.get(card_name) if card_name else None
+    if outcome is None and outcome_name is None and event_type in _SUCCESS_UNLESS_SAID:
+        outcome = Outcome.SUCCESS
+    team, player = raw.team, raw.player
+    try:
+        return Event(
+            _event_id(ids, match_id, source_event_id),
+            SOURCE,
+            match_id,
+            source_event_id,
+            type_name,
+            event_type,
+            raw.index,
+            raw.period,
+            seconds,
+            "" if team is None else str(team.id),
+            "" if player is None else str(player.id),
+            "" if player is None else player.name,
+            start,
+            end,
+            outcome,
+            body_part,
+            set_piece,
+            card,
+            tuple([_event_id(ids, match_id, other) for other in raw.related_events]),
+        )
+    except ValueError as error:
+        raise DroppedEvent("invalid_value", f"{source_event_id}: {error}") from None
 
 
 def teams_from_starting_lineups(raw_events: Iterable[RawEvent]) -> tuple[Team, Team] | None:
     """Home and away when no matches file says: StatsBomb lists the home Starting XI first."""
     teams: list[Team] = []
     for raw in raw_events:
+        if type(raw) is SbEvent:
+            if raw.type.name == "Starting XI" and raw.team is not None:
+                team_id = str(raw.team.id)
+                if all(t.team_id != team_id for t in teams):
+                    teams.append(Team(team_id, raw.team.name))
+                if len(teams) == 2:
+                    return teams[0], teams[1]
+            continue
         if raw.get("type", {}).get("name") == "Starting XI":
             team = raw.get("team") or {}
             if "id" in team and all(t.team_id != str(team["id"]) for t in teams):
@@ -320,7 +489,7 @@ OnDropped = Callable[[str, str], None]
 
 
 def map_match(
-    raw_events: list[RawEvent],
+    raw_events: RawEvents,
     *,
     match_id: str,
     teams: tuple[Team, Team] | None = None,
@@ -331,14 +500,20 @@ def map_match(
     if home_away is None:
         raise ValueError(f"match {match_id}: no matches file entry and no Starting XI events")
     home, away = home_away
-    fidelity = detect_fidelity(raw_events)
+    typed = bool(raw_events) and type(raw_events[0]) is SbEvent
+    if typed:
+        fidelity = _detect_fidelity_typed(raw_events)  # type: ignore[arg-type]
+        map_one: Callable[[Any, str, Fidelity, dict[str, str]], Event] = _map_typed_event
+    else:
+        fidelity = detect_fidelity(raw_events)  # type: ignore[arg-type]
+        map_one = _map_event
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     known_teams = {home.team_id, away.team_id}
     ids: dict[str, str] = {}
     for raw in raw_events:
         try:
-            event = _map_event(raw, match_id, fidelity, ids)
+            event = map_one(raw, match_id, fidelity, ids)
             if event.team_id not in known_teams:
                 raise DroppedEvent("unknown_team", f"{event.source_event_id}: {event.team_id}")
         except DroppedEvent as drop:
