@@ -1,23 +1,37 @@
 """Publishes a match's events in one Kafka transaction per job.
 
-Each job has its own ``transactional.id``. A second attempt at the same job (after a crash
-or a rebalance) fences the first: ``init_transactions`` aborts whatever the earlier attempt
-left open, and no earlier attempt can commit afterwards. Consumers reading
-``read_committed`` therefore see a match's events all together or not at all. Whether an
-earlier attempt did commit is read back from the topic (``committed_event_count``), so a job
-is never published twice.
+Producers are kept per input partition, the classic exactly-once layout: a job's request is
+keyed by its job id, so it comes from ingest-requests partition ``partition_for(job_id)``,
+and the producer for that partition has ``transactional.id`` ``<app_id>-ingest-p<partition>``.
+It is made and ``init_transactions``-ed once (about 60 ms, bench/README.md) and reused by
+that partition's next jobs, each job still one transaction: consumers reading
+``read_committed`` see a match's events all together or not at all.
+
+Fencing. Only the newest holder of a transactional id can commit; ``init_transactions``
+aborts whatever an earlier holder left open. Whoever takes a partition over (another worker
+after a rebalance, or this one after a crash) either resumes the interrupted job, and
+``published_since`` always opens a fresh producer for that id before counting what an
+earlier attempt committed (so the count is final), or starts a new job on that partition
+with a producer it makes then (fencing the earlier holder) or with one it made earlier (if
+someone took the id since, that producer is fenced: it is dropped and the error raised as
+retriable, so the service retries, resumes, and fences with a fresh one). A producer made
+for the job that fails stays fatal: another instance took the id during this very job.
+Any failed transaction drops its producer. Jobs of one partition run one at a time (ingest
+agent concurrency 1); a producer is taken out of the cache while a job uses it, under a
+lock, so jobs of different partitions in executor threads never share one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from aiokafka.partitioner import murmur2
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from contracts.v1.headers import match_event_headers
 from contracts.v1.match_event import encode_match_event
@@ -52,13 +66,17 @@ class TransactionalEventPublisher(EventPublisher):
         self.settings = settings
         self.topic = settings.topics.match_events
         self._producer_factory = producer_factory
-        self._fenced: dict[str, Producer] = {}
+        self._lock = threading.Lock()
+        # transactional id -> (idle producer, the job it was opened for or None once used)
+        self._producers: dict[str, tuple[Producer, str | None]] = {}
 
     def transactional_id(self, job_id: str) -> str:
-        return f"{self.settings.app_id}-job-{job_id}"
+        """The id of the job's input partition (requests are keyed by job id)."""
+        partition = partition_for(job_id, self.settings.partitions)
+        return f"{self.settings.app_id}-ingest-p{partition}"
 
     def open_producer(self, job_id: str) -> Producer:
-        """A producer that owns the job's transactional id; earlier attempts are now fenced."""
+        """A fresh producer holding the job's transactional id; earlier holders are fenced."""
         producer = self._producer_factory(
             producer_config(
                 self.settings,
@@ -76,6 +94,21 @@ class TransactionalEventPublisher(EventPublisher):
         producer.init_transactions(60)
         return producer
 
+    def _take(self, job_id: str) -> tuple[Producer, bool]:
+        """The partition's producer, out of the cache while in use; True when it was opened
+        for an earlier job (its errors may be stale: someone may have taken the id since)."""
+        with self._lock:
+            cached = self._producers.pop(self.transactional_id(job_id), None)
+        if cached is not None:
+            producer, opened_for = cached
+            return producer, opened_for != job_id
+        return self.open_producer(job_id), False
+
+    def _put_back(self, job_id: str, producer: Producer) -> None:
+        with self._lock:
+            # A producer opened meanwhile for this id (a resume) is the newer holder: keep it.
+            self._producers.setdefault(self.transactional_id(job_id), (producer, None))
+
     def publish(
         self,
         match: Match,
@@ -84,26 +117,32 @@ class TransactionalEventPublisher(EventPublisher):
         trace_id: str,
         on_progress: ProgressCallback | None = None,
     ) -> int:
-        producer = self._fenced.pop(job_id, None) or self.open_producer(job_id)
+        producer, reused = self._take(job_id)
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
-        producer.begin_transaction()
         try:
-            produce, topic = producer.produce, self.topic
-            for position, event in enumerate(match.events):
-                value = encode_match_event(match, event, position)
-                headers = headers_for(event.event_id)
-                try:
-                    produce(topic, key=key, value=value, headers=headers)
-                except BufferError:
-                    self._produce(producer, key, value, headers)
-                if on_progress is not None and (position + 1) % PROGRESS_EVERY == 0:
-                    on_progress(position + 1)
-            producer.commit_transaction(60)
-        except BaseException:
-            _abort_quietly(producer)
+            producer.begin_transaction()
+            try:
+                produce, topic = producer.produce, self.topic
+                for position, event in enumerate(match.events):
+                    value = encode_match_event(match, event, position)
+                    headers = headers_for(event.event_id)
+                    try:
+                        produce(topic, key=key, value=value, headers=headers)
+                    except BufferError:
+                        self._produce(producer, key, value, headers)
+                    if on_progress is not None and (position + 1) % PROGRESS_EVERY == 0:
+                        on_progress(position + 1)
+                producer.commit_transaction(60)
+            except BaseException:
+                _abort_quietly(producer)
+                raise
+        except KafkaException as error:  # the producer is dropped, never put back
+            if reused and _is_fatal(error):
+                raise _retriable(error) from error
             raise
+        self._put_back(job_id, producer)
         if on_progress is not None:
             on_progress(len(match.events))
         return len(match.events)
@@ -129,9 +168,12 @@ class TransactionalEventPublisher(EventPublisher):
     def published_since(self, checkpoint: str, *, job_id: str) -> int:
         partition_text, _, offset_text = checkpoint.partition("@")
         partition, start_offset = int(partition_text), int(offset_text)
-        # Fence first: once this producer holds the job's transactional id, no earlier
-        # attempt can commit, so the count below is final. publish() reuses the producer.
-        self._fenced[job_id] = self.open_producer(job_id)
+        # Fence first: once a fresh producer holds the job's transactional id, no earlier
+        # holder (an earlier attempt, a zombie worker) can commit, so the count below is
+        # final. It replaces the cached producer (now fenced); publish() takes it.
+        producer = self.open_producer(job_id)
+        with self._lock:
+            self._producers[self.transactional_id(job_id)] = (producer, job_id)
         return self._committed_event_count(
             job_id=job_id, partition=partition, start_offset=start_offset
         )
@@ -210,6 +252,31 @@ class _HeaderTemplate:
         span = event_id[:8] + event_id[9:13] + event_id[14:18]
         headers[self._traceparent] = ("traceparent", self._prefix + span.encode() + b"-01")
         return headers
+
+
+def _is_fatal(error: KafkaException) -> bool:
+    kafka_error = error.args[0] if error.args else None
+    if not isinstance(kafka_error, KafkaError):
+        return False
+    return kafka_error.fatal() or kafka_error.code() in _FENCED_CODES
+
+
+_FENCED_CODES: Final = frozenset(
+    {KafkaError._FENCED, KafkaError.INVALID_PRODUCER_EPOCH, KafkaError.PRODUCER_FENCED}
+)
+
+
+def _retriable(error: KafkaException) -> KafkaException:
+    """A reused producer's fatal error as a retriable one: the retry fences afresh."""
+    kafka_error = error.args[0]
+    return KafkaException(
+        KafkaError(
+            kafka_error.code(),
+            f"cached transactional producer unusable, retry with a new one: {kafka_error.str()}",
+            fatal=False,
+            retriable=True,
+        )
+    )
 
 
 def _abort_quietly(producer: Producer) -> None:

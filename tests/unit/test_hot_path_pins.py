@@ -7,7 +7,7 @@ import pytest
 from contracts.v1.headers import match_event_headers
 from domain import Coordinates, Event, EventType, Match, Team, event_id_for
 from domain.match import EVENT_ID_NAMESPACE
-from processors.kafka.publisher import TransactionalEventPublisher
+from processors.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
 
 KNOWN_IDS = [
@@ -169,5 +169,6 @@ def test_a_job_producer_is_connected_before_it_asks_for_its_transactional_id():
     publisher = TransactionalEventPublisher(Settings(app_id="app"), producer_factory=factory)
     publisher.open_producer("job-9")
     (producer,) = producers
-    assert producer.config["transactional.id"] == "app-job-job-9"
+    partition = partition_for("job-9", publisher.settings.partitions)  # the request's
+    assert producer.config["transactional.id"] == f"app-ingest-p{partition}"
     assert producer.calls == [f"list_topics {publisher.topic}", "init_transactions"]
