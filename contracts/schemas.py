@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.codec import json_schema
-from contracts.v1.ingest_request import IngestRequest
+from contracts.v1.ingest_request import SCOPE_SCHEMA, IngestRequest
 from contracts.v1.job_state import JobState
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
 from contracts.v1.match_event import MatchEvent
@@ -24,12 +24,18 @@ _BASE = "https://pitchstream.io/schemas/v1"
 def v1_documents() -> dict[str, Any]:
     """Every published v1 document, by file name."""
     return {
-        "ingest-request.schema.json": json_schema(
-            IngestRequest,
-            schema_id=f"{_BASE}/ingest-request.json",
-            title="IngestRequest v1",
-            description="Ask Pitchstream to ingest one match. Topic ingest-requests, key job_id.",
-        ),
+        "ingest-request.schema.json": {
+            **json_schema(
+                IngestRequest,
+                schema_id=f"{_BASE}/ingest-request.json",
+                title="IngestRequest v1",
+                description=(
+                    "Ask Pitchstream to ingest one match, or backfill a StatsBomb season or every "
+                    "Metrica game (one child request per match). Topic ingest-requests, key job_id."
+                ),
+            ),
+            **SCOPE_SCHEMA,
+        },
         "match-event.schema.json": json_schema(
             MatchEvent,
             schema_id=MATCH_EVENT_SCHEMA_ID,

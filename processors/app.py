@@ -11,6 +11,7 @@ from typing import Any
 
 import faust
 
+from processors.backfill import Backfill, VersionLog
 from processors.jobs import JobRunner
 from processors.kafka.publisher import TransactionalEventPublisher
 from processors.logs import get_logger
@@ -110,7 +111,21 @@ def create_app(
     async def flush() -> None:
         await app.producer.flush()
 
-    runner = JobRunner(service, jobs, send_dead_letter=send_dead_letter, flush=flush)
+    async def send_request(key: bytes, value: bytes, headers: Any) -> None:
+        await ingest_topic.send(key=key, value=value, headers=headers)
+
+    async def send_update(key: bytes, value: bytes, headers: Any) -> None:
+        await updates_topic.send(key=key, value=value, headers=headers)
+
+    backfill = Backfill(  # season requests: children on ingest-requests, notices on job-updates
+        service.repositories,
+        send_request=send_request,
+        send_update=send_update,
+        versions=VersionLog(settings),
+    )
+    runner = JobRunner(
+        service, jobs, send_dead_letter=send_dead_letter, flush=flush, backfill=backfill
+    )
     app.pitchstream = {"runner": runner, "jobs": jobs, "metrics": metrics, "settings": settings}
 
     @app.agent(ingest_topic, name="ingest", concurrency=1)
@@ -129,7 +144,7 @@ def create_app(
     @app.agent(updates_topic, name="job-updates", concurrency=1)
     async def track_jobs(stream: Any) -> None:
         async for event in stream.events():
-            await runner.apply_update(event.message.value)
+            await runner.apply_update(event.message.value, key=event.message.key)
 
     @app.on_rebalance_complete.connect
     async def on_rebalance_complete(sender: Any, **kwargs: Any) -> None:

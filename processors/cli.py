@@ -46,6 +46,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.backfill import queued_state
     from processors.kafka.admin import ensure_topics
     from processors.kafka.job_reader import JobStateReader
     from processors.kafka.producer import RequestProducer
@@ -53,7 +54,15 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
 
     job_id = args.job_id or uuid.uuid4().hex
     try:
-        request = IngestRequest(job_id=job_id, source=args.source, match_id=args.match_id)
+        request = IngestRequest(
+            job_id=job_id,
+            source=args.source,
+            match_id=args.match_id,
+            competition_id=args.competition_id,
+            season_id=args.season_id,
+            all_matches=args.all_matches,
+            force=args.force,
+        )
         from contracts.codec import from_dict, to_dict
 
         request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
@@ -62,14 +71,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     trace_id = new_trace_id()
     ensure_topics(settings)
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source=request.source,
-        match_id=request.match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
+    queued = queued_state(request, trace_id=trace_id, updated_at=rfc3339(utc_now()))
     RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
     print(job_id)
     if not args.wait:
@@ -108,6 +110,10 @@ def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def progress_text(state: JobState, *, width: int = 30) -> str:
     """One line: a bar (when the total is known), the events and the status."""
+    if state.children is not None:  # a backfill: one bar for its matches
+        from processors.backfill import children_progress_text
+
+        return children_progress_text(state, width=width)
     total = state.raw_events_read
     done = state.events_emitted + state.events_dropped_total
     if total > 0:
@@ -217,7 +223,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     submit = commands.add_parser("submit", help="produce an ingest request; print the job id")
     submit.add_argument("--source", required=True, choices=SOURCES)
-    submit.add_argument("--match-id", required=True)
+    submit.add_argument("--match-id", help="one match (or a backfill's scope, below)")
+    submit.add_argument("--competition-id", type=int, help="backfill a statsbomb season")
+    submit.add_argument("--season-id", type=int, help="with --competition-id")
+    submit.add_argument(
+        "--all-matches", action="store_true", help="backfill every metrica game under the root"
+    )
+    submit.add_argument(
+        "--force", action="store_true", help="backfill: ingest unchanged matches again too"
+    )
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
     submit.add_argument("--timeout", type=float, default=600.0)

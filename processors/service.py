@@ -92,10 +92,13 @@ class IngestionService:
             job_id=request.job_id,
             status=JobStatus.QUEUED,
             source=request.source,
-            match_id=request.match_id,
+            match_id=request.match_id or "",
             trace_id=trace_id,
             queue=request.queue,
             updated_at=rfc3339(self.clock()),
+            parent_job_id=request.parent_job_id,
+            competition_id=request.competition_id,
+            season_id=request.season_id,
         )
 
     def start(
@@ -117,6 +120,7 @@ class IngestionService:
             started_at=now,
             attempt=(previous.attempt if previous is not None else 0) + 1,
             checkpoint=checkpoint,
+            parent_job_id=request.parent_job_id,
         )
 
     def run(

@@ -168,6 +168,7 @@ def register_web(
     """
     from faust.sensors.prometheus import setup_prometheus_sensors
 
+    from processors.backfill import queued_state
     from processors.kafka.producer import RequestProducer
 
     for flag in (
@@ -244,15 +245,7 @@ def register_web(
             body = await request.content.read(MAX_REQUEST_BYTES + 1)
             ingest = parse_ingest_body(body, new_job_id=lambda: uuid.uuid4().hex)
             trace_id = trace_id_from_http(request.headers)
-            queued = JobState(
-                job_id=ingest.job_id,
-                status=JobStatus.QUEUED,
-                source=ingest.source,
-                match_id=ingest.match_id,
-                trace_id=trace_id,
-                queue=ingest.queue,
-                updated_at=rfc3339(utc_now()),
-            )
+            queued = queued_state(ingest, trace_id=trace_id, updated_at=rfc3339(utc_now()))
             with bound_contextvars(
                 trace_id=trace_id,
                 job_id=ingest.job_id,

@@ -7,7 +7,14 @@ from contracts.v1.ingest_request import (
     decode_ingest_request,
     encode_ingest_request,
 )
-from contracts.v1.job_state import JobState, JobStatus, decode_job_state, encode_job_state
+from contracts.v1.job_state import (
+    FailedChild,
+    JobChildren,
+    JobState,
+    JobStatus,
+    decode_job_state,
+    encode_job_state,
+)
 from contracts.v1.match_event import (
     Location,
     MatchEvent,
@@ -18,8 +25,10 @@ from contracts.v1.match_event import (
 
 __all__ = [
     "SOURCES",
+    "FailedChild",
     "Headers",
     "IngestRequest",
+    "JobChildren",
     "JobState",
     "JobStatus",
     "Location",

@@ -1,6 +1,10 @@
-"""IngestRequest v1: ask the worker to ingest one match from one provider.
+"""IngestRequest v1: ask the worker to ingest one match, or a whole season (a backfill).
 
 Topic ``ingest-requests``, key: the job id. Unknown fields are ignored (additive change).
+A request names exactly one scope: ``match_id`` (one match); ``competition_id`` and
+``season_id`` (a StatsBomb season); or ``all_matches`` (every Metrica game under the configured
+root). A season or all-games request becomes a parent job that emits one child request per
+match, with ``parent_job_id`` set.
 """
 
 from __future__ import annotations
@@ -28,8 +32,13 @@ class IngestRequest:
         metadata=field_meta("Unique id of the job; the message key", pattern=JOB_ID_PATTERN)
     )
     source: Literal["statsbomb", "metrica"] = field(metadata=field_meta("The data provider"))
-    match_id: str = field(
-        metadata=field_meta("The provider's match id", pattern=MATCH_ID_PATTERN, maxLength=128)
+    match_id: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "The provider's match id; absent for a season or all-games backfill",
+            pattern=MATCH_ID_PATTERN,
+            maxLength=128,
+        ),
     )
     queue: Literal["default"] = field(
         default="default", metadata=field_meta("The worker lane; 'default' is the CPU lane")
@@ -41,6 +50,104 @@ class IngestRequest:
             maxProperties=32,
         ),
     )
+    competition_id: int | None = field(
+        default=None,
+        metadata=field_meta("A StatsBomb competition to backfill (with season_id)", minimum=0),
+    )
+    season_id: int | None = field(
+        default=None,
+        metadata=field_meta("The StatsBomb season of competition_id to backfill", minimum=0),
+    )
+    all_matches: bool = field(
+        default=False,
+        metadata=field_meta("Backfill every game under the configured root (metrica only)"),
+    )
+    force: bool = field(
+        default=False,
+        metadata=field_meta("Backfill: ingest matches again even when unchanged since the last"),
+    )
+    parent_job_id: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "Set on a backfill's child: the parent job's id", pattern=JOB_ID_PATTERN
+        ),
+    )
+    source_version: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "Set on a backfill's child: the match's version at listing (StatsBomb last_updated, "
+            "a SHA-256 of a Metrica game's files); unchanged since the last success: skipped",
+            maxLength=200,
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        problem = scope_problem(self)
+        if problem:
+            raise ContractError(problem)
+
+    @property
+    def is_backfill(self) -> bool:
+        """A season or all-games request: a parent job that fans out one child per match."""
+        return self.match_id is None
+
+
+def scope_problem(request: IngestRequest) -> str | None:
+    """Why the request does not name exactly one scope, or None when it does."""
+    season = request.competition_id is not None or request.season_id is not None
+    if request.match_id is not None:
+        if season or request.all_matches:
+            return (
+                "match_id: give match_id, or competition_id and season_id, or all_matches; "
+                "not more than one"
+            )
+        return None
+    if request.parent_job_id is not None:
+        return "match_id: required on a child request (parent_job_id is set)"
+    if season:
+        if request.all_matches:
+            return "all_matches: not with competition_id and season_id"
+        if request.competition_id is None or request.season_id is None:
+            return "competition_id and season_id: give both to backfill a season"
+        if request.source != "statsbomb":
+            return f"competition_id: {request.source} has no competitions; use all_matches"
+        return None
+    if request.all_matches:
+        if request.source != "metrica":
+            return (
+                "all_matches: metrica only; a statsbomb backfill names competition_id and season_id"
+            )
+        return None
+    return (
+        "match_id: required field is missing (a backfill names competition_id and season_id "
+        "for statsbomb, or all_matches for metrica, instead)"
+    )
+
+
+SCOPE_SCHEMA: Final = {
+    "oneOf": [
+        {
+            "title": "one match",
+            "required": ["match_id"],
+            "properties": {"match_id": {"type": "string"}},
+        },
+        {
+            "title": "a StatsBomb season",
+            "required": ["competition_id", "season_id"],
+            "properties": {
+                "source": {"const": "statsbomb"},
+                "competition_id": {"type": "integer"},
+                "season_id": {"type": "integer"},
+            },
+        },
+        {
+            "title": "every Metrica game under the configured root",
+            "required": ["all_matches"],
+            "properties": {"source": {"const": "metrica"}, "all_matches": {"const": True}},
+        },
+    ]
+}
+"""Exactly one scope (JSON Schema); the decoder also refuses a child without a match_id."""
 
 
 def encode_ingest_request(request: IngestRequest) -> bytes:

@@ -1,6 +1,9 @@
 """JobState v1: what a job is doing, as kept in the job table and its changelog.
 
 The changelog topic (``<app id>-jobs-changelog``, key: job id) holds these as plain JSON.
+A backfill's parent job has ``children`` (counts), ``child_statuses`` (by match id) and
+``failed_children``; a child has ``parent_job_id``, and ``skipped`` when its match had not
+changed since its last successful ingest (status ``succeeded``, reason in ``skip_reason``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,32 @@ class JobStatus(StrEnum):
     @property
     def is_final(self) -> bool:
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class JobChildren:
+    """A backfill parent's children by status; ``succeeded`` excludes ``skipped``."""
+
+    total: int = field(metadata=field_meta("Children (matches listed)", minimum=0))
+    queued: int = field(default=0, metadata=field_meta("Not started yet", minimum=0))
+    running: int = field(default=0, metadata=field_meta("Running", minimum=0))
+    succeeded: int = field(default=0, metadata=field_meta("Ingested", minimum=0))
+    failed: int = field(default=0, metadata=field_meta("Failed for good", minimum=0))
+    skipped: int = field(
+        default=0, metadata=field_meta("Unchanged since their last successful ingest", minimum=0)
+    )
+
+    @property
+    def done(self) -> int:
+        return self.succeeded + self.failed + self.skipped
+
+
+@dataclass(frozen=True, slots=True)
+class FailedChild:
+    job_id: str = field(metadata=field_meta("The child job's id"))
+    match_id: str = field(metadata=field_meta("The provider's match id"))
+    error_code: str = field(metadata=field_meta("Stable error code, e.g. match_not_found"))
+    error_message: str = field(metadata=field_meta("What went wrong"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +85,32 @@ class JobState:
     checkpoint: str | None = field(
         default=None,
         metadata=field_meta("Where the job's events start on match-events (partition@offset)"),
+    )
+    parent_job_id: str | None = field(
+        default=None, metadata=field_meta("A backfill child's parent job")
+    )
+    skipped: bool = field(
+        default=False,
+        metadata=field_meta("A succeeded child not ingested: unchanged since its last success"),
+    )
+    skip_reason: str | None = field(default=None, metadata=field_meta("Why it was skipped"))
+    competition_id: int | None = field(
+        default=None, metadata=field_meta("A season backfill's StatsBomb competition")
+    )
+    season_id: int | None = field(
+        default=None, metadata=field_meta("A season backfill's StatsBomb season")
+    )
+    children: JobChildren | None = field(
+        default=None, metadata=field_meta("A backfill parent's children by status")
+    )
+    child_statuses: Mapping[str, str] = field(
+        default_factory=dict,
+        metadata=field_meta(
+            "A backfill parent's children: match id to queued, running, succeeded, failed, skipped"
+        ),
+    )
+    failed_children: tuple[FailedChild, ...] = field(
+        default=(), metadata=field_meta("A backfill parent's failed children and their reasons")
     )
 
     @property

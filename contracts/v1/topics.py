@@ -27,6 +27,11 @@ class Topics:
         return f"{self.prefix}job-updates"
 
     @property
+    def match_versions(self) -> str:
+        """Compacted, key ``<source>:<match_id>``: the version of its last successful backfill."""
+        return f"{self.prefix}match-versions"
+
+    @property
     def jobs_changelog(self) -> str:
         """Faust names a table's changelog ``<app id>-<table>-changelog``."""
         return f"{self.app_id}-jobs-changelog"

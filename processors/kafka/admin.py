@@ -31,6 +31,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(topics.jobs_changelog, n, compacted),
         TopicSpec(topics.match_events, n),
         TopicSpec(topics.ingest_dead_letters, 1),
+        TopicSpec(topics.match_versions, n, compacted),
     ]
 
 

@@ -9,6 +9,7 @@ fetch bytes and refuse any match id that would leave their root; parsers turn by
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -78,6 +79,10 @@ class MetricaStore(ABC):
     @abstractmethod
     def describe(self) -> str: ...
 
+    def list_games(self) -> list[str]:
+        """The match ids of every game the store holds, sorted."""
+        raise InvalidRequest(f"{self.describe()} cannot list its games; name a match_id")
+
 
 class LocalStore(MetricaStore):
     """A folder of game folders (``<root>/<match id>/<files>``).
@@ -90,6 +95,24 @@ class LocalStore(MetricaStore):
 
     def describe(self) -> str:
         return f"metrica folder {self.root}"
+
+    def list_games(self) -> list[str]:
+        """Folders directly under the root, named like a match id, holding a game's events.
+
+        A folder linked from outside the root is left out, as ``fetch`` would refuse it.
+        """
+        if not self.root.is_dir():
+            raise MatchNotFound(f"{self.describe()} does not exist")
+        games = []
+        for folder in self.root.iterdir():
+            name = folder.name
+            if not _MATCH_ID.fullmatch(name) or not folder.is_dir():
+                continue
+            if folder.resolve().parent != self.root:
+                continue
+            if any((folder / f"{name}{suffix}").is_file() for suffix in GAME_EVENT_FILES):
+                games.append(name)
+        return sorted(games)
 
     def fetch(self, match_id: str, file_name: str) -> bytes | None:
         checked_match_id(match_id)
@@ -306,6 +329,20 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
         frame_rate=frame_rate,
         player_names=player_names,
     )
+
+
+GAME_EVENT_FILES: Final = ("_RawEventsData.csv", "_events.json")
+GAME_FILES: Final = (*GAME_EVENT_FILES, "_metadata.xml")
+
+
+def game_version(store: MetricaStore, match_id: str) -> str:
+    """A SHA-256 over the game's files (Metrica publishes no last-updated time)."""
+    digest = hashlib.sha256()
+    for suffix in GAME_FILES:
+        data = store.fetch(match_id, f"{match_id}{suffix}")
+        digest.update(f"{suffix}:{-1 if data is None else len(data)}:".encode())
+        digest.update(data or b"")
+    return f"sha256:{digest.hexdigest()}"
 
 
 def load_game(store: MetricaStore, match_id: str) -> MetricaGame:

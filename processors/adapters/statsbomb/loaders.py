@@ -30,6 +30,11 @@ class StatsBombLoader(ABC):
     @abstractmethod
     def teams(self, match_id: str) -> tuple[Team, Team] | None: ...
 
+    @abstractmethod
+    def list_matches(self, competition_id: int, season_id: int) -> list[dict[str, Any]]:
+        """A season's entries as in the open data's ``matches/<c>/<s>.json`` (``match_id``,
+        ``last_updated``, teams...); MatchNotFound when the season is unknown."""
+
     def describe(self) -> str:
         return type(self).__name__
 
@@ -75,6 +80,18 @@ class OpenDataMirror(StatsBombLoader):
                 f"statsbomb match {match_id}: events file holds {type(raw).__name__}, not a list"
             )
         return raw
+
+    def list_matches(self, competition_id: int, season_id: int) -> list[dict[str, Any]]:
+        path = self.data_dir / "matches" / str(int(competition_id)) / f"{int(season_id)}.json"
+        if not path.is_file():
+            raise MatchNotFound(
+                f"statsbomb competition {competition_id} season {season_id} not found in "
+                f"{self.describe()}"
+            )
+        entries = _read_json(path, f"statsbomb competition {competition_id} matches file")
+        if not isinstance(entries, list):
+            raise InvalidSourceData(f"statsbomb matches file {path.name} is not a list")
+        return [entry for entry in entries if isinstance(entry, dict)]
 
     def teams(self, match_id: str) -> tuple[Team, Team] | None:
         with self._lock:
@@ -144,6 +161,19 @@ class StatsBombPy(StatsBombLoader):
 
     def teams(self, match_id: str) -> tuple[Team, Team] | None:
         return None
+
+    def list_matches(self, competition_id: int, season_id: int) -> list[dict[str, Any]]:
+        where = f"competition {competition_id} season {season_id}"
+        try:
+            entries = self._sb().matches(
+                competition_id=int(competition_id), season_id=int(season_id), fmt="dict"
+            )
+        except Exception as error:  # requests' errors, as statsbombpy lets them through
+            raise _classify_http_error(error, where) from None
+        if not entries:
+            raise MatchNotFound(f"statsbomb {where}: {self.describe()} lists no matches")
+        values = entries.values() if isinstance(entries, dict) else entries
+        return [entry for entry in values if isinstance(entry, dict)]
 
 
 def _classify_http_error(error: Exception, match_id: str) -> Exception:
