@@ -16,7 +16,7 @@ from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
 from domain import PitchstreamError
-from processors.logs import get_logger, configure_logging, stdlib_logging_config
+from processors.logs import configure_logging, get_logger, stdlib_logging_config
 from processors.settings import Settings
 
 
