@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -42,6 +43,10 @@ from processors.settings import Settings
 PROGRESS_EVERY = 500
 
 # Batching of the per-job producer (bench/README.md has the measurements behind them).
+# An attempt killed mid-transaction blocks read_committed readers of its partition until a
+# new attempt fences it or the broker aborts it after this long; a match takes seconds.
+TRANSACTION_TIMEOUT_MS: Final = 30_000
+
 PRODUCER_TUNING: Final[dict[str, Any]] = {
     "linger.ms": 5,
     "batch.size": 1_000_000,
@@ -83,7 +88,7 @@ class TransactionalEventPublisher(EventPublisher):
                 **{
                     "transactional.id": self.transactional_id(job_id),
                     **PRODUCER_TUNING,
-                    "transaction.timeout.ms": 120_000,
+                    "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
                 },
             )
         )
@@ -179,23 +184,38 @@ class TransactionalEventPublisher(EventPublisher):
         )
 
     def _committed_event_count(self, *, job_id: str, partition: int, start_offset: int) -> int:
+        """Events of ``job_id`` committed after ``start_offset``, once nothing before is open.
+
+        A transaction still open on the partition (another job's attempt, killed mid-way)
+        holds back what ``read_committed`` can see, maybe our own earlier commit too. So we
+        read until the position passes the high watermark taken after fencing: by then every
+        transaction begun before the fence is resolved, committed or aborted (within
+        ``transaction.timeout.ms``), and the count is complete.
+        """
+        high = self._high_watermark(partition)
+        if high <= start_offset:
+            return 0
         consumer = Consumer(self._reader_config())
         tp = TopicPartition(self.topic, partition, start_offset)
         count = 0
         wanted = job_id.encode()
+        deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
         try:
-            _, stable_end = consumer.get_watermark_offsets(tp, 30)
-            if stable_end <= start_offset:
-                return 0
             consumer.assign([tp])
             position = start_offset
-            while position < stable_end:
-                message = consumer.poll(10)
+            while position < high:
+                if time.monotonic() > deadline:
+                    raise KafkaException(
+                        KafkaError(
+                            KafkaError._TIMED_OUT,
+                            f"{self.topic}[{partition}] stayed behind an open transaction "
+                            f"(read up to {position} of {high})",
+                        )
+                    )
+                message = consumer.poll(1.0)
                 if message is None:
                     # read_committed skips aborted records and markers; the position tells.
-                    position = consumer.position([tp])[0].offset
-                    if position < 0:
-                        raise KafkaException(f"no position on {self.topic}[{partition}]")
+                    position = max(position, consumer.position([tp])[0].offset)
                     continue
                 if message.error():
                     raise KafkaException(message.error())
@@ -207,6 +227,14 @@ class TransactionalEventPublisher(EventPublisher):
         finally:
             consumer.close()
         return count
+
+    def _high_watermark(self, partition: int) -> int:
+        consumer = Consumer({**self._reader_config(), "isolation.level": "read_uncommitted"})
+        try:
+            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
+        finally:
+            consumer.close()
+        return int(high)
 
     def _reader_config(self) -> dict[str, Any]:
         return {
