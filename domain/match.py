@@ -6,11 +6,12 @@ import hashlib
 import math
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Final
+from typing import Final
 
 from domain.coordinates import Coordinates
+from domain.coordinates import init_through_slot_setters as _init_through_slot_setters
 from domain.vocabulary import BodyPart, Card, EventType, Outcome, SetPiece
 
 EVENT_ID_NAMESPACE: Final = uuid.UUID("6f1d7a52-3c1e-5b8e-9a4f-2d6c0b7e9a11")
@@ -87,35 +88,7 @@ class Event:
         return (self.period, self.seconds, self.index)
 
 
-def _init_through_slot_setters(cls: type[Any]) -> None:
-    """Give a frozen slotted dataclass a faster ``__init__`` that does exactly the same.
-
-    The generated one writes each field with ``object.__setattr__(self, name, value)``, a
-    lookup per field; this one calls each slot descriptor's setter, bound once. Same
-    parameters, defaults and ``__post_init__`` checks; the class stays frozen. Worth it for
-    ``Event``, which is built once per raw event (about twice as fast; see bench/README.md).
-    """
-    params, namespace = [], {}
-    for f in fields(cls):
-        if not f.init or f.default_factory is not MISSING or f.kw_only:
-            raise TypeError(f"{cls.__name__}.{f.name}: only plain positional fields supported")
-        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default is MISSING:
-            params.append(f.name)
-        else:
-            params.append(f"{f.name}=_default_{f.name}")
-            namespace[f"_default_{f.name}"] = f.default
-    body = [f"    _set_{f.name}(self, {f.name})" for f in fields(cls)]
-    if hasattr(cls, "__post_init__"):
-        body.append("    self.__post_init__()")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init
-
-
-_init_through_slot_setters(Event)
+_init_through_slot_setters(Event)  # see domain.coordinates
 _ORDER_KEY: Final = attrgetter("period", "seconds", "index")  # Event.order_key, in C
 
 

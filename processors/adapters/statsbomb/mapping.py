@@ -398,6 +398,18 @@ _NO_DETAIL: Final[Mapping[str, Any]] = MappingProxyType({})
 _EMPTY_DETAIL: Final = SbDetail()
 
 
+# Coordinates.from_statsbomb with the cell size bound, by fidelity (1 or 2).
+_TO_CANONICAL: Final = {cell: Coordinates.statsbomb_converter(cell) for cell in (1, 2)}
+
+
+def _typed_point(value: list[float], cell: int) -> Coordinates:
+    """``_point`` for a typed location (never None here): the same points, the same errors."""
+    convert = _TO_CANONICAL[cell]
+    if len(value) == 3:
+        return convert(value[0], value[1], value[2])
+    return convert(value[0], value[1])
+
+
 def _map_typed_event(raw: SbEvent, match_id: str, fidelity: Fidelity, ids: dict[str, str]) -> Event:
     """``_map_event`` for a typed event: the same decisions, attribute reads instead of
     lookups (the types already hold what the dict path converts or checks)."""
@@ -412,9 +424,9 @@ def _map_typed_event(raw: SbEvent, match_id: str, fidelity: Fidelity, ids: dict[
     cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
     try:
         location = raw.location
-        start = None if location is None else _point(location, cell)
+        start = None if location is None else _typed_point(location, cell)
         end_location = detail.end_location
-        end = None if end_location is None else _point(end_location, cell)
+        end = None if end_location is None else _typed_point(end_location, cell)
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
 
