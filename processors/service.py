@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from confluent_kafka import KafkaException
 
@@ -22,6 +22,7 @@ from processors.logs import get_logger, scrub
 from processors.metrics import Metrics
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -108,7 +109,9 @@ class IngestionService:
         now = rfc3339(self.clock())
         checkpoint = previous.checkpoint if previous is not None else None
         if checkpoint is None:
-            checkpoint = self.publisher.checkpoint(f"{request.source}:{request.match_id}")
+            checkpoint = self._retrying(
+                lambda: self.publisher.checkpoint(f"{request.source}:{request.match_id}")
+            )
         return JobState(
             job_id=request.job_id,
             status=JobStatus.RUNNING,
@@ -122,6 +125,19 @@ class IngestionService:
             checkpoint=checkpoint,
             parent_job_id=request.parent_job_id,
         )
+
+    def _retrying(self, action: Callable[[], T]) -> T:
+        """``action()``, retried on transient errors (a broker restarting) with backoff."""
+        delays = self.retry.delays()
+        while True:
+            try:
+                return action()
+            except Exception as error:
+                if not (_is_transient(error) and delays):
+                    raise
+                self.metrics.retries.labels(_error_code(error)).inc()
+                self.log.warning("transient error, retrying", error=scrub(str(error), self.secrets))
+                self.sleep(delays.pop(0))
 
     def run(
         self,

@@ -171,3 +171,32 @@ def test_queued_state_names_the_request():
 
 def test_retry_policy_delays_are_bounded():
     assert RetryPolicy(attempts=6, first_delay=0.5, max_delay=4).delays() == [0.5, 1, 2, 4, 4]
+
+
+def test_a_broker_hiccup_while_taking_the_checkpoint_is_retried():
+    class FlakyCheckpoint(InMemoryPublisher):
+        def __init__(self) -> None:
+            super().__init__()
+            self.failures = 2
+
+        def checkpoint(self, match_key: str) -> str:
+            if self.failures:
+                self.failures -= 1
+                raise KafkaException(KafkaError(KafkaError._UNKNOWN_PARTITION, "metadata"))
+            return super().checkpoint(match_key)
+
+    service, _, _, sleeps = make_service(publisher=FlakyCheckpoint())
+    running = service.start(REQUEST, trace_id="a" * 32, previous=None)
+    assert running.checkpoint == "0"
+    assert len(sleeps) == 2
+
+
+def test_a_lasting_broker_error_while_taking_the_checkpoint_is_raised():
+    class DeadCheckpoint(InMemoryPublisher):
+        def checkpoint(self, match_key: str) -> str:
+            raise KafkaException(KafkaError(KafkaError._TRANSPORT, "gone"))
+
+    service, _, _, sleeps = make_service(publisher=DeadCheckpoint(), retry=RetryPolicy(attempts=3))
+    with pytest.raises(KafkaException):
+        service.start(REQUEST, trace_id="a" * 32, previous=None)
+    assert len(sleeps) == 2
