@@ -19,6 +19,7 @@ from processors.metrics import Metrics
 from processors.repositories import build_repositories
 from processors.service import IngestionService
 from processors.settings import Settings
+from processors.watchdog import ConsumerWatchdog
 from processors.web import register_web
 
 
@@ -127,6 +128,11 @@ def create_app(
         service, jobs, send_dead_letter=send_dead_letter, flush=flush, backfill=backfill
     )
     app.pitchstream = {"runner": runner, "jobs": jobs, "metrics": metrics, "settings": settings}
+    watchdog = ConsumerWatchdog(app, topics.ingest_requests, runner.idle_since)
+
+    @app.timer(interval=5.0)
+    async def watch_request_consumer() -> None:
+        await watchdog.check()
 
     @app.agent(ingest_topic, name="ingest", concurrency=1)
     async def ingest(stream: Any) -> None:

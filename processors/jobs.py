@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import time
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
@@ -89,6 +90,11 @@ class JobRunner:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
         self.log = get_logger("pitchstream.jobs")
         self.backfill = backfill  # season requests and their children (processors.backfill)
+        self._idle_since: float | None = time.monotonic()
+
+    def idle_since(self) -> float | None:
+        """When the last request was done (monotonic seconds); None while one is in hand."""
+        return self._idle_since
 
     def state(self, job_id: str) -> JobState | None:
         value = self.table.get(job_id.encode())
@@ -98,6 +104,29 @@ class JobRunner:
         self.table[state.job_id.encode()] = job_state_to_dict(state)
 
     async def handle_request(
+        self,
+        *,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Any,
+        topic: str,
+        partition: int,
+        offset: int,
+    ) -> None:
+        self._idle_since = None
+        try:
+            await self._handle_request(
+                key=key,
+                value=value,
+                headers=headers,
+                topic=topic,
+                partition=partition,
+                offset=offset,
+            )
+        finally:
+            self._idle_since = time.monotonic()
+
+    async def _handle_request(
         self,
         *,
         key: bytes | None,

@@ -405,6 +405,38 @@ def run_suite(
     return report
 
 
+def diagnose(settings: Settings, worker: WorkerProcess, pending: list[str]) -> str:
+    """What the group has committed and what the topics hold, when the worker seems stuck."""
+    import subprocess
+
+    from confluent_kafka import ConsumerGroupTopicPartitions
+    from confluent_kafka.admin import AdminClient
+
+    from processors.kafka.publisher import partition_for
+    from tests.integration.harness import end_offsets
+
+    admin = AdminClient(settings.kafka_client_config())
+    lines = [f"pending jobs by partition: {[(j, partition_for(j, 4)) for j in pending]}"]
+    for _, future in admin.list_consumer_group_offsets(
+        [ConsumerGroupTopicPartitions(settings.app_id)]
+    ).items():
+        committed = sorted(
+            (tp.topic, tp.partition, tp.offset) for tp in future.result().topic_partitions
+        )
+        lines.append(f"committed: {committed}")
+    for topic in (settings.topics.ingest_requests, settings.topics.job_updates):
+        lines.append(f"end offsets {topic}: {end_offsets(settings, topic)}")
+    if worker.process is not None:
+        dump = subprocess.run(
+            ["py-spy", "dump", "--pid", str(worker.process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines.append(dump.stdout[-3000:] or dump.stderr[-500:])
+    return "\n".join(lines)
+
+
 def account_for_hostile(
     settings: Settings, sent: list[tuple[bytes | None, bytes]], watch: JobWatch
 ) -> int:
