@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import uuid
 from collections.abc import Iterable, Sequence
@@ -24,7 +26,38 @@ def _print_json(value: object) -> None:
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+_SUPERVISED = "PITCHSTREAM_SUPERVISED_WORKER"
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the Faust worker in a child process, and a fresh one when it exits stalled."""
+    if os.environ.get(_SUPERVISED) == "1":
+        return _run_faust_worker(settings)
+    import subprocess
+
+    from processors.watchdog import STALL_EXIT_CODE
+
+    log = get_logger("pitchstream.worker")
+    env = {**os.environ, _SUPERVISED: "1"}
+    while True:
+        child = subprocess.Popen([sys.executable, "-m", "processors.cli", "worker"], env=env)
+
+        def forward(signum: int, _: object, child: subprocess.Popen[bytes] = child) -> None:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            code = child.wait()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if code != STALL_EXIT_CODE:
+            return code
+        log.warning("worker stalled and exited; starting a fresh one", exit_code=code)
+
+
+def _run_faust_worker(settings: Settings) -> int:
     import faust
 
     from processors.app import create_app

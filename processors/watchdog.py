@@ -1,15 +1,18 @@
-"""Notices a worker whose consumer stopped fetching requests, says why, and restarts the fetch.
+"""Notices a worker whose consumer stopped fetching requests, says why, and recovers.
 
 Under repeated kill -9 and restart we saw a restarted worker (faust-streaming 0.15.3,
 aiokafka 0.14) finish the request in hand and then take no new ones, although its
 partitions held more. Faust resumes partitions before it seeks them to their committed
 offsets, and a request fetched in between was the last one handled. The watchdog compares
-what the consumer has read with what the partitions hold while the ingest agent is idle; on
-a stall it logs the consumer's flow state and resumes partitions, flow and fetcher.
+what the consumer has read with what the partitions hold while the ingest agent is idle. On
+a stall it logs the consumer's flow state and resumes partitions, flow and fetcher; if the
+worker is still stalled at the next check, it exits with ``STALL_EXIT_CODE`` and
+``pitchstream worker`` starts a fresh worker process (as after a crash: nothing is lost).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +20,21 @@ from typing import Any
 from processors.logs import get_logger
 
 STALL_SECONDS = 20.0
+STALL_EXIT_CODE = 75  # EX_TEMPFAIL: try again
 
 
 class ConsumerWatchdog:
-    def __init__(self, app: Any, topic: str, idle_since: Callable[[], float | None]) -> None:
+    def __init__(
+        self,
+        app: Any,
+        topic: str,
+        idle_since: Callable[[], float | None],
+        *,
+        exit: Callable[[int], Any] = os._exit,
+    ) -> None:
         self.app = app
+        self.exit = exit
+        self._stalled_at_idle: float | None = None
         self.topic = topic
         self.idle_since = idle_since
         self.log = get_logger("pitchstream.watchdog")
@@ -44,7 +57,19 @@ class ConsumerWatchdog:
             if highwaters.get(tp, 0) > (-1 if read.get(tp) is None else read[tp]) + 1
         }
         if not behind:
+            self._stalled_at_idle = None
             return False
+        if self._stalled_at_idle == idle:
+            # Still stalled since the fetch was restarted: a fresh process recovers.
+            self.log.error(
+                "request consumer still stalled; exiting so a fresh worker takes over",
+                error_type="ConsumerStalled",
+                error=f"unread requests in partitions {sorted(behind)}",
+                exit_code=STALL_EXIT_CODE,
+            )
+            self.exit(STALL_EXIT_CODE)
+            return True
+        self._stalled_at_idle = idle
         self.restarts += 1
         self.log.warning(
             "request consumer stalled; restarting the fetch",

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from processors.watchdog import STALL_SECONDS, ConsumerWatchdog
+from processors.watchdog import STALL_EXIT_CODE, STALL_SECONDS, ConsumerWatchdog
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,26 @@ def test_a_busy_or_recently_busy_worker_is_left_alone():
         dog, calls = watchdog({P0: None}, {P0: 9}, idle)
         assert asyncio.run(dog.check()) is False
         assert calls == []
+
+
+def test_a_stall_that_outlives_the_fetch_restart_ends_the_process():
+    exits: list[int] = []
+    consumer = FakeConsumer(highwater={P0: 3}, _read_offset={P0: None})
+    dog = ConsumerWatchdog(
+        FakeApp(consumer), "ingest-requests", lambda: LONG_AGO, exit=exits.append
+    )
+    assert asyncio.run(dog.check()) is True
+    assert exits == []
+    assert asyncio.run(dog.check()) is True
+    assert exits == [STALL_EXIT_CODE]
+
+
+def test_progress_between_checks_clears_the_stall():
+    exits: list[int] = []
+    idle = [LONG_AGO]
+    consumer = FakeConsumer(highwater={P0: 3}, _read_offset={P0: None})
+    dog = ConsumerWatchdog(FakeApp(consumer), "ingest-requests", lambda: idle[0], exit=exits.append)
+    asyncio.run(dog.check())
+    idle[0] = LONG_AGO + 0.5  # a request was handled since
+    asyncio.run(dog.check())
+    assert exits == []
