@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from processors.cli import build_parser, cmd_topics_create, cmd_worker
+from processors.cli import _run_faust_worker, build_parser, cmd_topics_create, cmd_worker
 from processors.kafka.admin import topic_specs
 from processors.settings import Settings
 from tests.paths import REPO_ROOT
@@ -154,7 +154,7 @@ def test_the_init_step_creates_the_topics_the_worker_expects():
     assert command[0] == "pitchstream" and args.func is cmd_topics_create
     assert "ensure_topics" in inspect.getsource(cmd_topics_create)
     assert topic_specs(settings_of("topics")) == topic_specs(settings_of("worker"))
-    assert "ensure_topics" in inspect.getsource(cmd_worker)  # and checks their counts
+    assert "ensure_topics" in inspect.getsource(_run_faust_worker)  # and checks their counts
 
 
 def test_the_worker_image_runs_the_worker_command():
