@@ -13,6 +13,7 @@ doubled or stuck, or a hostile request was not accounted for.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import shutil
 import sys
@@ -371,19 +372,18 @@ def run_suite(
             hostile = generate_hostile(malformed)
             valid: dict[str, str] = {}
             sent: list[tuple[bytes | None, bytes]] = []
-            for i, item in enumerate(hostile):
-                sent.append(item)
-                if i % 100 == 0:
+            for i, (key, value) in enumerate(hostile):
+                if i % 100 == 0:  # a valid request among every hundred hostile ones
                     match_id = mirror.new_match()
                     job_id = submit(settings, producer, match_id)
                     valid[job_id] = match_id
-            for key, value in sent:
                 producer.send_raw(
                     settings.topics.ingest_requests,
                     key,
-                    value or b"",
+                    value,
                     message_headers(trace_id=uuid.uuid4().hex, job_id="fuzz"),
                 )
+                sent.append((key, value))
             producer.flush()
             report.malformed = len(sent)
             jobs.update(valid)
@@ -392,7 +392,22 @@ def run_suite(
                 timeout=300,
                 what="valid jobs final among hostile requests",
             )
-            report.unaccounted_requests = account_for_hostile(settings, sent, watch)
+            # Every hostile request is handled by now or soon: wait until each is accounted
+            # for, and report how many were not when the time is up.
+            unaccounted = [len(sent)]
+
+            def all_accounted() -> bool:
+                unaccounted[0] = account_for_hostile(settings, sent, watch)
+                return unaccounted[0] == 0
+
+            with contextlib.suppress(AssertionError):  # the count below says how many
+                wait_for(
+                    all_accounted,
+                    timeout=180,
+                    interval=2.0,
+                    what="every hostile request dead-lettered or failed",
+                )
+            report.unaccounted_requests = unaccounted[0]
             worker.stop()
 
             report.jobs = len(jobs)
