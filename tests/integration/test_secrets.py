@@ -58,7 +58,10 @@ def test_secrets_are_masked_everywhere_a_failure_is_reported(kafka_bootstrap, tm
     assert all("***" in (s.error_message or "") for s in states)
 
     changelog = read_topic(
-        settings, settings.topics.jobs_changelog, expected=10_000, timeout=5,
+        settings,
+        settings.topics.jobs_changelog,
+        expected=10_000,
+        timeout=5,
         isolation="read_uncommitted",
     )
     dead_letters = read_topic(settings, settings.topics.ingest_dead_letters, expected=1)
