@@ -113,42 +113,25 @@ class JobRunner:
         partition: int,
         offset: int,
     ) -> None:
-        self._idle_since = None
+        self._idle_since = None  # the watchdog leaves a busy worker alone
         try:
-            await self._handle_request(
-                key=key,
-                value=value,
-                headers=headers,
-                topic=topic,
-                partition=partition,
-                offset=offset,
-            )
+            header_values = header_map(headers)
+            trace_id = trace_id_from_headers(header_values)
+            try:
+                request = decode_ingest_request(value or b"")
+                if usable_job_id(key) != request.job_id:
+                    raise ContractError(
+                        "message key must be the job id "
+                        f"(key {_preview(key)}, job_id {request.job_id!r})"
+                    )
+            except ContractError as error:
+                await self._dead_letter(
+                    key, value, headers, topic, partition, offset, error, trace_id
+                )
+                return
+            await self.run(request, trace_id)
         finally:
             self._idle_since = time.monotonic()
-
-    async def _handle_request(
-        self,
-        *,
-        key: bytes | None,
-        value: bytes | None,
-        headers: Any,
-        topic: str,
-        partition: int,
-        offset: int,
-    ) -> None:
-        header_values = header_map(headers)
-        trace_id = trace_id_from_headers(header_values)
-        try:
-            request = decode_ingest_request(value or b"")
-            if usable_job_id(key) != request.job_id:
-                raise ContractError(
-                    "message key must be the job id "
-                    f"(key {_preview(key)}, job_id {request.job_id!r})"
-                )
-        except ContractError as error:
-            await self._dead_letter(key, value, headers, topic, partition, offset, error, trace_id)
-            return
-        await self.run(request, trace_id)
 
     async def run(self, request: IngestRequest, trace_id: str) -> None:
         if request.is_backfill:

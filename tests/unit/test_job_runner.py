@@ -216,3 +216,11 @@ def test_usable_job_ids():
     assert usable_job_id(b"job-1") == "job-1"
     assert usable_job_id(b"job 1") is None
     assert usable_job_id(None) is None
+
+
+def test_the_runner_says_when_it_last_finished_a_request():
+    harness = Harness()
+    before = harness.runner.idle_since()
+    harness.deliver(b"garbage", key=b"job-x")
+    after = harness.runner.idle_since()
+    assert before is not None and after is not None and after >= before
