@@ -61,6 +61,7 @@ def create_app(
         web_host=settings.web_host,
         web_bind=settings.web_host,
         web_port=settings.web_port,
+        canonical_url=settings.public_web_url,  # what peers use to route job lookups here
         web_enabled=True,
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",

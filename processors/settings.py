@@ -41,6 +41,10 @@ class Settings:
     """Folder of Metrica games (``Sample_Game_1/...``) or an http(s) URL base."""
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    web_url: str = ""
+    """How other workers reach this one (routing job lookups to their owner); default
+    ``http://<web_host>:<web_port>``. Set it when the bind address is not reachable as
+    such, e.g. 0.0.0.0 in a container: ``http://<service or pod name>:6066``."""
     data_dir: str = ""
     log_format: str = "console"
     log_level: str = "info"
@@ -71,6 +75,7 @@ class Settings:
             metrica_dir=get("PITCHSTREAM_METRICA_DIR", _default_metrica_dir()),
             web_host=get("PITCHSTREAM_WEB_HOST", cls.web_host),
             web_port=int(get("PITCHSTREAM_WEB_PORT", str(cls.web_port))),
+            web_url=get("PITCHSTREAM_WEB_URL"),
             data_dir=get("PITCHSTREAM_DATA_DIR"),
             log_format=get("PITCHSTREAM_LOG_FORMAT", cls.log_format),
             log_level=get("PITCHSTREAM_LOG_LEVEL", cls.log_level),
@@ -83,6 +88,10 @@ class Settings:
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION"),
             api_token=env.get("PITCHSTREAM_API_TOKEN", ""),
         )
+
+    @property
+    def public_web_url(self) -> str:
+        return self.web_url or f"http://{self.web_host}:{self.web_port}"
 
     @property
     def topics(self) -> Topics:

@@ -52,3 +52,11 @@ def test_topic_names_follow_the_prefix_and_app_id():
     settings = Settings.from_env({"PITCHSTREAM_TOPIC_PREFIX": "club-", "PITCHSTREAM_APP_ID": "ps"})
     assert settings.topics.match_events == "club-match-events"
     assert settings.topics.jobs_changelog == "ps-jobs-changelog"
+
+
+def test_peers_reach_a_worker_at_its_public_url():
+    assert Settings.from_env({}).public_web_url == "http://127.0.0.1:6066"
+    in_a_container = Settings.from_env(
+        {"PITCHSTREAM_WEB_HOST": "0.0.0.0", "PITCHSTREAM_WEB_URL": "http://worker-2:6066"}
+    )
+    assert in_a_container.public_web_url == "http://worker-2:6066"
