@@ -6,7 +6,11 @@ parent that runs again after a crash re-sends the same children, never new ones)
 spread over partitions and workers. A child runs in its own partition; the parent's state lives
 in the parent's. Faust writes a table only for the partition of the message in hand, so a child
 sends each state change to ``job-updates`` keyed by the PARENT's job id, and the job-updates
-agent folds it into the parent's aggregate (``fold_child``), idempotently.
+agent folds it into the parent's aggregate (``fold_child``), idempotently. The parent's state
+lives in the partition its request arrived in, which its producer chose (murmur2, CRC32 or an
+explicit partition), so each child request carries that partition in a header and the child
+sends its notices to that partition of ``job-updates``: the fold then happens on the worker
+that owns the parent, and writes the parent's changelog partition.
 
 Skipping: a child carries its match's version at listing (StatsBomb ``last_updated``, a SHA-256
 of a Metrica game's files). After a successful ingest the child records that version on the
@@ -29,6 +33,7 @@ import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -58,6 +63,39 @@ _RANK: Final = {QUEUED: 0, RUNNING: 1, SUCCEEDED: 2, FAILED: 2, SKIPPED: 2}
 _JOB_ID: Final = re.compile(JOB_ID_PATTERN[1:-1])
 
 Send = Callable[[bytes, bytes, list[tuple[str, bytes]]], Awaitable[Any]]
+SendUpdate = Callable[..., Awaitable[Any]]
+"""``(key, value, headers, partition=None)``: None lets the producer's partitioner choose."""
+
+PARENT_PARTITION_HEADER: Final = "pitchstream_parent_partition"
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Where the request in hand came from: its ingest-requests partition and headers."""
+
+    partition: int
+    headers: Mapping[str, bytes]
+
+
+ARRIVAL: ContextVar[Arrival | None] = ContextVar("pitchstream_arrival", default=None)
+"""Set by the job runner for the request it is handling (one at a time per agent)."""
+
+
+def parent_partition_headers() -> list[tuple[str, bytes]]:
+    """For a parent's child requests: the partition the parent's request (and state) is in."""
+    arrival = ARRIVAL.get()
+    if arrival is None:
+        return []
+    return [(PARENT_PARTITION_HEADER, str(arrival.partition).encode())]
+
+
+def parent_partition() -> int | None:
+    """For a child: its parent's partition, from its request's header (None: not said)."""
+    arrival = ARRIVAL.get()
+    raw = arrival.headers.get(PARENT_PARTITION_HEADER) if arrival is not None else None
+    if not raw or not raw.isdigit():
+        return None
+    return int(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,7 +483,7 @@ class Backfill:
         repositories: Mapping[str, MatchRepository],
         *,
         send_request: Send,
-        send_update: Send,
+        send_update: SendUpdate,
         versions: VersionStore,
     ) -> None:
         self.repositories = repositories
@@ -507,7 +545,11 @@ class Backfill:
             headers = message_headers(trace_id=trace_id, job_id=child.job_id)
             queued = queued_state(child, trace_id=trace_id, updated_at=now)
             await self.send_update(child.job_id.encode(), encode_job_state(queued), headers)
-            await self.send_request(child.job_id.encode(), encode_ingest_request(child), headers)
+            await self.send_request(
+                child.job_id.encode(),
+                encode_ingest_request(child),
+                headers + parent_partition_headers(),
+            )
         await runner.flush()
         log.info("backfill children sent", children=len(listed), sent=len(unfinished))
 
@@ -566,7 +608,12 @@ class Backfill:
                 self.log.warning("match version not recorded", match=key, error=str(error))
         notice = dataclasses.replace(state, parent_job_id=request.parent_job_id)
         headers = message_headers(trace_id=state.trace_id, job_id=state.job_id)
-        await self.send_update(request.parent_job_id.encode(), encode_job_state(notice), headers)
+        await self.send_update(
+            request.parent_job_id.encode(),
+            encode_job_state(notice),
+            headers,
+            partition=parent_partition(),
+        )
         if state.status.is_final:
             await runner.flush()
 

@@ -28,7 +28,7 @@ from contracts.v1 import (
 from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
 from contracts.v1.ingest_request import JOB_ID_PATTERN
 from contracts.v1.job_state import job_state_to_dict
-from processors.backfill import Backfill, is_parent_notice
+from processors.backfill import ARRIVAL, Arrival, Backfill, is_parent_notice
 from processors.logs import get_logger, scrub
 from processors.service import IngestionService, rfc3339
 
@@ -114,6 +114,7 @@ class JobRunner:
         offset: int,
     ) -> None:
         self._idle_since = None  # the watchdog leaves a busy worker alone
+        arrival = ARRIVAL.set(Arrival(partition, header_map(headers)))
         try:
             header_values = header_map(headers)
             trace_id = trace_id_from_headers(header_values)
@@ -131,6 +132,7 @@ class JobRunner:
                 return
             await self.run(request, trace_id)
         finally:
+            ARRIVAL.reset(arrival)
             self._idle_since = time.monotonic()
 
     async def run(self, request: IngestRequest, trace_id: str) -> None:

@@ -32,6 +32,7 @@ from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, n
 from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
 from contracts.v1.ingest_request import JOB_ID_PATTERN, MAX_REQUEST_BYTES
 from contracts.v1.job_state import job_state_to_dict
+from processors.kafka.job_reader import most_advanced
 from processors.logs import get_logger
 from processors.metrics import Metrics
 from processors.service import rfc3339, utc_now
@@ -280,25 +281,35 @@ def register_web(
                 headers={"Location": location},
             )
 
-    async def local_job(view: ApiView, request: Any, job_id: str) -> Any:
+    def local_job(job_id: str) -> JobState | None:
         value = jobs.get(job_id.encode()) if _valid_job_id(job_id) else None
-        if value is None:
-            raise ApiError(404, "not_found", f"no job {job_id!r}")
-        return view.json(job_state_to_dict(decode_job_state(value)))
+        return None if value is None else decode_job_state(value)
 
-    # Answered by the worker that owns the job's partition. Faust hashes the raw key bytes
-    # (the table's keys are job_id.encode()) with murmur2 over the changelog's partitions:
-    # the partition of the job's request and updates, and so of its table entry.
-    routed_job = app.table_route(table=jobs, match_info="job_id")(local_job)
-    changelog = jobs.changelog_topic.get_topic_name()  # type: ignore[attr-defined]
-
+    # Not Faust's table_route: it picks the worker from murmur2 of the key, but a job lives
+    # in the partition its request arrived in, which its producer chose (kcat and
+    # confluent-kafka hash with CRC32 by default; any producer may name a partition). So
+    # every worker is asked for its own copy (as the list does) and the furthest state wins.
     @app.page(f"{API_PREFIX}/jobs/{{job_id}}", name="job")
     class JobView(ApiView):
         async def get(self, request: Any, job_id: str) -> Any:
-            # The producer hashes keys with its own metadata, which lacks the changelog
-            # until the first table write; fetch it first (instant once known).
-            await app.producer._ensure_producer().partitions_for(changelog)  # type: ignore[attr-defined]
-            return await routed_job(self, request, job_id=job_id)
+            if not _valid_job_id(job_id):
+                raise ApiError(404, "not_found", f"no job {job_id!r}")
+            found = [state for state in (local_job(job_id),) if state is not None]
+            missing: list[str] = []
+            if request.query.get("scope") != "local":
+                peer_states, missing = await _ask_peers_for_job(app, request, job_id)
+                found += peer_states
+            state = most_advanced(found)
+            if state is None and missing:
+                raise ApiError(
+                    503,
+                    "workers_unreachable",
+                    f"job {job_id!r} is not on the workers that answered; "
+                    f"no answer from {', '.join(missing)}",
+                )
+            if state is None:
+                raise ApiError(404, "not_found", f"no job {job_id!r}")
+            return self.json(job_state_to_dict(state))
 
     @app.page(f"{API_PREFIX}/jobs", name="jobs")
     class JobListView(ApiView):
@@ -324,6 +335,41 @@ def register_web(
 
         async def get(self, request: Any) -> Any:
             return self.json({"status": "ok", "app_id": settings.app_id})
+
+
+def _peer_urls(app: faust.App) -> list[str]:
+    own = str(app.conf.canonical_url).rstrip("/")
+    try:
+        return [url.rstrip("/") for url in app.router.tables_metadata() if url.rstrip("/") != own]
+    except Exception:  # no assignment yet: nothing to ask
+        return []
+
+
+async def _ask_peers_for_job(
+    app: faust.App, request: Any, job_id: str
+) -> tuple[list[JobState], list[str]]:
+    """The other workers' own copies of one job (``scope=local``), and who did not answer."""
+    headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+    states: list[JobState] = []
+    missing: list[str] = []
+
+    async def ask(url: str) -> None:
+        try:
+            async with app.http_client.get(
+                f"{url}{API_PREFIX}/jobs/{job_id}",
+                params={"scope": "local"},
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT),
+            ) as response:
+                if response.status == 200:
+                    states.append(decode_job_state(await response.read()))
+                elif response.status != 404:
+                    missing.append(url)
+        except Exception:
+            missing.append(url)
+
+    await asyncio.gather(*(ask(url) for url in _peer_urls(app)))
+    return states, missing
 
 
 async def _ask_peers(app: faust.App, request: Any, limit: int) -> tuple[list[JobState], list[str]]:

@@ -1,7 +1,10 @@
 """Reads job states straight from the job table's changelog, as any consumer could.
 
-The changelog is compacted JSON keyed by job id, in the partition Faust chose for the job
-(the partition of its request), so one partition is enough to follow one job.
+The changelog is compacted JSON keyed by job id. Faust writes a job's states into the
+partition its request arrived in, and that is whatever the request's producer chose: murmur2
+(Java clients, Faust, our own producers), CRC32 (librdkafka's default ``consistent_random``:
+kcat, confluent-kafka) or an explicit partition. So a lookup reads every partition of this
+small compacted topic, never the one a partitioner would pick.
 """
 
 from __future__ import annotations
@@ -13,8 +16,17 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from contracts.v1 import JobState, decode_job_state
-from processors.kafka.publisher import partition_for
 from processors.settings import Settings
+
+_RANK = {"queued": 0, "running": 1, "succeeded": 2, "failed": 2}
+
+
+def most_advanced(states: list[JobState]) -> JobState | None:
+    """The state that wins when a job id shows up in more than one partition (a producer
+    that sent the same job id to two partitions): the furthest status, then the newest."""
+    if not states:
+        return None
+    return max(states, key=lambda s: (_RANK.get(s.status.value, 0), s.updated_at))
 
 
 class JobStateReader:
@@ -33,14 +45,24 @@ class JobStateReader:
             }
         )
 
+    def _partitions(self, consumer: Consumer, timeout: float) -> list[int]:
+        metadata = consumer.list_topics(self.topic, timeout=timeout)
+        topic = metadata.topics.get(self.topic)
+        if topic is None or topic.error is not None or not topic.partitions:
+            return list(range(self.settings.partitions))  # not created yet: our own count
+        return sorted(topic.partitions)
+
     def states(self, job_id: str, *, timeout: float, follow: bool) -> Iterator[JobState]:
-        """Every recorded state of ``job_id``; with ``follow``, waits for more until timeout."""
-        partition = partition_for(job_id, self.settings.partitions)
+        """Every recorded state of ``job_id``, from every partition of the changelog; without
+        ``follow`` it stops once each partition was read to its end, with ``follow`` it waits
+        for more until timeout."""
         consumer = self._consumer()
         wanted = job_id.encode()
         deadline = time.monotonic() + timeout
         try:
-            consumer.assign([TopicPartition(self.topic, partition, 0)])
+            partitions = self._partitions(consumer, timeout)
+            consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+            pending = set(partitions)
             while time.monotonic() < deadline:
                 message = consumer.poll(min(0.5, max(deadline - time.monotonic(), 0.01)))
                 if message is None:
@@ -48,7 +70,8 @@ class JobStateReader:
                 error = message.error()
                 if error is not None:
                     if error.code() == error._PARTITION_EOF:
-                        if not follow:
+                        pending.discard(message.partition())
+                        if not follow and not pending:
                             return
                         continue
                     raise KafkaException(error)
@@ -58,8 +81,7 @@ class JobStateReader:
             consumer.close()
 
     def latest(self, job_id: str, *, timeout: float = 30.0) -> JobState | None:
-        states = list(self.states(job_id, timeout=timeout, follow=False))
-        return states[-1] if states else None
+        return most_advanced(list(self.states(job_id, timeout=timeout, follow=False)))
 
     def wait_until(
         self,

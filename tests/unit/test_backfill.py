@@ -338,11 +338,14 @@ class Cluster:
             sleep=lambda _: None,
         )
 
-        async def send_request(key, value, headers):
-            self.messages.append(("request", key, value, headers))
+        self.sent_updates: list[tuple[bytes, int | None]] = []  # (key, partition asked for)
 
-        async def send_update(key, value, headers):
-            self.messages.append(("update", key, value, headers))
+        async def send_request(key, value, headers):
+            self.messages.append(("request", key, value, headers, None))
+
+        async def send_update(key, value, headers, partition=None):
+            self.sent_updates.append((key, partition))
+            self.messages.append(("update", key, value, headers, partition))
 
         async def nothing(*args):
             return None
@@ -360,18 +363,23 @@ class Cluster:
             ),
         )
 
-    def submit(self, request: IngestRequest) -> None:
+    def submit(self, request: IngestRequest, *, partition: int = 0) -> None:
         self.messages.append(
-            ("request", request.job_id.encode(), encode_ingest_request(request), [])
+            ("request", request.job_id.encode(), encode_ingest_request(request), [], partition)
         )
         asyncio.run(self.pump())
 
     async def pump(self) -> None:
         while self.messages:
-            kind, key, value, headers = self.messages.popleft()
+            kind, key, value, headers, partition = self.messages.popleft()
             if kind == "request":
                 await self.runner.handle_request(
-                    key=key, value=value, headers=headers, topic="t", partition=0, offset=0
+                    key=key,
+                    value=value,
+                    headers=headers,
+                    topic="t",
+                    partition=partition or 0,
+                    offset=0,
                 )
             else:
                 await self.runner.apply_update(value, key=key)
@@ -439,3 +447,24 @@ def test_a_single_match_request_neither_skips_nor_records_versions():
     assert cluster.state("one").status is JobStatus.SUCCEEDED
     assert not cluster.state("one").skipped
     assert cluster.versions.get("statsbomb:1").job_id == "x"
+
+
+def test_children_report_to_the_partition_their_parent_arrived_in():
+    """A parent produced by any client (kcat hashes with CRC32, or names a partition) has its
+    state in that partition; its children's notices go there, not where murmur2 would say."""
+    cluster = Cluster(entries("1", "2"), {"1": synthetic_match("1")})
+    cluster.submit(season("from-kcat"), partition=3)
+    assert cluster.state("from-kcat").status is JobStatus.FAILED  # every child folded in
+    to_parent = [partition for key, partition in cluster.sent_updates if key == b"from-kcat"]
+    assert to_parent and set(to_parent) == {3}
+    to_children = [partition for key, partition in cluster.sent_updates if key != b"from-kcat"]
+    assert to_children and set(to_children) == {None}  # their queued state: like the request
+
+
+def test_a_child_without_the_parent_partition_header_leaves_the_choice_to_the_partitioner():
+    cluster = Cluster([], {"1": synthetic_match("1")})
+    child = IngestRequest(
+        job_id="old.1", source="statsbomb", match_id="1", parent_job_id="old", source_version="v"
+    )
+    cluster.submit(child, partition=2)  # sent by a worker from before the header existed
+    assert (b"old", None) in cluster.sent_updates
