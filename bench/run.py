@@ -98,6 +98,48 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def child_pids(pid: int) -> list[int]:
+    """Direct children of ``pid`` (from /proc/<pid>/task/*/children)."""
+    children: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return children
+    for task in tasks:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            children += [int(c) for c in text.split()]
+    return children
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += child_pids(current)
+    return tree
+
+
+def cmdline(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return "?"
+    return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+
+
+def faust_pid(supervisor: int) -> int | None:
+    """The Faust worker under a ``pitchstream worker`` supervisor: its child started with
+    PITCHSTREAM_SUPERVISED_WORKER=1 (the supervisor runs one at a time)."""
+    for child in child_pids(supervisor):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, PermissionError):
+            if b"PITCHSTREAM_SUPERVISED_WORKER=1" in Path(f"/proc/{child}/environ").read_bytes():
+                return child
+    return None
+
+
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = function()
@@ -310,6 +352,9 @@ class CompletionWatcher(threading.Thread):
         from confluent_kafka import Consumer
 
         self.topic = topic
+        self.settings = settings
+        self.assigned: list[int] | None = None  # set once the watcher has its partitions
+        self.next_offset: dict[int, int] = {}  # per partition: the offset after the last read
         self.expected: dict[bytes, int] = {}
         self.counts: collections.Counter[bytes] = collections.Counter()
         self.done: dict[bytes, float] = {}
@@ -332,12 +377,24 @@ class CompletionWatcher(threading.Thread):
         with self._changed:
             self.expected[key] = count
 
+    error: BaseException | None = None
+    """Why the watcher thread stopped early; ``wait_for`` raises it instead of timing out."""
+
     def run(self) -> None:
+        try:
+            self._watch()
+        except BaseException as error:
+            self.error = error
+            with self._changed:
+                self._changed.notify_all()
+            raise
+
+    def _watch(self) -> None:
         from confluent_kafka import TopicPartition
 
-        metadata = self.consumer.list_topics(self.topic, timeout=30)
-        partitions = metadata.topics[self.topic].partitions
+        partitions = self._wait_for_partitions(60.0)
         self.consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+        self.assigned = partitions
         try:
             while not self._stop_event.is_set():
                 messages = self.consumer.consume(num_messages=5000, timeout=0.05)
@@ -349,6 +406,7 @@ class CompletionWatcher(threading.Thread):
                 for message in messages:
                     if message.error():
                         continue
+                    self.next_offset[message.partition()] = message.offset() + 1
                     key = message.key()
                     counts[key] += 1
                     finished.append(key)
@@ -362,6 +420,52 @@ class CompletionWatcher(threading.Thread):
         finally:
             self.consumer.close()
 
+    def _wait_for_partitions(self, timeout: float) -> list[int]:
+        """Every partition of the topic, once the broker's metadata shows them all.
+
+        Right after CreateTopics returns, the broker may not know the topic yet: on a busy
+        2-core machine a fresh consumer's metadata showed no partitions (UNKNOWN_TOPIC_OR_PART)
+        for 0.1-1.4 s after creation. Assigning what that first answer listed (nothing) left
+        the watcher reading nothing at all, and the bench failed with "never became readable"
+        while the worker had committed every match.
+        """
+        wanted = self.settings.partitions
+        deadline = time.monotonic() + timeout
+        while True:
+            metadata = self.consumer.list_topics(self.topic, timeout=30)
+            topic = metadata.topics.get(self.topic)
+            partitions = sorted(topic.partitions) if topic is not None else []
+            if topic is not None and topic.error is None and len(partitions) == wanted:
+                return partitions
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"watcher: {self.topic} shows {len(partitions)} of {wanted} partitions "
+                    f"after {timeout:.0f}s (error: {topic.error if topic else 'no topic'})"
+                )
+            time.sleep(0.05)
+
+    def explain(self, keys: list[bytes]) -> str:
+        """What the watcher was waiting on, per key not done: partition, offsets, and whether
+        an open transaction holds that partition's last stable offset (and whose)."""
+        from processors.kafka.publisher import partition_for
+
+        pending = [k for k in keys if k not in self.done]
+        lines = [f"watcher assigned partitions {self.assigned} of {self.topic}"]
+        offsets = partition_offsets(self.settings, self.topic)
+        for key in pending:
+            partition = partition_for(key.decode(), self.settings.partitions)
+            high, stable, holder = offsets.get(partition, (-1, -1, None))
+            line = (
+                f"  {key.decode()}: partition {partition}, read {self.counts[key]} of "
+                f"{self.expected.get(key)} records; watcher at offset "
+                f"{self.next_offset.get(partition, 0)}, last stable offset {stable}, "
+                f"high watermark {high}"
+            )
+            if stable < high:
+                line += f"; an open transaction holds offset {stable} on: {holder}"
+            lines.append(line)
+        return "\n".join(lines)
+
     abort: Callable[[], str | None] | None = None
     """Checked while waiting: a message when waiting is pointless (a job failed)."""
 
@@ -373,6 +477,8 @@ class CompletionWatcher(threading.Thread):
                 if remaining <= 0:
                     return False
                 self._changed.wait(min(remaining, 0.5))
+                if self.error is not None:
+                    raise RuntimeError(f"the watcher stopped: {self.error!r}") from self.error
                 problem = self.abort() if self.abort is not None else None
                 if problem:
                     raise RuntimeError(problem)
@@ -383,23 +489,102 @@ class CompletionWatcher(threading.Thread):
         self.join(30)
 
 
-class RssSampler(threading.Thread):
-    """Samples the VmRSS of some pids every ``interval`` seconds."""
+def partition_offsets(settings: Any, topic: str) -> dict[int, tuple[int, int, str | None]]:
+    """Per partition: high watermark, last stable offset, and when they differ, who wrote the
+    first record past the stable offset (its job_id header: the open transaction)."""
+    from confluent_kafka import Consumer, TopicPartition
 
-    def __init__(self, pids: list[int], interval: float = 0.1) -> None:
+    def consumer(isolation: str) -> Any:
+        return Consumer(
+            {
+                **settings.kafka_client_config(),
+                "group.id": f"bench-explain-{uuid.uuid4().hex}",
+                "isolation.level": isolation,
+                "enable.auto.commit": False,
+            }
+        )
+
+    uncommitted, committed = consumer("read_uncommitted"), consumer("read_committed")
+    result: dict[int, tuple[int, int, str | None]] = {}
+    try:
+        for partition in range(settings.partitions):
+            tp = TopicPartition(topic, partition)
+            high = uncommitted.get_watermark_offsets(tp, timeout=10)[1]
+            stable = committed.get_watermark_offsets(tp, timeout=10)[1]  # read_committed: LSO
+            holder = None
+            if stable < high:
+                uncommitted.assign([TopicPartition(topic, partition, stable)])
+                message = uncommitted.poll(10)
+                if message is not None and not message.error():
+                    headers = dict(message.headers() or [])
+                    job = headers.get("job_id", b"?").decode(errors="replace")
+                    holder = f"job {job} (key {message.key()!r}, offset {message.offset()})"
+            result[partition] = (high, stable, holder)
+    finally:
+        uncommitted.close()
+        committed.close()
+    return result
+
+
+class RssSampler(threading.Thread):
+    """Every ``interval`` seconds, the VmRSS of each worker's Faust process and its children.
+
+    ``pitchstream worker`` is a supervisor that runs the Faust worker as a child process (and
+    a fresh one after a stall), so the supervisor's own memory says nothing about the work:
+    each sample looks the Faust process up again under each supervisor pid and sums the RSS
+    of its process tree. Samples are averaged over the workers. ``measured`` keeps which
+    processes were sampled (pid: command line), ``supervisor_mb`` the supervisors' own peak.
+    """
+
+    def __init__(self, supervisors: list[int], interval: float = 0.1) -> None:
         super().__init__(daemon=True, name="rss-sampler")
-        self.pids = pids
+        self.supervisors = supervisors
         self.interval = interval
-        self.samples: list[tuple[float, float]] = []  # (monotonic, MB summed over pids)
+        self.samples: list[tuple[float, float]] = []  # (monotonic, MB per worker)
+        self.measured: dict[int, dict[str, Any]] = {}
+        self.supervisor_mb = 0.0
         self._stop_event = threading.Event()
+
+    def sample(self) -> float | None:
+        per_worker = []
+        for supervisor in self.supervisors:
+            self.supervisor_mb = max(self.supervisor_mb, rss_mb(supervisor) or 0.0)
+            faust = faust_pid(supervisor)
+            if faust is None:
+                continue
+            tree = process_tree(faust)
+            values = [v for v in (rss_mb(pid) for pid in tree) if v is not None]
+            if not values:
+                continue
+            per_worker.append(sum(values))
+            if faust not in self.measured:
+                self.measured[faust] = {
+                    "supervisor_pid": supervisor,
+                    "cmdline": cmdline(faust),
+                }
+            self.measured[faust]["processes"] = max(
+                len(tree), self.measured[faust].get("processes", 0)
+            )
+        return sum(per_worker) / len(per_worker) if per_worker else None
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            values = [rss_mb(pid) for pid in self.pids]
-            known = [v for v in values if v is not None]
-            if known:
-                self.samples.append((time.monotonic(), sum(known) / len(known)))
+            value = self.sample()
+            if value is not None:
+                self.samples.append((time.monotonic(), value))
             self._stop_event.wait(self.interval)
+
+    def describe(self) -> str:
+        """Which processes were measured, for the table."""
+        if not self.measured:
+            return "no Faust process found"
+        parts = [
+            f"Faust pid {pid} (child of supervisor {info['supervisor_pid']}; "
+            f"{info['processes']} process(es) summed; `{info['cmdline']}` "
+            "with PITCHSTREAM_SUPERVISED_WORKER=1)"
+            for pid, info in self.measured.items()
+        ]
+        return "; ".join(parts)
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -680,7 +865,10 @@ def bench_ceiling(
     finally:
         watcher.stop()
     if not ok:
-        raise RuntimeError("ceiling run: not every message became readable")
+        raise RuntimeError(
+            "ceiling run: not every message became readable\n"
+            + watcher.explain([m.key for m in matches])
+        )
     events = sum(m.events for m in matches)
     return {
         "events": events,
@@ -771,7 +959,10 @@ def run_burst(
         submit(settings, producer, match)
     if not watcher.wait_for([m.key for m in matches], timeout):
         missing = [m.match_id for m in matches if m.key not in watcher.done]
-        raise RuntimeError(f"burst: {len(missing)} matches never became readable: {missing[:5]}")
+        raise RuntimeError(
+            f"burst: {len(missing)} matches never became readable: {missing[:5]}\n"
+            + watcher.explain([m.key for m in matches])
+        )
     finished = max(watcher.done[m.key] for m in matches)
     latencies = [watcher.done[m.key] - submitted[m.key] for m in matches]
     events = sum(m.events for m in matches)
@@ -801,7 +992,9 @@ def run_one_at_a_time(
         submitted = time.monotonic()
         submit(settings, producer, match)
         if not watcher.wait_for([match.key], timeout):
-            raise RuntimeError(f"match {match.match_id} never became readable")
+            raise RuntimeError(
+                f"match {match.match_id} never became readable\n" + watcher.explain([match.key])
+            )
         latencies.append(watcher.done[match.key] - submitted)
     return {
         "matches": len(matches),
@@ -867,19 +1060,24 @@ def bench_end_to_end(
             watcher.expect(match.key, match.events)
             submit(settings, producer, match, job_ids[n % PARTITIONS] if n < PARTITIONS else None)
         if not watcher.wait_for([m.key for m in warm], 180):
-            raise RuntimeError("warm-up matches never became readable")
+            raise RuntimeError(
+                "warm-up matches never became readable\n" + watcher.explain([m.key for m in warm])
+            )
         if one_at_a_time:
             result["one_at_a_time"] = run_one_at_a_time(
                 settings, watcher, mirror.add(one_at_a_time, source), 120
             )
         if profile_dir is not None:
-            profiler = start_py_spy(running[0].pid, profile_dir / f"profile-worker{workers}.txt")
+            profiled = faust_pid(running[0].pid) or running[0].pid  # the Faust process
+            profiler = start_py_spy(profiled, profile_dir / f"profile-worker{workers}.txt")
         result["burst"] = run_burst(settings, watcher, mirror.add(burst, source), 600)
         if profiler is not None:
             result["profile"] = stop_py_spy(profiler)
         done = sorted(watcher.done.values())
         tenth = done[min(9, len(done) - 1)]
         result["memory"] = memory_verdict(sampler.samples, tenth)
+        result["memory"]["measured"] = sampler.describe()
+        result["memory"]["supervisor_peak_mb"] = sampler.supervisor_mb
         result["matches_total"] = len(done)
         seconds = {}
         for worker in running:
@@ -1057,6 +1255,7 @@ def render(results: dict[str, Any]) -> str:
             f"| worker RSS growth after the 10th match ({one['matches_total']} matches) | "
             f"{mem['growth_after_10th'] * 100:+.1f} % |"
         )
+        lines += memory_measured_rows(mem)
         two = kafka.get("two_workers")
         if two:
             lines.append(
@@ -1070,6 +1269,17 @@ def render(results: dict[str, Any]) -> str:
     for target in results["targets"]:
         lines.append(f"| {target['name']} | {target['measured']} | {target['verdict']} |")
     return "\n".join(lines)
+
+
+def memory_measured_rows(mem: dict[str, Any]) -> list[str]:
+    """Which process the RSS figures are of (results from before this row have none)."""
+    if "measured" not in mem:
+        return []
+    return [
+        f"| worker RSS measured on | {mem['measured']} |",
+        f"| (the supervisor `pitchstream worker` itself, not counted: peak, MB) | "
+        f"{mem['supervisor_peak_mb']:.0f} |",
+    ]
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, str]]:
