@@ -8,7 +8,9 @@ in an executor. Every message ends as a job state or a dead-letter record, never
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
+import functools
 import re
 import time
 import traceback
@@ -63,6 +65,12 @@ def trace_id_from_headers(headers: dict[str, bytes]) -> str:
             return found
     given = headers.get("trace_id", b"").decode("ascii", "replace").lower()
     return given if is_trace_id(given) else new_trace_id()
+
+
+def in_context(function: Callable[[], Any]) -> Callable[[], Any]:
+    """``function`` to run in an executor thread with this task's context variables (the
+    request's arrival: the publisher's transactional id is its partition's)."""
+    return functools.partial(contextvars.copy_context().run, function)
 
 
 def usable_job_id(key: bytes | None) -> str | None:
@@ -163,7 +171,9 @@ class JobRunner:
         try:
             running = await loop.run_in_executor(
                 self.executor,
-                lambda: self.service.start(request, trace_id=trace_id, previous=resumable),
+                in_context(
+                    lambda: self.service.start(request, trace_id=trace_id, previous=resumable)
+                ),
             )
         except Exception as error:  # the broker may be briefly gone: fail loudly, not crash
             queued = previous or self.service.queued(request, trace_id=trace_id)
@@ -181,8 +191,10 @@ class JobRunner:
         progress = {"emitted": 0}
         future = loop.run_in_executor(
             self.executor,
-            lambda: self.service.run(
-                request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+            in_context(
+                lambda: self.service.run(
+                    request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+                )
             ),
         )
         shown = 0

@@ -1,8 +1,9 @@
 """Publishes a match's events in one Kafka transaction per job.
 
-Producers are kept per input partition, the classic exactly-once layout: a job's request is
-keyed by its job id, so it comes from ingest-requests partition ``partition_for(job_id)``,
-and the producer for that partition has ``transactional.id`` ``<app_id>-ingest-p<partition>``.
+Producers are kept per input partition, the classic exactly-once layout: a job's request
+comes from one ingest-requests partition (the one its producer chose; a redelivery is the
+same message, in the same partition), and the producer for that partition has
+``transactional.id`` ``<app_id>-ingest-p<partition>`` (``input_partition``).
 It is made and ``init_transactions``-ed once (about 60 ms, bench/README.md) and reused by
 that partition's next jobs, each job still one transaction: consumers reading
 ``read_committed`` see a match's events all together or not at all.
@@ -61,6 +62,20 @@ def partition_for(key: str, partitions: int) -> int:
     return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
+def input_partition(job_id: str, partitions: int) -> int:
+    """The ingest-requests partition the job's request arrived in, as the job runner recorded
+    it (``processors.backfill.ARRIVAL``); murmur2 of the job id when not known. The request's
+    producer chose that partition (kcat hashes with CRC32, anyone may name one): deriving it
+    from murmur2 would give two workers the same transactional id for jobs of different
+    partitions, and each would fence the other's producer."""
+    from processors.backfill import ARRIVAL
+
+    arrival = ARRIVAL.get()
+    if arrival is not None:
+        return arrival.partition
+    return partition_for(job_id, partitions)
+
+
 class TransactionalEventPublisher(EventPublisher):
     def __init__(
         self,
@@ -76,8 +91,8 @@ class TransactionalEventPublisher(EventPublisher):
         self._producers: dict[str, tuple[Producer, str | None]] = {}
 
     def transactional_id(self, job_id: str) -> str:
-        """The id of the job's input partition (requests are keyed by job id)."""
-        partition = partition_for(job_id, self.settings.partitions)
+        """The id of the job's input partition (see ``input_partition``)."""
+        partition = input_partition(job_id, self.settings.partitions)
         return f"{self.settings.app_id}-ingest-p{partition}"
 
     def open_producer(self, job_id: str) -> Producer:

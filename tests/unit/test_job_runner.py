@@ -224,3 +224,32 @@ def test_the_runner_says_when_it_last_finished_a_request():
     harness.deliver(b"garbage", key=b"job-x")
     after = harness.runner.idle_since()
     assert before is not None and after is not None and after >= before
+
+
+def test_the_service_runs_knowing_the_partition_its_request_arrived_in():
+    """The executor threads see the request's arrival (the publisher's transactional id)."""
+    from processors.backfill import ARRIVAL
+
+    harness = Harness()
+    seen = []
+    run = harness.service.run
+
+    def recording_run(*args, **kwargs):
+        arrival = ARRIVAL.get()
+        seen.append(None if arrival is None else arrival.partition)
+        return run(*args, **kwargs)
+
+    harness.service.run = recording_run
+    request = IngestRequest(job_id="job-9", source="statsbomb", match_id="m1")
+    asyncio.run(
+        harness.runner.handle_request(
+            key=b"job-9",
+            value=encode_ingest_request(request),
+            headers=[],
+            topic="ingest-requests",
+            partition=3,
+            offset=0,
+        )
+    )
+    assert seen == [3]
+    assert harness.state("job-9").status is JobStatus.SUCCEEDED

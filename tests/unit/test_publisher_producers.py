@@ -227,3 +227,20 @@ def test_jobs_of_different_partitions_in_threads_never_share_a_producer():
     assert errors == []
     assert not any(p.overlapped for p in factory.made)
     assert sum(p.calls.count("commit_transaction") for p in factory.made) == len(jobs)
+
+
+def test_the_transactional_id_is_the_partition_the_request_arrived_in():
+    """kcat (CRC32) or an explicit partition may put a job anywhere: the id follows the
+    partition the job runner recorded, not murmur2 of the job id."""
+    from processors.backfill import ARRIVAL, Arrival
+
+    publisher = TransactionalEventPublisher(SETTINGS, producer_factory=lambda config: None)
+    job_id = "kcat-job-1"
+    murmur = partition_for(job_id, SETTINGS.partitions)
+    arrived = (murmur + 1) % SETTINGS.partitions
+    assert publisher.transactional_id(job_id).endswith(f"-ingest-p{murmur}")  # not recorded
+    token = ARRIVAL.set(Arrival(arrived, {}))
+    try:
+        assert publisher.transactional_id(job_id).endswith(f"-ingest-p{arrived}")
+    finally:
+        ARRIVAL.reset(token)
