@@ -107,6 +107,9 @@ class Match:
     events: tuple[Event, ...]
     raw_event_count: int
     dropped: tuple[tuple[str, int], ...] = field(default=())
+    sides_known: bool = True
+    """False when the provider does not say which team played at home (Wyscout): ``home``
+    and ``away`` are then just the provider's first and second team, never a guess."""
 
     def __post_init__(self) -> None:
         if not self.source or not self.match_id:
@@ -151,11 +154,12 @@ class Match:
         events: Iterable[Event],
         raw_event_count: int,
         dropped: Mapping[str, int] | None = None,
+        sides_known: bool = True,
     ) -> Match:
         """Build a match from events in any order, sorting them into the canonical order."""
         ordered = tuple(sorted(events, key=_ORDER_KEY))
         tally = tuple(sorted((dropped or {}).items()))
-        return cls(source, match_id, home, away, ordered, raw_event_count, tally)
+        return cls(source, match_id, home, away, ordered, raw_event_count, tally, sides_known)
 
     @property
     def key(self) -> str:
@@ -179,8 +183,16 @@ class Match:
     def opponent_of(self, team_id: str) -> Team:
         return self.away if team_id == self.home.team_id else self.home
 
+    def goals_by_team(self) -> dict[str, int]:
+        """Goals per team id: scored shots plus own goals conceded by the other side."""
+        home, away = self.score()
+        return {self.home.team_id: home, self.away.team_id: away}
+
     def score(self) -> tuple[int, int]:
-        """Goals (home, away): scored shots plus own goals conceded by the other side."""
+        """Goals (home, away): scored shots plus own goals conceded by the other side.
+
+        When ``sides_known`` is false the pair is (first team, second team) as the provider
+        lists them; ``goals_by_team`` says it without an order."""
         goals = {self.home.team_id: 0, self.away.team_id: 0}
         for event in self.events:
             if event.type is EventType.SHOT and event.outcome is Outcome.GOAL:

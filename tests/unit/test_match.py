@@ -133,3 +133,27 @@ def test_a_team_needs_an_id():
 def test_events_keep_their_locations():
     event = make_event(1, start=Coordinates(1.0, 2.0), end=Coordinates(3.0, 4.0, 0.5))
     assert event.end is not None and event.end.z == 0.5
+
+
+def test_sides_are_known_unless_the_provider_does_not_say():
+    assert make_match([]).sides_known is True
+    unknown = Match.assemble(
+        source="test",
+        match_id="m1",
+        home=HOME,
+        away=AWAY,
+        events=[],
+        raw_event_count=0,
+        sides_known=False,
+    )
+    assert unknown.sides_known is False
+
+
+def test_goals_by_team_counts_goals_and_own_goals_per_team_id():
+    match = make_match(
+        [
+            make_event(1, type=EventType.SHOT, outcome=Outcome.GOAL, team="2"),
+            make_event(2, seconds=5.0, type=EventType.OWN_GOAL_AGAINST, team="2"),
+        ]
+    )
+    assert match.goals_by_team() == {"1": 1, "2": 1}
