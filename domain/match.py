@@ -107,7 +107,7 @@ class Match:
     events: tuple[Event, ...]
     raw_event_count: int
     dropped: tuple[tuple[str, int], ...] = field(default=())
-    sides_known: bool = True
+    sides_known: bool = field(default=True, repr=False)  # repr kept as it was (pinned digests)
     """False when the provider does not say which team played at home (Wyscout): ``home``
     and ``away`` are then just the provider's first and second team, never a guess."""
 

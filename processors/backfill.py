@@ -93,6 +93,10 @@ def list_matches(
             if isinstance(match_id, bool) or not isinstance(match_id, (int, str)):
                 continue
             listed.append(ListedMatch(str(match_id), statsbomb_version(entry)))
+    elif request.all_matches and hasattr(repository, "list_matches"):
+        # Wyscout, Stats Perform: every match file under the root, versioned by content hash
+        loader = repository.loader  # type: ignore[attr-defined]
+        listed = [ListedMatch(m, loader.version(m)) for m in repository.list_matches()]
     elif request.all_matches:
         from processors.adapters.metrica.loaders import game_version
 

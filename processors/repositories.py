@@ -7,6 +7,8 @@ from pathlib import Path
 from domain import MatchRepository
 from processors.adapters.metrica import MetricaRepository, store_for
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombPy, StatsBombRepository
+from processors.adapters.statsperform import statsperform_repository
+from processors.adapters.wyscout import wyscout_repository
 from processors.settings import Settings
 
 
@@ -17,4 +19,8 @@ def build_repositories(settings: Settings) -> dict[str, MatchRepository]:
     repositories: dict[str, MatchRepository] = {"statsbomb": StatsBombRepository(statsbomb_loader)}
     if settings.metrica_dir:
         repositories["metrica"] = MetricaRepository(store_for(settings.metrica_dir))
+    if settings.wyscout_dir:
+        repositories["wyscout"] = wyscout_repository(settings.wyscout_dir)
+    if settings.statsperform_dir:
+        repositories["statsperform"] = statsperform_repository(settings.statsperform_dir)
     return repositories

@@ -28,6 +28,11 @@ def _default_metrica_dir() -> str:
     return str(candidate) if candidate.is_dir() else ""
 
 
+def _default_dir(*parts: str) -> str:
+    candidate = _SHARED_DATA.joinpath(*parts)
+    return str(candidate) if candidate.is_dir() else ""
+
+
 @dataclass(frozen=True)
 class Settings:
     bootstrap_servers: str = "127.0.0.1:9092"
@@ -39,6 +44,10 @@ class Settings:
     """Root of an offline statsbomb/open-data mirror; empty: statsbombpy (online)."""
     metrica_dir: str = ""
     """Folder of Metrica games (``Sample_Game_1/...``) or an http(s) URL base."""
+    wyscout_dir: str = ""
+    """Folder of Wyscout v2 match files (``<match id>.json``) or an http(s) URL base."""
+    statsperform_dir: str = ""
+    """Folder holding Stats Perform ``ma3/<id>.json`` (and ``ma1/``) or an http(s) URL base."""
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     web_url: str = ""
@@ -73,6 +82,8 @@ class Settings:
             replication_factor=int(get("PITCHSTREAM_REPLICATION_FACTOR", "1")),
             statsbomb_dir=get("PITCHSTREAM_STATSBOMB_DIR", _default_statsbomb_dir()),
             metrica_dir=get("PITCHSTREAM_METRICA_DIR", _default_metrica_dir()),
+            wyscout_dir=get("PITCHSTREAM_WYSCOUT_DIR", _default_dir("wyscout", "v2")),
+            statsperform_dir=get("PITCHSTREAM_STATSPERFORM_DIR", _default_dir("statsperform")),
             web_host=get("PITCHSTREAM_WEB_HOST", cls.web_host),
             web_port=int(get("PITCHSTREAM_WEB_PORT", str(cls.web_port))),
             web_url=get("PITCHSTREAM_WEB_URL"),

@@ -18,7 +18,9 @@ import orjson
 
 from contracts.codec import ContractError, field_meta, from_dict, to_dict
 
-SOURCES: Final = ("statsbomb", "metrica")
+SOURCES: Final = ("statsbomb", "metrica", "wyscout", "statsperform")
+# Providers whose matches are files under one root: ``all_matches`` backfills every one.
+FOLDER_SOURCES: Final = ("metrica", "wyscout", "statsperform")
 QUEUES: Final = ("default",)
 JOB_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 # A match id names a file or folder at the provider: no separators, no "..", printable ASCII.
@@ -31,7 +33,9 @@ class IngestRequest:
     job_id: str = field(
         metadata=field_meta("Unique id of the job; the message key", pattern=JOB_ID_PATTERN)
     )
-    source: Literal["statsbomb", "metrica"] = field(metadata=field_meta("The data provider"))
+    source: Literal["statsbomb", "metrica", "wyscout", "statsperform"] = field(
+        metadata=field_meta("The data provider")
+    )
     match_id: str | None = field(
         default=None,
         metadata=field_meta(
@@ -60,7 +64,9 @@ class IngestRequest:
     )
     all_matches: bool = field(
         default=False,
-        metadata=field_meta("Backfill every game under the configured root (metrica only)"),
+        metadata=field_meta(
+            "Backfill every match under the configured root (metrica, wyscout, statsperform)"
+        ),
     )
     force: bool = field(
         default=False,
@@ -113,14 +119,15 @@ def scope_problem(request: IngestRequest) -> str | None:
             return f"competition_id: {request.source} has no competitions; use all_matches"
         return None
     if request.all_matches:
-        if request.source != "metrica":
+        if request.source not in FOLDER_SOURCES:
             return (
-                "all_matches: metrica only; a statsbomb backfill names competition_id and season_id"
+                f"all_matches: {', '.join(FOLDER_SOURCES)} only; a statsbomb backfill names "
+                "competition_id and season_id"
             )
         return None
     return (
         "match_id: required field is missing (a backfill names competition_id and season_id "
-        "for statsbomb, or all_matches for metrica, instead)"
+        "for statsbomb, or all_matches for a folder provider, instead)"
     )
 
 
@@ -141,9 +148,12 @@ SCOPE_SCHEMA: Final = {
             },
         },
         {
-            "title": "every Metrica game under the configured root",
+            "title": "every game under the configured root (Metrica, Wyscout, Stats Perform)",
             "required": ["all_matches"],
-            "properties": {"source": {"const": "metrica"}, "all_matches": {"const": True}},
+            "properties": {
+                "source": {"enum": list(FOLDER_SOURCES)},
+                "all_matches": {"const": True},
+            },
         },
     ]
 }

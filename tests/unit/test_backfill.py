@@ -81,7 +81,7 @@ def test_a_season_request_decodes_as_a_backfill():
         ({"competition_id": 55}, "give both"),
         ({"season_id": 43}, "give both"),
         ({"source": "metrica", "competition_id": 1, "season_id": 2}, "use all_matches"),
-        ({"all_matches": True}, "metrica only"),
+        ({"all_matches": True}, "metrica, wyscout, statsperform only"),
         ({"source": "metrica", "all_matches": True, "match_id": "g"}, "not more than one"),
         ({"source": "metrica"}, "match_id: required"),
         ({"competition_id": 55, "season_id": 43, "parent_job_id": "p"}, "child request"),
@@ -101,6 +101,13 @@ def test_the_schema_accepts_one_scope_and_refuses_two():
         {"job_id": "j", "source": "statsbomb", "competition_id": 55, "season_id": 43}
     )
     assert validator.is_valid({"job_id": "j", "source": "metrica", "all_matches": True})
+    for source in ("wyscout", "statsperform"):
+        assert validator.is_valid({"job_id": "j", "source": source, "all_matches": True})
+        assert validator.is_valid({"job_id": "j", "source": source, "match_id": "m1"})
+        assert decode_ingest_request(
+            orjson.dumps({"job_id": "j", "source": source, "all_matches": True})
+        ).all_matches
+    assert not validator.is_valid({"job_id": "j", "source": "statsbomb", "all_matches": True})
     assert validator.is_valid(orjson.loads(encode_ingest_request(season())))
     child = child_requests(season(), [ListedMatch("3788741", "v1")])[0]
     assert validator.is_valid(orjson.loads(encode_ingest_request(child)))
@@ -162,6 +169,34 @@ def test_every_metrica_game_folder_inside_the_root_is_listed(tmp_path):
     assert listed[0].version == before
     (root / "G1" / "G1_RawEventsData.csv").write_text("changed")
     assert game_version(store, "G1") != before
+
+
+def test_every_wyscout_and_statsperform_match_file_inside_the_root_is_listed(tmp_path):
+    from processors.adapters.statsperform import statsperform_repository
+    from processors.adapters.wyscout import wyscout_repository
+
+    (tmp_path / "wy").mkdir()
+    for name in ("2", "1"):
+        (tmp_path / "wy" / f"{name}.json").write_text("{}")
+    (tmp_path / "wy" / "notes.txt").write_text("not a match")
+    (tmp_path / "sp" / "ma3").mkdir(parents=True)
+    (tmp_path / "sp" / "ma3" / "abc.json").write_text("{}")
+    (tmp_path / "sp" / "ma1").mkdir()
+    (tmp_path / "sp" / "ma1" / "only-info.json").write_text("{}")
+    repositories = {
+        "wyscout": wyscout_repository(str(tmp_path / "wy")),
+        "statsperform": statsperform_repository(str(tmp_path / "sp")),
+    }
+    wy = list_matches(repositories, IngestRequest(job_id="w", source="wyscout", all_matches=True))
+    assert [m.match_id for m in wy] == ["1", "2"]
+    assert wy[0].version and wy[0].version.startswith("sha256:")
+    sp = list_matches(
+        repositories, IngestRequest(job_id="s", source="statsperform", all_matches=True)
+    )
+    assert [m.match_id for m in sp] == ["abc"]
+    before = sp[0].version
+    (tmp_path / "sp" / "ma1" / "abc.json").write_text("{}")
+    assert repositories["statsperform"].loader.version("abc") != before
 
 
 # -- children --------------------------------------------------------------------------------

@@ -60,3 +60,15 @@ def test_peers_reach_a_worker_at_its_public_url():
         {"PITCHSTREAM_WEB_HOST": "0.0.0.0", "PITCHSTREAM_WEB_URL": "http://worker-2:6066"}
     )
     assert in_a_container.public_web_url == "http://worker-2:6066"
+
+
+def test_wyscout_and_statsperform_folders_come_from_the_environment():
+    settings = Settings.from_env(
+        {"PITCHSTREAM_WYSCOUT_DIR": "/data/wy", "PITCHSTREAM_STATSPERFORM_DIR": "https://x/sp"}
+    )
+    assert (settings.wyscout_dir, settings.statsperform_dir) == ("/data/wy", "https://x/sp")
+    from processors.repositories import build_repositories
+
+    repositories = build_repositories(settings)
+    assert {"wyscout", "statsperform"} <= set(repositories)
+    assert "wyscout" not in build_repositories(Settings(wyscout_dir=""))

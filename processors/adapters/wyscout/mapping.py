@@ -292,7 +292,7 @@ def _first(tags: frozenset[int], table: Mapping[int, Any]) -> Any:
 def _locations(
     raw: RawEvent, event_id: int | None, sub_event_id: int | None
 ) -> tuple[Coordinates | None, Coordinates | None]:
-    positions = raw.get("positions") or ()
+    positions: Sequence[Any] = raw.get("positions") or ()
     if event_id == _SAVE_ATTEMPT:
         # A save attempt's first position is a corner placeholder and its second the shot's
         # origin as seen from the keeper's team: neither is where the keeper was.
