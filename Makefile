@@ -76,7 +76,7 @@ distclean: clean
 	rm -rf $(VENV)
 
 .PHONY: kloppy-check
-# StatsBomb start locations of passes and shots against kloppy's (an independent reader).
+# Start locations of passes and shots (StatsBomb, Wyscout, Stats Perform) against kloppy's (an independent reader).
 kloppy-check: venv
 	@$(VPY) -c 'import kloppy' 2>/dev/null || \
 		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[bench]'
