@@ -16,6 +16,8 @@ from contracts.schemas import V1_DIR
 from domain import BodyPart, Card, EventType, Outcome, SetPiece
 from processors.adapters.metrica import mapping as metrica
 from processors.adapters.statsbomb import mapping as statsbomb
+from processors.adapters.statsperform import mapping as statsperform
+from processors.adapters.wyscout import mapping as wyscout
 from tests.paths import REPO_ROOT
 
 README = (REPO_ROOT / "contracts" / "README.md").read_text(encoding="utf-8")
@@ -134,6 +136,20 @@ def test_the_readme_states_every_metrica_outcome_rule():
         metrica._SET_PIECE_SUBTYPES,
         metrica._CARD_SUBTYPES,
         *metrica._OUTCOME_SUBTYPES.values(),
+        wyscout._SUB_EVENT_TYPES,
+        wyscout._EVENT_TYPES,
+        wyscout._SET_PIECES,
+        wyscout._SUB_EVENT_BODY_PARTS,
+        wyscout._BODY_PART_TAGS,
+        wyscout._CARD_TAGS,
+        wyscout._DUEL_OUTCOME_TAGS,
+        wyscout._ACCURACY_TAGS,
+        statsperform._TYPE_MAP,
+        statsperform._SHOT_OUTCOMES,
+        statsperform._BODY_PART_QUALIFIERS,
+        statsperform._PASS_SET_PIECES,
+        statsperform._SHOT_SET_PIECES,
+        statsperform._CARD_QUALIFIERS,
     ],
 )
 def test_every_canonical_value_an_adapter_emits_is_in_vocabulary_json(mapping):
@@ -144,15 +160,17 @@ def test_every_canonical_value_an_adapter_emits_is_in_vocabulary_json(mapping):
         assert isinstance(canonical, StrEnum) and canonical.value in published
 
 
-def test_every_metrica_drop_reason_is_documented():
+@pytest.mark.parametrize("module", [metrica, wyscout, statsperform], ids=lambda m: m.SOURCE)
+def test_every_drop_reason_is_documented(module):
     reasons = {
         value
-        for name, value in vars(metrica).items()
+        for name, value in vars(module).items()
         if name.isupper()
         and isinstance(value, str)
         and re.fullmatch(r"[a-z_]+", value)
         and name not in ("SOURCE",)
     }
+    assert reasons
     documented = {row for row in table_rows_after("## Every raw event accounted for")}
     assert reasons <= documented
 
@@ -162,3 +180,88 @@ def table_rows_after(heading: str) -> list[str]:
     return [
         TICKED.match(line[2:]).group(1) for line in section.splitlines() if line.startswith("| `")
     ]
+
+
+# -- Wyscout and Stats Perform: numbered vocabularies --------------------------------------
+# A cell names provider ids as ticked numbers; a word before one says which kind it is
+# ("tag `102`", "event `6`", "qualifier `28`", "pass qualifier `279`", "shot tag `101`").
+# Columns (after the canonical one): Event types 3 and 4, the other tables 2 and 3.
+
+NUMBERED = re.compile(r"((?:[a-z-]+ )*)`(\d+)`")
+
+
+def numbered(cell: str, kind: str = "") -> set[int]:
+    """The ticked numbers in ``cell`` preceded by exactly the words ``kind`` ("" = none)."""
+    found = set()
+    for words, number in NUMBERED.findall(cell):
+        before = words.split()
+        named = ""
+        if before and before[-1] in ("tag", "event", "qualifier", "sub-event"):
+            named = before[-1]
+            if len(before) > 1 and before[-2] in ("pass", "shot"):
+                named = f"{before[-2]} {named}"
+        if named == kind:
+            found.add(int(number))
+    return found
+
+
+def stated(heading: str, column: int, kind: str = "", skip: tuple[str, ...] = ()) -> set:
+    return {
+        (number, canonical)
+        for canonical, cells in table(heading).items()
+        if canonical not in skip
+        for number in numbered(cells[column], kind)
+    }
+
+
+def int_pairs(mapping) -> set[tuple[int, str]]:
+    return {(key, value.value) for key, value in mapping.items()}
+
+
+RULE_ROWS = ("generic", "own_goal_against")
+
+
+def test_the_readme_states_every_wyscout_type_mapping_and_no_other():
+    assert stated("Event types", 3, skip=RULE_ROWS) == int_pairs(wyscout._SUB_EVENT_TYPES)
+    assert stated("Event types", 3, "event") == int_pairs(wyscout._EVENT_TYPES)
+    rows = table("Event types")
+    assert numbered(rows["own_goal_against"][3], "tag") == {wyscout.OWN_GOAL_TAG}
+    for example in numbered(rows["generic"][3]):
+        assert wyscout.canonical_type(7, example, frozenset()) is EventType.GENERIC
+
+
+def test_the_readme_states_every_statsperform_type_mapping_and_its_rules():
+    rows = table("Event types")
+    rules = {(10, "block"), (4, "foul_won"), (16, "own_goal_against")}
+    assert stated("Event types", 4, skip=("generic",)) == int_pairs(statsperform._TYPE_MAP) | rules
+    assert statsperform.details(10, 1, {94: None}).type is EventType.BLOCK
+    assert statsperform.details(4, 1, {}).type is EventType.FOUL_WON
+    assert statsperform.details(16, 1, {28: None}).type is EventType.OWN_GOAL_AGAINST
+    assert numbered(rows["own_goal_against"][4], "qualifier") == {statsperform.OWN_GOAL}
+    assert numbered(rows["block"][4], "qualifier") == {statsperform.OUTFIELD_BLOCK}
+    for example in numbered(rows["generic"][4]):
+        assert statsperform.details(example, None, {}).type is EventType.GENERIC
+
+
+def test_the_readme_states_the_wyscout_and_statsperform_details():
+    assert stated("Body parts", 2) == int_pairs(wyscout._BODY_PART_TAGS)
+    assert stated("Body parts", 2, "sub-event") == int_pairs(wyscout._SUB_EVENT_BODY_PARTS)
+    assert stated("Body parts", 3) == int_pairs(statsperform._BODY_PART_QUALIFIERS)
+    assert stated("Set pieces", 2) == int_pairs(wyscout._SET_PIECES)
+    assert stated("Set pieces", 3, "pass qualifier") == int_pairs(statsperform._PASS_SET_PIECES)
+    assert stated("Set pieces", 3, "shot qualifier") == int_pairs(statsperform._SHOT_SET_PIECES)
+    assert stated("Cards", 2) == int_pairs(wyscout._CARD_TAGS)
+    assert stated("Cards", 3) == int_pairs(statsperform._CARD_QUALIFIERS)
+
+
+def test_the_readme_states_the_wyscout_and_statsperform_outcome_rules():
+    tags = {**wyscout._ACCURACY_TAGS, **wyscout._DUEL_OUTCOME_TAGS}
+    assert stated("Outcomes", 2) - {(702, "failure")} == int_pairs(tags)
+    assert stated("Outcomes", 2, "shot tag") == {
+        (wyscout.GOAL_TAG, "goal"),
+        (wyscout.BLOCKED_TAG, "blocked"),
+    }
+    opta = stated("Outcomes", 3)
+    assert int_pairs(statsperform._SHOT_OUTCOMES) <= opta
+    assert (2, "offside") in opta
+    assert (statsperform.BLOCKED, "blocked") in stated("Outcomes", 3, "qualifier")
