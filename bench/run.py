@@ -151,6 +151,7 @@ def bench_normalize(settings: Any, *, repeats: int, warmup: int) -> list[dict[st
             }
         )
     cases += metrica_cases(settings, repositories, kloppy_metrica)
+    cases += wyscout_statsperform_cases(settings, repositories)
 
     for case in cases:  # warm-up: imports, caches (the matches-file index), allocator
         for _ in range(warmup):
@@ -226,6 +227,58 @@ def metrica_cases(settings: Any, repositories: dict[str, Any], kloppy_metrica: A
                 "kloppy_note": note,
             }
         )
+    return cases
+
+
+def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> list[dict]:
+    """Every Wyscout and Stats Perform match under their roots, beside kloppy's readers
+    (``wyscout.load(..., data_version="V2")``, ``statsperform.load_event(ma1, ma3)``)."""
+    from kloppy import statsperform as kloppy_statsperform
+    from kloppy import wyscout as kloppy_wyscout
+
+    cases = []
+    wyscout = repositories.get("wyscout")
+    if wyscout is not None and settings.wyscout_dir:
+        for match_id in wyscout.list_matches():
+            path = Path(settings.wyscout_dir) / f"{match_id}.json"
+            cases.append(
+                {
+                    "source": "wyscout",
+                    "match": match_id,
+                    "raw_events": wyscout.get_match(match_id).raw_event_count,
+                    "ours": lambda m=match_id: ours_normalize(wyscout, m),
+                    "kloppy": lambda p=path: kloppy_wyscout.load(
+                        event_data=str(p), data_version="V2"
+                    ),
+                    "kloppy_note": "wyscout.load(event_data, data_version='V2')",
+                }
+            )
+    else:
+        say("  wyscout: no adapter registered (or no data); skipped")
+    statsperform = repositories.get("statsperform")
+    if statsperform is not None and settings.statsperform_dir:
+        root = Path(settings.statsperform_dir)
+        for match_id in statsperform.list_matches():
+            ma1, ma3 = root / "ma1" / f"{match_id}.json", root / "ma3" / f"{match_id}.json"
+            kloppy_call = None
+            note = "kloppy's statsperform.load_event needs the MA1 file"
+            if ma1.is_file():
+                note = "statsperform.load_event(ma1_data, ma3_data)"
+                kloppy_call = lambda a=ma1, b=ma3: kloppy_statsperform.load_event(  # noqa: E731
+                    ma1_data=str(a), ma3_data=str(b)
+                )
+            cases.append(
+                {
+                    "source": "statsperform",
+                    "match": match_id,
+                    "raw_events": statsperform.get_match(match_id).raw_event_count,
+                    "ours": lambda m=match_id: ours_normalize(statsperform, m),
+                    "kloppy": kloppy_call,
+                    "kloppy_note": note,
+                }
+            )
+    else:
+        say("  statsperform: no adapter registered (or no data); skipped")
     return cases
 
 
@@ -1084,10 +1137,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
         }
     )
     for row in results["normalize"]:
-        if row["source"] == "metrica" and row["ratio"]:
+        if row["source"] in ("metrica", "wyscout", "statsperform") and row["ratio"]:
             out.append(
                 {
-                    "name": f"metrica game {row['match']} vs kloppy (no target)",
+                    "name": f"{row['source']} match {row['match']} vs kloppy (no target)",
                     "measured": f"{row['ratio']:.1f}x",
                     "verdict": "info",
                 }
