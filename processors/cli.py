@@ -260,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--competition-id", type=int, help="backfill a statsbomb season")
     submit.add_argument("--season-id", type=int, help="with --competition-id")
     submit.add_argument(
-        "--all-matches", action="store_true", help="backfill every metrica game under the root"
+        "--all-matches",
+        action="store_true",
+        help="backfill every match under the root (metrica, wyscout, statsperform)",
     )
     submit.add_argument(
         "--force", action="store_true", help="backfill: ingest unchanged matches again too"
