@@ -116,6 +116,8 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
         sides_known=sides_known,
         players=players_of(live_data),
         period_starts_utc=period_starts_of(live_data),
+        match_info=match_info,
+        ma1_live_data=live_data,
     )
 
 

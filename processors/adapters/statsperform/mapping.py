@@ -244,6 +244,11 @@ class StatsPerformMatchFile:
     players: Mapping[str, StatsPerformPlayer] = field(default_factory=dict)
     period_starts_utc: Mapping[int, datetime] = field(default_factory=dict)
     """From MA1's ``matchDetails.period``; MA3's Start events take precedence."""
+    match_info: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA1's ``matchInfo`` (else MA3's), as read: competition, season, date and time, venue."""
+    ma1_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA1's ``liveData`` as read: periods, scores, goals, cards, substitutions, line-ups,
+    officials (``matchDetailsExtra.matchOfficial``); the mapper reads only what it needs."""
 
 
 class DroppedEvent(Exception):

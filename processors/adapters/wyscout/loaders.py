@@ -19,6 +19,10 @@ from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile, Wyscou
 SUFFIX: Final = ".json"
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
@@ -81,6 +85,7 @@ def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
         teams=_teams(document, events, match_id),
         events=tuple(events),
         players=_players(document),
+        raw_teams=_object(document.get("teams")),
     )
 
 

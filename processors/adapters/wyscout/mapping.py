@@ -203,6 +203,8 @@ class WyscoutMatchFile:
     teams: tuple[Team, Team]
     events: Sequence[RawEvent]
     players: Mapping[str, WyscoutPlayer] = field(default_factory=dict)
+    raw_teams: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """The file's ``teams`` map as read (official names, cities, areas)."""
 
 
 class DroppedEvent(Exception):
