@@ -18,7 +18,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from processors.kafka.admin import ensure_topics
 from processors.settings import Settings
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
 
 T = TypeVar("T")
 
@@ -52,6 +52,8 @@ def fresh_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings
         partitions=4,
         statsbomb_dir=str(statsbomb_dir()),
         metrica_dir=str(metrica_dir()),
+        wyscout_dir=str(wyscout_dir()),
+        statsperform_dir=str(statsperform_dir()),
         web_port=free_port(),
         data_dir=str(tmp_path / f"{name}-data"),
     )
@@ -70,6 +72,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         PITCHSTREAM_PARTITIONS=str(settings.partitions),
         PITCHSTREAM_STATSBOMB_DIR=settings.statsbomb_dir,
         PITCHSTREAM_METRICA_DIR=settings.metrica_dir,
+        PITCHSTREAM_WYSCOUT_DIR=settings.wyscout_dir,
+        PITCHSTREAM_STATSPERFORM_DIR=settings.statsperform_dir,
         PITCHSTREAM_WEB_PORT=str(settings.web_port),
         PITCHSTREAM_DATA_DIR=settings.data_dir,
         PITCHSTREAM_LOG_FORMAT=settings.log_format,
