@@ -8,6 +8,7 @@ right touchline (0) to the left touchline (68) as that team attacks. Heights (z)
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from itertools import pairwise
@@ -59,6 +60,28 @@ class PiecewiseAxis:
                 return low_m + (value - low) * (high_m - low_m) / (high - low)
         return metres / 2  # unreachable: value <= length / 2, the last mark
 
+    def converter(self) -> Callable[[float], float]:
+        """``to_metres`` as one closure with the segments precomputed (the same arithmetic:
+        low_m + (value - low) * (high_m - low_m) / (high - low)); for the per-event path."""
+        length, metres, half = self.length, self.metres, self.length / 2
+        highs = [mark[0] for mark in self.marks[1:]]
+        segments = [
+            (low, low_m, high_m - low_m, high - low)
+            for (low, low_m), (high, high_m) in pairwise(self.marks)
+        ]
+        find = bisect_left
+
+        def convert(value: float) -> float:
+            if value < 0.0 or value > length:
+                return value * metres / length
+            if value > half:
+                low, low_m, rise, run = segments[find(highs, length - value)]
+                return metres - (low_m + (length - value - low) * rise / run)
+            low, low_m, rise, run = segments[find(highs, value)]
+            return low_m + (value - low) * rise / run
+
+        return convert
+
 
 _Marks = tuple[tuple[float, float], ...]
 
@@ -107,6 +130,10 @@ WYSCOUT_X: Final = PiecewiseAxis(
     100.0, PITCH_LENGTH_M, _marks_along(6.0, 10.0, 16.0, 17.74, 41.16, 50.0)
 )
 WYSCOUT_Y: Final = PiecewiseAxis(100.0, PITCH_WIDTH_M, _marks_across(62.0, 26.0, 12.0, 100.0))
+_OPTA_X_M: Final = OPTA_X.converter()
+_OPTA_Y_M: Final = OPTA_Y.converter()
+_WYSCOUT_X_M: Final = WYSCOUT_X.converter()
+_WYSCOUT_Y_M: Final = WYSCOUT_Y.converter()
 _OPTA_GOAL_HEIGHT: Final = 38.0  # the crossbar's height in Opta's goal-mouth units
 
 
@@ -199,8 +226,8 @@ class Coordinates:
         goal-mouth height in Opta's units (crossbar = 38), turned into metres.
         """
         return cls(
-            OPTA_X.to_metres(x),
-            OPTA_Y.to_metres(y),
+            _OPTA_X_M(x),
+            _OPTA_Y_M(y),
             None if z is None else z * _GOAL_HEIGHT_M / _OPTA_GOAL_HEIGHT,
         )
 
@@ -213,7 +240,7 @@ class Coordinates:
         markings (``WYSCOUT_X``, ``WYSCOUT_Y``) map piecewise-linearly onto the reference
         pitch, so the penalty spot (x = 90) is 11 m from goal; y is flipped.
         """
-        return cls(WYSCOUT_X.to_metres(x), PITCH_WIDTH_M - WYSCOUT_Y.to_metres(y))
+        return cls(_WYSCOUT_X_M(x), PITCH_WIDTH_M - _WYSCOUT_Y_M(y))
 
     def distance_to(self, other: Coordinates) -> float:
         """Distance on the ground (metres), heights ignored."""

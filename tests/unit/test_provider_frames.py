@@ -95,3 +95,16 @@ def test_a_piecewise_axis_refuses_marks_that_do_not_reach_the_middle():
         PiecewiseAxis(100.0, 105.0, ((0.0, 0.0), (40.0, 52.5)))
     with pytest.raises(ValueError):
         PiecewiseAxis(100.0, 105.0, ((0.0, 0.0), (30.0, 40.0), (20.0, 45.0), (50.0, 52.5)))
+
+
+@given(st.floats(-20.0, 120.0, allow_nan=False))
+def test_the_per_event_converter_gives_exactly_what_to_metres_gives(value):
+    from domain.coordinates import OPTA_Y, WYSCOUT_X, WYSCOUT_Y
+
+    for axis in (OPTA_X, OPTA_Y, WYSCOUT_X, WYSCOUT_Y):
+        assert axis.converter()(value) == axis.to_metres(value)
+
+
+@pytest.mark.parametrize("value", [0.0, 5.8, 11.5, 17.0, 20.4, 41.0, 50.0, 59.0, 88.5, 100.0])
+def test_the_converter_agrees_on_every_marking(value):
+    assert OPTA_X.converter()(value) == OPTA_X.to_metres(value)
