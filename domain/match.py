@@ -97,7 +97,8 @@ class Match:
     """Aggregate root: one match from one provider, its events ordered by period, time, index.
 
     Every raw provider event is accounted for: ``raw_event_count`` equals the events kept
-    plus the events dropped, by reason.
+    plus the events dropped, by reason. ``unmapped`` counts provider values that no mapping
+    table knows, as (field, provider value, count): the event was kept, that field left empty.
     """
 
     source: str
@@ -107,6 +108,7 @@ class Match:
     events: tuple[Event, ...]
     raw_event_count: int
     dropped: tuple[tuple[str, int], ...] = field(default=())
+    unmapped: tuple[tuple[str, str, int], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if not self.source or not self.match_id:
@@ -134,6 +136,8 @@ class Match:
             previous = key
         if any(count <= 0 for _, count in self.dropped):
             raise ValueError("dropped counts must be positive")
+        if any(count <= 0 for _, _, count in self.unmapped):
+            raise ValueError("unmapped counts must be positive")
         if len(self.events) + self.dropped_count != self.raw_event_count:
             raise ValueError(
                 f"match {self.match_id}: {self.raw_event_count} raw events but "
@@ -151,11 +155,13 @@ class Match:
         events: Iterable[Event],
         raw_event_count: int,
         dropped: Mapping[str, int] | None = None,
+        unmapped: Mapping[tuple[str, str], int] | None = None,
     ) -> Match:
         """Build a match from events in any order, sorting them into the canonical order."""
         ordered = tuple(sorted(events, key=_ORDER_KEY))
         tally = tuple(sorted((dropped or {}).items()))
-        return cls(source, match_id, home, away, ordered, raw_event_count, tally)
+        unknown = tuple(sorted((f, v, n) for (f, v), n in (unmapped or {}).items()))
+        return cls(source, match_id, home, away, ordered, raw_event_count, tally, unknown)
 
     @property
     def key(self) -> str:
@@ -169,6 +175,14 @@ class Match:
     @property
     def dropped_by_reason(self) -> dict[str, int]:
         return dict(self.dropped)
+
+    @property
+    def unmapped_by_field(self) -> dict[str, int]:
+        """How many provider values each field could not map (the events were kept)."""
+        counts: dict[str, int] = {}
+        for name, _, count in self.unmapped:
+            counts[name] = counts.get(name, 0) + count
+        return counts
 
     def team(self, team_id: str) -> Team:
         for team in (self.home, self.away):
