@@ -28,13 +28,28 @@ from domain import (
     BodyPart,
     Card,
     Coordinates,
+    DuelKind,
     Event,
     EventType,
+    GoalkeeperAction,
     Match,
     Outcome,
+    PassDetails,
+    PassHeight,
     SetPiece,
+    ShotDetails,
+    ShotTechnique,
     Team,
+    count_goals,
     event_id_for,
+)
+from processors.adapters.statsbomb.match_info import (
+    INFO_TYPES as _INFO_TYPES,
+)
+from processors.adapters.statsbomb.match_info import (
+    InfoFacts,
+    build_match_info,
+    teams_from_entry,
 )
 
 SOURCE: Final = "statsbomb"
@@ -61,6 +76,32 @@ class SbDetail(msgspec.Struct, gc=False):
     type: SbNamed | None = None
     card: SbNamed | None = None
     head: bool | None = None
+    # Pass
+    recipient: SbRef | None = None
+    height: SbNamed | None = None
+    technique: SbNamed | None = None  # also Shot
+    cross: bool = False
+    through_ball: bool = False
+    switch: bool = False
+    cut_back: bool = False
+    goal_assist: bool = False
+    shot_assist: bool = False
+    # Shot
+    first_time: bool = False
+    statsbomb_xg: float | None = None
+    key_pass_id: str | None = None
+    # Substitution
+    replacement: SbRef | None = None
+
+
+class SbLineupEntry(msgspec.Struct, gc=False):
+    player: SbRef
+    position: SbNamed | None = None
+    jersey_number: int | None = None
+
+
+class SbTactics(msgspec.Struct, gc=False):
+    lineup: list[SbLineupEntry] = msgspec.field(default_factory=list)
 
 
 class SbTypeRef(msgspec.Struct, gc=False):
@@ -75,10 +116,13 @@ class SbEvent(msgspec.Struct, gc=False):
     timestamp: str
     type: SbTypeRef
     index: int = 0
+    minute: int | None = None
     location: list[float] | None = None
     team: SbRef | None = None
     player: SbRef | None = None
     related_events: list[str] = msgspec.field(default_factory=list)
+    under_pressure: bool = False
+    tactics: SbTactics | None = None
     pass_: SbDetail | None = msgspec.field(default=None, name="pass")
     shot: SbDetail | None = None
     carry: SbDetail | None = None
@@ -215,6 +259,52 @@ _PASS_TYPE: Final[Mapping[str, SetPiece | None]] = {
 _SHOT_TYPE: Final[Mapping[str, SetPiece | None]] = {**_SET_PIECE_MAP, "Open Play": None}
 
 
+_PASS_HEIGHT: Final[Mapping[str, PassHeight]] = {
+    "Ground Pass": PassHeight.GROUND,
+    "Low Pass": PassHeight.LOW,
+    "High Pass": PassHeight.HIGH,
+}
+
+# Pass techniques: a through ball is also flagged; the swings say nothing we publish.
+_PASS_TECHNIQUE: Final[Mapping[str, bool]] = {
+    "Through Ball": True,
+    "Inswinging": False,
+    "Outswinging": False,
+    "Straight": False,
+}
+
+_SHOT_TECHNIQUE: Final[Mapping[str, ShotTechnique]] = {
+    "Normal": ShotTechnique.NORMAL,
+    "Volley": ShotTechnique.VOLLEY,
+    "Half Volley": ShotTechnique.HALF_VOLLEY,
+    "Lob": ShotTechnique.LOB,
+    "Overhead Kick": ShotTechnique.OVERHEAD_KICK,
+    "Diving Header": ShotTechnique.DIVING_HEADER,
+    "Backheel": ShotTechnique.BACKHEEL,
+}
+
+_GOALKEEPER_ACTION: Final[Mapping[str, GoalkeeperAction]] = {
+    "Shot Saved": GoalkeeperAction.SAVE,
+    "Save": GoalkeeperAction.SAVE,
+    "Shot Saved Off Target": GoalkeeperAction.SAVE,
+    "Shot Saved to Post": GoalkeeperAction.SAVE,
+    "Punch": GoalkeeperAction.PUNCH,
+    "Smother": GoalkeeperAction.SMOTHER,
+    "Collected": GoalkeeperAction.COLLECTED,
+    "Keeper Sweeper": GoalkeeperAction.KEEPER_SWEEPER,
+    "Shot Faced": GoalkeeperAction.SHOT_FACED,
+    "Goal Conceded": GoalkeeperAction.GOAL_CONCEDED,
+    "Penalty Saved": GoalkeeperAction.PENALTY_SAVED,
+    "Penalty Saved to Post": GoalkeeperAction.PENALTY_SAVED,
+    "Penalty Conceded": GoalkeeperAction.PENALTY_CONCEDED,
+}
+
+_DUEL_KIND: Final[Mapping[str, DuelKind]] = {
+    "Aerial Lost": DuelKind.AERIAL,
+    "Tackle": DuelKind.TACKLE,
+}
+
+
 class DroppedEvent(Exception):
     """A raw event that cannot become a domain event; ``reason`` is its tally key."""
 
@@ -301,13 +391,14 @@ class _Context:
     """What mapping one match needs beyond the event at hand: its fidelity, the ids already
     computed, and the tally of provider values no table knows."""
 
-    __slots__ = ("fidelity", "ids", "match_id", "unmapped")
+    __slots__ = ("fidelity", "ids", "match_id", "receipts", "unmapped")
 
     def __init__(self, match_id: str, fidelity: Fidelity) -> None:
         self.match_id = match_id
         self.fidelity = fidelity
         self.ids: dict[str, str] = {}
         self.unmapped: Counter[tuple[str, str]] = Counter()
+        self.receipts: dict[str, tuple[int, float, str]] = {}
 
     def event_id(self, source_event_id: str) -> str:
         """``event_id_for`` remembered per match: related events name ids seen before."""
@@ -339,10 +430,23 @@ def _body_part(detail: SbDetail, ctx: _Context) -> BodyPart | None:
     return _lookup(_BODY_PART_MAP, detail.body_part, "body_part", ctx)  # type: ignore[no-any-return]
 
 
-# A parser reads one type's detail object: (outcome, body_part, set_piece, card).
-Details = tuple[Outcome | None, BodyPart | None, SetPiece | None, Card | None]
-DetailParser = Callable[[SbDetail, _Context], Details]
-_NO_DETAILS: Final[Details] = (None, None, None, None)
+# What a parser reads from one type's detail object: the four base fields, then the extras
+# in Event's order (receiver_id, receiver_name, received_seconds, pass_details,
+# shot_details, goalkeeper_action, duel_kind, metrics).
+Extras = tuple[
+    str | None,
+    str | None,
+    float | None,
+    PassDetails | None,
+    ShotDetails | None,
+    GoalkeeperAction | None,
+    DuelKind | None,
+    tuple[tuple[str, float], ...],
+]
+Details = tuple[Outcome | None, BodyPart | None, SetPiece | None, Card | None, Extras]
+DetailParser = Callable[[SbEvent, SbDetail, _Context], Details]
+_NO_EXTRAS: Final[Extras] = (None, None, None, None, None, None, None, ())
+_NO_DETAILS: Final[Details] = (None, None, None, None, _NO_EXTRAS)
 
 
 def _outcome(detail: SbDetail, ctx: _Context) -> Outcome | None:
@@ -356,49 +460,111 @@ def _success_unless_said(detail: SbDetail, ctx: _Context) -> Outcome | None:
     return _outcome(detail, ctx)
 
 
-def _parse_pass(detail: SbDetail, ctx: _Context) -> Details:
+def _received_seconds(raw: SbEvent, receiver_id: str, ctx: _Context) -> float | None:
+    """When the receiver got the ball: the linked Ball Receipt by that player, in the same
+    period and not before the pass (two sample passes link a receipt timed before them: the
+    link is not trusted then)."""
+    for other in raw.related_events:
+        receipt = ctx.receipts.get(other)
+        if receipt is not None and receipt[0] == raw.period and receipt[2] == receiver_id:
+            return receipt[1] if receipt[1] >= parse_timestamp(raw.timestamp) else None
+    return None
+
+
+def _parse_pass(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    outcome = _success_unless_said(detail, ctx)
+    receiver_id = receiver_name = received = None
+    recipient = detail.recipient
+    if recipient is not None and detail.outcome is None:  # a failed pass had no receiver
+        receiver_id, receiver_name = str(recipient.id), recipient.name
+        received = _received_seconds(raw, receiver_id, ctx)
+    through = _lookup(_PASS_TECHNIQUE, detail.technique, "pass_technique", ctx)
+    details = PassDetails(
+        _lookup(_PASS_HEIGHT, detail.height, "pass_height", ctx),
+        detail.cross,
+        detail.through_ball or bool(through),
+        detail.switch,
+        detail.cut_back,
+        detail.goal_assist,
+        detail.shot_assist,
+    )
     return (
-        _success_unless_said(detail, ctx),
+        outcome,
         _body_part(detail, ctx),
         _lookup(_PASS_TYPE, detail.type, "pass_type", ctx),
         None,
+        (receiver_id, receiver_name, received, details, None, None, None, ()),
     )
 
 
-def _parse_shot(detail: SbDetail, ctx: _Context) -> Details:
+def _parse_shot(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    set_piece = _lookup(_SHOT_TYPE, detail.type, "shot_type", ctx)
+    key_pass = detail.key_pass_id
+    details = ShotDetails(
+        _lookup(_SHOT_TECHNIQUE, detail.technique, "shot_technique", ctx),
+        detail.first_time,
+        set_piece is SetPiece.PENALTY,
+        None if key_pass is None else ctx.event_id(key_pass),
+    )
+    xg = detail.statsbomb_xg
+    metrics = () if xg is None else (("statsbomb_xg", xg),)
     return (
         _outcome(detail, ctx),
         _body_part(detail, ctx),
-        _lookup(_SHOT_TYPE, detail.type, "shot_type", ctx),
+        set_piece,
         None,
+        (None, None, None, None, details, None, None, metrics),
     )
 
 
-def _parse_ball_receipt(detail: SbDetail, ctx: _Context) -> Details:
-    return (_success_unless_said(detail, ctx), None, None, None)
+def _parse_ball_receipt(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (_success_unless_said(detail, ctx), None, None, None, _NO_EXTRAS)
 
 
-def _parse_outcome_only(detail: SbDetail, ctx: _Context) -> Details:
-    """Dribble, Duel, 50/50, Interception: only the outcome maps onto our fields."""
-    return (_outcome(detail, ctx), None, None, None)
+def _parse_outcome_only(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """Dribble, Interception: only the outcome maps onto our fields."""
+    return (_outcome(detail, ctx), None, None, None, _NO_EXTRAS)
 
 
-def _parse_clearance(detail: SbDetail, ctx: _Context) -> Details:
-    return (None, _body_part(detail, ctx), None, None)
+def _parse_duel(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    kind = _lookup(_DUEL_KIND, detail.type, "duel_type", ctx)
+    return (_outcome(detail, ctx), None, None, None, (*_NO_EXTRAS[:6], kind, ()))  # type: ignore[return-value]
 
 
-def _parse_goalkeeper(detail: SbDetail, ctx: _Context) -> Details:
-    return (_outcome(detail, ctx), _body_part(detail, ctx), None, None)
+def _parse_fifty_fifty(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (
+        _outcome(detail, ctx),
+        None,
+        None,
+        None,
+        (*_NO_EXTRAS[:6], DuelKind.FIFTY_FIFTY, ()),  # type: ignore[return-value]
+    )
 
 
-def _parse_card(detail: SbDetail, ctx: _Context) -> Details:
+def _parse_clearance(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (None, _body_part(detail, ctx), None, None, _NO_EXTRAS)
+
+
+def _parse_goalkeeper(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    action = _lookup(_GOALKEEPER_ACTION, detail.type, "goalkeeper_type", ctx)
+    return (
+        _outcome(detail, ctx),
+        _body_part(detail, ctx),
+        None,
+        None,
+        (*_NO_EXTRAS[:5], action, None, ()),  # type: ignore[return-value]
+    )
+
+
+def _parse_card(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
     """Foul Committed and Bad Behaviour: a card, when one was shown."""
-    return (None, None, None, _lookup(_CARD_MAP, detail.card, "card", ctx))
+    return (None, None, None, _lookup(_CARD_MAP, detail.card, "card", ctx), _NO_EXTRAS)
 
 
-def _parse_nothing(detail: SbDetail, ctx: _Context) -> Details:
+def _parse_nothing(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
     """Carry (its end location is read for every type) and Substitution (its ``outcome``
-    is the reason, Tactical or Injury, not a result of the action)."""
+    is the reason, Tactical or Injury, not a result; the player coming on goes to the
+    match info)."""
     return _NO_DETAILS
 
 
@@ -409,8 +575,8 @@ _DETAIL_PARSERS: Final[Mapping[str, tuple[str, DetailParser]]] = {
     "Carry": ("carry", _parse_nothing),
     "Ball Receipt*": ("ball_receipt", _parse_ball_receipt),
     "Dribble": ("dribble", _parse_outcome_only),
-    "Duel": ("duel", _parse_outcome_only),
-    "50/50": ("fifty_fifty", _parse_outcome_only),
+    "Duel": ("duel", _parse_duel),
+    "50/50": ("fifty_fifty", _parse_fifty_fifty),
     "Interception": ("interception", _parse_outcome_only),
     "Clearance": ("clearance", _parse_clearance),
     "Goal Keeper": ("goalkeeper", _parse_goalkeeper),
@@ -432,7 +598,9 @@ def _point(value: list[float], cell: int) -> Coordinates:
 
 
 def map_event(raw: RawEvent | SbEvent, *, match_id: str, fidelity: Fidelity) -> Event:
-    """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be."""
+    """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be.
+
+    Alone, an event has no linked Ball Receipt: ``received_seconds`` needs ``map_match``."""
     return _map_event(as_sb_event(raw), _Context(match_id, fidelity))
 
 
@@ -459,9 +627,9 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
     if parser is None:  # most events have no detail object: nothing to look up
-        outcome = body_part = set_piece = card = None
+        outcome, body_part, set_piece, card, extras = _NO_DETAILS
     else:
-        outcome, body_part, set_piece, card = parser[1](detail or _EMPTY_DETAIL, ctx)
+        outcome, body_part, set_piece, card, extras = parser[1](raw, detail or _EMPTY_DETAIL, ctx)
     team, player = raw.team, raw.player
     event_id = ctx.event_id
     try:
@@ -485,6 +653,8 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
             set_piece,
             card,
             tuple([event_id(other) for other in raw.related_events]),
+            raw.under_pressure,  # StatsBomb writes it only when true
+            *extras,
         )
     except ValueError as error:
         raise DroppedEvent("invalid_value", f"{source_event_id}: {error}") from None
@@ -516,23 +686,49 @@ def teams_from_starting_lineups(
 OnDropped = Callable[[str, str], None]
 
 
+def _receipts(structs: Iterable[SbEvent | DroppedEvent]) -> dict[str, tuple[int, float, str]]:
+    """Every readable Ball Receipt by id: (period, seconds, player id)."""
+    receipts: dict[str, tuple[int, float, str]] = {}
+    for raw in structs:
+        if type(raw) is SbEvent and raw.type.name == "Ball Receipt*" and raw.player is not None:
+            try:
+                seconds = parse_timestamp(raw.timestamp)
+            except ValueError:
+                continue
+            receipts[str(raw.id)] = (raw.period, seconds, str(raw.player.id))
+    return receipts
+
+
 def map_match(
     raw_events: RawEvents,
     *,
     match_id: str,
     teams: tuple[Team, Team] | None = None,
     on_dropped: OnDropped | None = None,
+    entry: Mapping[str, Any] | None = None,
+    lineups: list[Any] | None = None,
 ) -> Match:
-    """A whole StatsBomb match: every raw event mapped, or dropped under a counted reason."""
+    """A whole StatsBomb match: every raw event mapped, or dropped under a counted reason.
+
+    ``teams`` (home, away) come from the matches file (``entry``, when given, says the same
+    and more); without either, from the order of the Starting XI events, and then which side
+    was at home is not known. ``lineups`` is the match's line-ups file. The match carries its
+    ``MatchInfo``.
+    """
     structs = _as_sb_events(raw_events)
+    if teams is None and entry is not None:
+        teams = teams_from_entry(entry)
+    sides_known = teams is not None
     home_away = teams or teams_from_starting_lineups(structs)
     if home_away is None:
         raise ValueError(f"match {match_id}: no matches file entry and no Starting XI events")
     home, away = home_away
     ctx = _Context(match_id, detect_fidelity(s for s in structs if type(s) is SbEvent))
+    ctx.receipts = _receipts(structs)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     known_teams = {home.team_id, away.team_id}
+    facts = InfoFacts()
     for raw in structs:
         try:
             if type(raw) is not SbEvent:
@@ -545,7 +741,19 @@ def map_match(
             if on_dropped is not None:
                 on_dropped(drop.reason, str(drop))
             continue
+        if event.type in _INFO_TYPES:
+            facts.add(event, raw)
         events.append(event)
+    info = build_match_info(
+        match_id,
+        home,
+        away,
+        sides_known=sides_known,
+        goals=count_goals(events, home.team_id, away.team_id),
+        facts=facts,
+        entry=entry,
+        lineups=lineups,
+    )
     return Match.assemble(
         source=SOURCE,
         match_id=match_id,
@@ -555,4 +763,5 @@ def map_match(
         raw_event_count=len(raw_events),
         dropped=dropped,
         unmapped={(field, value): count for (field, value), count in ctx.unmapped.items()},
+        info=info,
     )
