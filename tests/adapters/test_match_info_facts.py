@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import jsonschema
 import orjson
 import pytest
@@ -13,7 +17,7 @@ from processors.adapters.metrica import MetricaRepository
 from processors.adapters.metrica.loaders import LocalStore, game_version
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from processors.adapters.statsbomb.mapping import map_match
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import REPO_ROOT, metrica_dir, statsbomb_dir
 
 STATSBOMB = ["3788741", "15946", "15986"]
 METRICA = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
@@ -220,3 +224,51 @@ def test_metrica_duels_name_their_kind(metrica):
     duels = [e for e in metrica["Sample_Game_1"].events if e.type is EventType.DUEL]
     kinds = {e.duel_kind for e in duels}
     assert {k.value for k in kinds if k} == {"aerial", "tackle", "ground"}
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, match_id, variable, root",
+    [
+        ("statsbomb", "3788741", "PITCHSTREAM_STATSBOMB_DIR", statsbomb_dir),
+        ("metrica", "Sample_Game_2", "PITCHSTREAM_METRICA_DIR", metrica_dir),
+    ],
+)
+def test_match_info_command_prints_the_match_info_json(source, match_id, variable, root):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
+    env[variable] = str(root())
+    command = [sys.executable, "-m", "processors.cli", "match-info", "--source", source]
+    result = subprocess.run(
+        [*command, "--match-id", match_id],
+        capture_output=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    (line,) = result.stdout.splitlines()
+    payload = orjson.loads(line)
+    jsonschema.validate(payload, orjson.loads((V1_DIR / "match-info.schema.json").read_bytes()))
+    assert (payload["source"], payload["match_id"]) == (source, match_id)
+    if source == "statsbomb":
+        assert payload["kick_off"]["utc"] == "2021-06-11T19:00:00Z"
+    else:
+        assert payload["kick_off"] is None
+
+
+def test_match_info_command_fails_for_an_unknown_match():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
+    env["PITCHSTREAM_STATSBOMB_DIR"] = str(statsbomb_dir())
+    command = [sys.executable, "-m", "processors.cli", "match-info", "--source", "statsbomb"]
+    result = subprocess.run(
+        [*command, "--match-id", "999"],
+        capture_output=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1 and b"match_not_found" in result.stderr
