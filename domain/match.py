@@ -188,7 +188,11 @@ class Match:
             raise ValueError("dropped counts must be positive")
         if any(count <= 0 for _, _, count in self.unmapped):
             raise ValueError("unmapped counts must be positive")
-        if self.info is not None and (self.info.source, self.info.match_id) != (source, match_id):
+        info = self.info
+        if info is not None and (
+            (info.source, info.match_id) != (source, match_id)
+            or {t.team_id for t in info.teams} != {self.home.team_id, self.away.team_id}
+        ):
             raise ValueError(f"match {match_id}: its info describes another match")
         if len(self.events) + self.dropped_count != self.raw_event_count:
             raise ValueError(

@@ -478,6 +478,7 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
             )
 
     kept = [e for e in events if e is not None]
+    unmapped = Counter(("type", e.source_type) for e in kept if e.type is EventType.GENERIC)
     return Match.assemble(
         source=SOURCE,
         match_id=game.match_id,
@@ -486,5 +487,6 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
         events=kept,
         raw_event_count=len(game.rows),
         dropped=dropped,
+        unmapped=unmapped,
         info=build_match_info(game, kept, count_goals(kept, game.home.team_id, game.away.team_id)),
     )

@@ -188,7 +188,10 @@ class StatsBombPy(StatsBombLoader):
         except ValueError:
             return None
         except Exception as error:  # requests' errors, as statsbombpy lets them through
-            raise _classify_http_error(error, match_id) from None
+            classified = _classify_http_error(error, match_id)
+            if isinstance(classified, MatchNotFound):
+                return None  # no line-ups costs the line-ups, not the match
+            raise classified from None
         values = lineups.values() if isinstance(lineups, dict) else lineups or ()
         return [entry for entry in values if isinstance(entry, dict)] or None
 
