@@ -84,6 +84,10 @@ class ShotDetails:
     """Our ``event_id`` of the pass the provider links to this shot."""
 
 
+_init_through_slot_setters(PassDetails)  # one per pass: see domain.coordinates
+_init_through_slot_setters(ShotDetails)
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One normalized match event; locations are in the canonical frame (see Coordinates)."""
