@@ -157,3 +157,96 @@ def test_goals_by_team_counts_goals_and_own_goals_per_team_id():
         ]
     )
     assert match.goals_by_team() == {"1": 1, "2": 1}
+
+
+def test_a_match_refuses_info_about_other_teams():
+    from domain import MatchInfo, Side, TeamSheet
+    from tests.unit.samples import synthetic_match
+
+    match = synthetic_match(events=1)
+    other = MatchInfo(
+        match.source,
+        match.match_id,
+        (TeamSheet("1", "Home", Side.HOME, 0), TeamSheet("9", "Else", Side.AWAY, 0)),
+        "x",
+    )
+    with pytest.raises(ValueError, match="another match"):
+        Match.assemble(
+            source=match.source,
+            match_id=match.match_id,
+            home=match.home,
+            away=match.away,
+            events=match.events,
+            raw_event_count=match.raw_event_count,
+            dropped=match.dropped_by_reason,
+            info=other,
+        )
+
+
+def _info_for(match, sides, goals=(0, 0)):
+    from domain import MatchInfo, TeamSheet
+
+    return MatchInfo(
+        match.source,
+        match.match_id,
+        (
+            TeamSheet(match.home.team_id, match.home.name, sides[0], goals[0]),
+            TeamSheet(match.away.team_id, match.away.name, sides[1], goals[1]),
+        ),
+        "counted",
+    )
+
+
+def _with_info(match, info, **changes):
+    return Match.assemble(
+        source=match.source,
+        match_id=match.match_id,
+        home=match.home,
+        away=match.away,
+        events=match.events,
+        raw_event_count=match.raw_event_count,
+        dropped=match.dropped_by_reason,
+        info=info,
+        **changes,
+    )
+
+
+def test_sides_known_follows_the_info_unless_given():
+    from domain import Side
+    from tests.unit.samples import synthetic_match
+
+    match = synthetic_match(events=1)
+    assert _with_info(match, _info_for(match, (None, None))).sides_known is False
+    assert _with_info(match, _info_for(match, (Side.HOME, Side.AWAY))).sides_known is True
+
+
+def test_a_match_refuses_info_whose_sides_disagree():
+    from domain import Side
+    from tests.unit.samples import synthetic_match
+
+    match = synthetic_match(events=1)
+    with pytest.raises(ValueError, match="sides disagree"):
+        _with_info(match, _info_for(match, (None, None)), sides_known=True)
+    with pytest.raises(ValueError, match="sides disagree"):
+        _with_info(match, _info_for(match, (Side.HOME, Side.AWAY)), sides_known=False)
+    swapped = _info_for(match, (Side.HOME, Side.AWAY))
+    swapped = type(swapped)(
+        swapped.source,
+        swapped.match_id,
+        (
+            type(swapped.teams[0])(match.away.team_id, "Away", Side.HOME, 0),
+            type(swapped.teams[0])(match.home.team_id, "Home", Side.AWAY, 0),
+        ),
+        "counted",
+    )
+    with pytest.raises(ValueError, match="sides disagree"):
+        _with_info(match, swapped)
+
+
+def test_a_match_refuses_info_whose_goals_disagree_with_the_events():
+    from domain import Side
+
+    match = make_match([make_event(1, type=EventType.SHOT, outcome=Outcome.GOAL, team="2")])
+    assert _with_info(match, _info_for(match, (Side.HOME, Side.AWAY), (0, 1))).score() == (0, 1)
+    with pytest.raises(ValueError, match="goals disagree"):
+        _with_info(match, _info_for(match, (Side.HOME, Side.AWAY), (1, 0)))
