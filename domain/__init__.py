@@ -22,7 +22,7 @@ from domain.match_info import (
     Substitution,
     TeamSheet,
 )
-from domain.ports import EventPublisher, MatchRepository, ProgressCallback
+from domain.ports import EventPublisher, MatchQuery, MatchRepository, ProgressCallback
 from domain.vocabulary import (
     BodyPart,
     Card,
@@ -55,6 +55,7 @@ __all__ = [
     "Match",
     "MatchInfo",
     "MatchNotFound",
+    "MatchQuery",
     "MatchRepository",
     "NamedRef",
     "Outcome",

@@ -17,7 +17,7 @@ from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
 from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
-from domain import PitchstreamError
+from domain import MatchQuery, PitchstreamError
 from processors.logs import configure_logging, get_logger, stdlib_logging_config
 from processors.settings import Settings
 
@@ -95,6 +95,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
             season_id=args.season_id,
             all_matches=args.all_matches,
             force=args.force,
+            home_team_id=args.home_team_id,
         )
         from contracts.codec import from_dict, to_dict
 
@@ -228,7 +229,7 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: source {args.source!r} is not configured", file=sys.stderr)
         return 2
     try:
-        match = repository.get_match(args.match_id)
+        match = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id))
     except PitchstreamError as error:
         print(f"error: {error.code}: {error}", file=sys.stderr)
         return 1
@@ -253,7 +254,7 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: source {args.source!r} is not configured", file=sys.stderr)
         return 2
     try:
-        info = repository.get_match(args.match_id).info
+        info = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id)).info
     except PitchstreamError as error:
         print(f"error: {error.code}: {error}", file=sys.stderr)
         return 1
@@ -263,6 +264,9 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(encode_match_info(info) + b"\n")
     sys.stdout.buffer.flush()
     return 0
+
+
+HOME_TEAM_HELP = "the team that played at home, for providers that do not say (wyscout)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument(
         "--force", action="store_true", help="backfill: ingest unchanged matches again too"
     )
+    submit.add_argument("--home-team-id", help=HOME_TEAM_HELP)
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
     submit.add_argument("--timeout", type=float, default=600.0)
@@ -312,10 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     normalize = commands.add_parser("normalize", help="print MatchEvent v1 JSON lines, no Kafka")
     normalize.add_argument("--source", required=True, choices=SOURCES)
     normalize.add_argument("--match-id", required=True)
+    normalize.add_argument("--home-team-id", help=HOME_TEAM_HELP)
     normalize.set_defaults(func=cmd_normalize)
     match_info = commands.add_parser("match-info", help="print MatchInfo v1 JSON, no Kafka")
     match_info.add_argument("--source", required=True, choices=SOURCES)
     match_info.add_argument("--match-id", required=True)
+    match_info.add_argument("--home-team-id", help=HOME_TEAM_HELP)
     match_info.set_defaults(func=cmd_match_info)
     return parser
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from confluent_kafka import KafkaException
 
 from contracts.v1 import IngestRequest, JobState, JobStatus
-from domain import EventPublisher, EventType, Match, MatchRepository, PitchstreamError
+from domain import EventPublisher, EventType, Match, MatchQuery, MatchRepository, PitchstreamError
 from processors.logs import get_logger, scrub
 from processors.metrics import Metrics
 
@@ -244,7 +244,7 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise _UnknownSource(f"no adapter configured for source {request.source!r}")
-        match = repository.get_match(request.match_id)
+        match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
         already = 0
         if resuming and running.checkpoint:
             already = self.publisher.published_since(running.checkpoint, job_id=request.job_id)

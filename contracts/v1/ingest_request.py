@@ -87,6 +87,18 @@ class IngestRequest:
         ),
     )
 
+    home_team_id: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "One match only: the provider's id of the team that played at home, for providers "
+            "whose data does not say (wyscout); it must name one of the match's teams (and "
+            "agree with the provider when the provider says), else the job fails with "
+            "invalid_request",
+            minLength=1,
+            maxLength=128,
+        ),
+    )
+
     def __post_init__(self) -> None:
         problem = scope_problem(self)
         if problem:
@@ -101,6 +113,8 @@ class IngestRequest:
 def scope_problem(request: IngestRequest) -> str | None:
     """Why the request does not name exactly one scope, or None when it does."""
     season = request.competition_id is not None or request.season_id is not None
+    if request.home_team_id is not None and request.match_id is None:
+        return "home_team_id: only with match_id (one match), not on a backfill"
     if request.match_id is not None:
         if season or request.all_matches:
             return (
@@ -131,6 +145,11 @@ def scope_problem(request: IngestRequest) -> str | None:
     )
 
 
+# A backfill names no home team (null is the same as absent).
+_HOME_TEAM_GIVEN: Final = {
+    "required": ["home_team_id"],
+    "properties": {"home_team_id": {"type": "string"}},
+}
 SCOPE_SCHEMA: Final = {
     "oneOf": [
         {
@@ -146,6 +165,7 @@ SCOPE_SCHEMA: Final = {
                 "competition_id": {"type": "integer"},
                 "season_id": {"type": "integer"},
             },
+            "not": _HOME_TEAM_GIVEN,
         },
         {
             "title": "every game under the configured root (Metrica, Wyscout, Stats Perform)",
@@ -154,6 +174,7 @@ SCOPE_SCHEMA: Final = {
                 "source": {"enum": list(FOLDER_SOURCES)},
                 "all_matches": {"const": True},
             },
+            "not": _HOME_TEAM_GIVEN,
         },
     ]
 }

@@ -102,7 +102,7 @@ def test_a_home_team_id_from_the_request_sets_the_sides():
     assert known.sides_known is True
     assert (known.home.name, known.away.name) == ("Leicester City", "Liverpool")
     assert known.score() == (2, 3)
-    with pytest.raises(InvalidSourceData, match="does not play"):
+    with pytest.raises(InvalidRequest, match="home_team_id '999' is not a team"):
         repository().get_match(MATCH_ID, home_team_id="999")
 
 

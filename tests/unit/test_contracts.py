@@ -116,6 +116,12 @@ def test_ingest_request_round_trips_with_defaults():
         (b'{"job_id": "j1", "source": "statsbomb", "match_id": "1", "queue": "gpu"}', "queue"),
         (b'{"job_id": "j 1", "source": "statsbomb", "match_id": "1"}', "job_id"),
         (b'{"job_id": "j1", "source": "statsbomb", "match_id": "1", "options": []}', "options"),
+        (b'{"job_id": "j1", "source": "wyscout", "match_id": "1", "home_team_id": 5}', "home_"),
+        (b'{"job_id": "j1", "source": "wyscout", "match_id": "1", "home_team_id": ""}', "home_"),
+        (
+            b'{"job_id": "j1", "source": "wyscout", "all_matches": true, "home_team_id": "1"}',
+            "home_team_id: only with match_id",
+        ),
     ],
 )
 def test_a_bad_ingest_request_is_refused_with_a_reason(payload, message):
@@ -133,6 +139,17 @@ def test_the_schema_refuses_what_the_decoder_refuses():
     bad = {"job_id": "j1", "source": "statsbomb", "match_id": "../../secret"}
     assert not validator.is_valid(bad)
     assert validator.is_valid({"job_id": "j1", "source": "metrica", "match_id": "Sample_Game_1"})
+    one = {"job_id": "j1", "source": "wyscout", "match_id": "2499773", "home_team_id": "1631"}
+    assert validator.is_valid(one)
+    assert not validator.is_valid({**one, "match_id": None, "all_matches": True})
+    assert not validator.is_valid({**one, "home_team_id": ""})
+
+
+def test_home_team_id_is_optional_and_round_trips():
+    old = decode_ingest_request(b'{"job_id": "j1", "source": "wyscout", "match_id": "2499773"}')
+    assert old.home_team_id is None
+    new = IngestRequest("j1", "wyscout", "2499773", home_team_id="1631")
+    assert decode_ingest_request(encode_ingest_request(new)) == new
 
 
 def test_job_state_round_trips_and_validates():

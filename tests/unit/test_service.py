@@ -200,3 +200,16 @@ def test_a_lasting_broker_error_while_taking_the_checkpoint_is_raised():
     with pytest.raises(KafkaException):
         service.start(REQUEST, trace_id="a" * 32, previous=None)
     assert len(sleeps) == 2
+
+
+def test_a_home_team_id_that_fits_the_match_is_accepted_and_one_that_does_not_fails():
+    service, _, publisher, sleeps = make_service()
+    _, state = run(service, dataclasses.replace(REQUEST, home_team_id="1"))
+    assert state.status is JobStatus.SUCCEEDED
+    for wrong, says in (("9", "is not a team"), ("2", "says '1' played at home")):
+        job = dataclasses.replace(REQUEST, job_id=f"job-{wrong}", home_team_id=wrong)
+        _, state = run(service, job)
+        assert (state.status, state.error_code) == (JobStatus.FAILED, "invalid_request")
+        assert says in (state.error_message or "")
+        assert publisher.events_of(job.job_id) == []
+    assert sleeps == []
