@@ -128,7 +128,7 @@ class PeriodInfo:
 class DataVersion:
     value: str
     kind: str
-    """``statsbomb_last_updated`` or ``content_sha256``."""
+    """``statsbomb_last_updated``, ``statsperform_last_updated`` or ``content_sha256``."""
 
 
 @dataclass(frozen=True, slots=True)

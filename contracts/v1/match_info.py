@@ -102,7 +102,9 @@ class PeriodInfo:
 @dataclass(frozen=True, slots=True)
 class DataVersion:
     value: str = field(metadata=field_meta("The version value"))
-    kind: str = field(metadata=field_meta("statsbomb_last_updated or content_sha256"))
+    kind: str = field(
+        metadata=field_meta("statsbomb_last_updated, statsperform_last_updated or content_sha256")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,8 @@ def teams_of(match_info: Mapping[str, Any], match_id: str) -> tuple[tuple[Team, 
 
 
 def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
-    """Line-ups from MA1's ``liveData.lineUp`` (starters: a formation place other than 0)."""
+    """Line-ups from MA1's ``liveData.lineUp``: starters have a formation place other than 0,
+    substitutes the position ``Substitute`` (their ``subPosition`` is kept as position)."""
     players: dict[str, StatsPerformPlayer] = {}
     for lineup in live_data.get("lineUp") or ():
         if not isinstance(lineup, dict):
@@ -75,7 +76,13 @@ def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
         for player in lineup.get("player") or ():
             if not isinstance(player, dict) or not player.get("playerId"):
                 continue
-            place = str(player.get("formationPlace", ""))
+            place = _text(player.get("formationPlace"))
+            position = _text(player.get("position"))
+            substitute = position == "Substitute"
+            if place is not None:
+                starter: bool | None = place != "0"
+            else:
+                starter = False if substitute else None
             shirt = player.get("shirtNumber")
             players[str(player["playerId"])] = StatsPerformPlayer(
                 player_id=str(player["playerId"]),
@@ -84,8 +91,9 @@ def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
                 first_name=_text(player.get("firstName")),
                 last_name=_text(player.get("lastName")),
                 jersey_number=shirt if isinstance(shirt, int) else None,
-                position=_text(player.get("position")),
-                starter=(place not in ("", "0")) if place else None,
+                position=_text(player.get("subPosition")) if substitute else position,
+                starter=starter,
+                known_name=_text(player.get("knownName")),
             )
     return players
 
@@ -109,6 +117,7 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
     match_info = _object(info_doc.get("matchInfo")) or _object(events_doc.get("matchInfo"))
     (home, away), sides_known = teams_of(match_info, match_id)
     live_data = _object(info_doc.get("liveData"))
+    ma3_live = {k: v for k, v in _object(events_doc.get("liveData")).items() if k != "event"}
     return StatsPerformMatchFile(
         match_id=match_id,
         teams=(home, away),
@@ -118,7 +127,18 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
         period_starts_utc=period_starts_of(live_data),
         match_info=match_info,
         ma1_live_data=live_data,
+        ma3_live_data=ma3_live,
+        content_sha256=content_version(ma3, ma1),
     )
+
+
+def content_version(ma3: bytes, ma1: bytes | None) -> str:
+    """A SHA-256 over the MA3 and MA1 files (``sha256:<hex>``; MA1 absent counts as such)."""
+    digest = hashlib.sha256()
+    for data in (ma3, ma1):
+        digest.update(f"{-1 if data is None else len(data)}:".encode())
+        digest.update(data or b"")
+    return f"sha256:{digest.hexdigest()}"
 
 
 class StatsPerformLoader:
@@ -145,9 +165,4 @@ class StatsPerformLoader:
 
     def version(self, match_id: str) -> str:
         """A SHA-256 over the MA3 and MA1 files (MA1's ``lastUpdated`` covers MA1 only)."""
-        ma3, ma1 = self._files(match_id)
-        digest = hashlib.sha256()
-        for data in (ma3, ma1):
-            digest.update(f"{-1 if data is None else len(data)}:".encode())
-            digest.update(data or b"")
-        return f"sha256:{digest.hexdigest()}"
+        return content_version(*self._files(match_id))

@@ -27,10 +27,11 @@ from domain import (
     Outcome,
     SetPiece,
     Team,
+    count_goals,
     event_id_for,
 )
+from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
-SOURCE: Final = "statsperform"
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 OnDropped = Callable[[str, str], None]
@@ -229,6 +230,7 @@ class StatsPerformPlayer:
     jersey_number: int | None = None
     position: str | None = None
     starter: bool | None = None
+    known_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +251,11 @@ class StatsPerformMatchFile:
     ma1_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """MA1's ``liveData`` as read: periods, scores, goals, cards, substitutions, line-ups,
     officials (``matchDetailsExtra.matchOfficial``); the mapper reads only what it needs."""
+    ma3_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA3's ``liveData`` without its events (``matchDetails``; ``substitute`` in some feeds)."""
+    content_sha256: str | None = None
+    """``sha256:<hex>`` over the MA3 and MA1 files (the data version when MA1 has no
+    ``lastUpdated``)."""
 
 
 class DroppedEvent(Exception):
@@ -517,6 +524,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
             continue
         seen.add(event.source_event_id)
         events.append(event)
+    goals = count_goals(events, home.team_id, away.team_id)
     return Match.assemble(
         source=SOURCE,
         match_id=match_file.match_id,
@@ -525,6 +533,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
         events=events,
         raw_event_count=len(match_file.events),
         dropped=dropped,
+        info=build_match_info(match_file, events, goals, starts),
         sides_known=match_file.sides_known,
     )
 

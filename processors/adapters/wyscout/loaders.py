@@ -86,7 +86,13 @@ def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
         events=tuple(events),
         players=_players(document),
         raw_teams=_object(document.get("teams")),
+        content_sha256=content_version(data),
     )
+
+
+def content_version(data: bytes) -> str:
+    """``sha256:<hex>`` of a match file: its data version (v2 files carry no update time)."""
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
 class WyscoutLoader:
@@ -111,4 +117,4 @@ class WyscoutLoader:
 
     def version(self, match_id: str) -> str:
         """A SHA-256 of the match file (Wyscout v2 files carry no last-updated time)."""
-        return f"sha256:{hashlib.sha256(self._bytes(match_id)).hexdigest()}"
+        return content_version(self._bytes(match_id))

@@ -25,10 +25,11 @@ from domain import (
     Outcome,
     SetPiece,
     Team,
+    count_goals,
     event_id_for,
 )
+from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
-SOURCE: Final = "wyscout"
 RawEvent = Mapping[str, Any]
 OnDropped = Callable[[str, str], None]
 
@@ -205,6 +206,8 @@ class WyscoutMatchFile:
     players: Mapping[str, WyscoutPlayer] = field(default_factory=dict)
     raw_teams: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """The file's ``teams`` map as read (official names, cities, areas)."""
+    content_sha256: str | None = None
+    """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
 
 
 class DroppedEvent(Exception):
@@ -401,6 +404,13 @@ def map_match(
             continue
         seen.add(event.source_event_id)
         events.append(event)
+    info = build_match_info(
+        match_file,
+        home,
+        away,
+        sides_known=sides_known,
+        goals=count_goals(events, home.team_id, away.team_id),
+    )
     return Match.assemble(
         source=SOURCE,
         match_id=match_file.match_id,
@@ -409,6 +419,7 @@ def map_match(
         events=events,
         raw_event_count=len(match_file.events),
         dropped=dropped,
+        info=info,
         sides_known=sides_known,
     )
 
