@@ -108,6 +108,8 @@ class GoalkeeperAction(StrEnum):
     """What a goalkeeper event was (a Goal Keeper event's kind)."""
 
     SAVE = "save"
+    CLAIM = "claim"
+    """A cross or high ball caught or attempted (Opta's Claim and Cross not claimed)."""
     PUNCH = "punch"
     SMOTHER = "smother"
     COLLECTED = "collected"

@@ -290,19 +290,20 @@ NEW_EVENT_FIELDS = [
 ]
 
 
-def test_every_additive_event_field_is_documented_with_both_providers():
+def test_every_additive_event_field_is_documented_with_every_provider():
     rows = table("Additive event fields")
     assert list(rows) == NEW_EVENT_FIELDS
     schema = orjson.loads((V1_DIR / "match-event.schema.json").read_bytes())
     assert set(NEW_EVENT_FIELDS) <= set(schema["properties"])
-    assert all(len(cells) == 3 and cells[1] and cells[2] for cells in rows.values())
+    # meaning, StatsBomb, Metrica, Wyscout, Stats Perform: every cell says something
+    assert all(len(cells) == 5 and all(cells) for cells in rows.values())
 
 
-def test_every_match_info_field_is_documented_with_both_providers():
+def test_every_match_info_field_is_documented_with_every_provider():
     rows = table("MatchInfo fields")
     schema = orjson.loads((V1_DIR / "match-info.schema.json").read_bytes())
     assert set(rows) == set(schema["properties"])
-    assert all(len(cells) == 2 and cells[0] and cells[1] for cells in rows.values())
+    assert all(len(cells) == 4 and all(cells) for cells in rows.values())
 
 
 # (heading, enum, StatsBomb table, vocabulary.json key, Metrica table or None)
@@ -331,3 +332,60 @@ def test_detail_vocabularies_are_documented_exactly(heading, enum, sb_map, key, 
             (name, canonical) for canonical, cells in rows.items() for name in ticked(cells[1])
         }
         assert stated == _pairs(mt_map)
+
+
+def test_the_readme_states_the_wyscout_and_statsperform_event_details():
+    # Pass heights: Wyscout tags (column 1) and the High pass sub-event; Opta none (column 2).
+    assert stated("Pass heights", 1, "tag") == int_pairs(wyscout._PASS_HEIGHT_TAGS)
+    assert stated("Pass heights", 1, "sub-event") == {(wyscout._HIGH_PASS, "high")}
+    assert all(not cells[2] for cells in table("Pass heights").values())
+    # Duel kinds: Wyscout sub-events (column 2), Opta types (column 3).
+    assert stated("Duel kinds", 2) == int_pairs(wyscout._DUEL_KINDS)
+    assert stated("Duel kinds", 3) == int_pairs(statsperform._DUEL_KINDS)
+    # Goalkeeper actions: Wyscout rules (column 1), Opta types (column 2).
+    assert stated("Goalkeeper actions", 2) == int_pairs(statsperform._GOALKEEPER_ACTIONS) | {
+        (statsperform.PENALTY_FACED, "penalty_saved"),
+        (statsperform.PENALTY_FACED, "penalty_conceded"),
+    }
+    assert statsperform.goalkeeper_action(58, 1) is GoalkeeperAction.PENALTY_SAVED
+    assert statsperform.goalkeeper_action(58, 0) is GoalkeeperAction.PENALTY_CONCEDED
+    assert stated("Goalkeeper actions", 1) == {(40, "keeper_sweeper")}
+    assert stated("Goalkeeper actions", 1, "tag") == {(1801, "save"), (101, "goal_conceded")}
+    assert stated("Goalkeeper actions", 1, "event") == {(9, "save"), (9, "goal_conceded")}
+    save_attempt = wyscout._SAVE_ATTEMPT
+    assert wyscout.goalkeeper_action(save_attempt, 91, frozenset({1801})) is GoalkeeperAction.SAVE
+    assert (
+        wyscout.goalkeeper_action(save_attempt, 90, frozenset({101, 1802}))
+        is GoalkeeperAction.GOAL_CONCEDED
+    )
+    assert wyscout.goalkeeper_action(4, 40, frozenset()) is GoalkeeperAction.KEEPER_SWEEPER
+
+
+def test_the_readme_states_the_wyscout_and_statsperform_pass_and_shot_flags():
+    rows = table("Additive event fields")
+    wyscout_pass, opta_pass = rows["pass"][3], rows["pass"][4]
+    assert numbered(wyscout_pass, "tag") == {
+        *wyscout._PASS_HEIGHT_TAGS,
+        wyscout.THROUGH_BALL_TAG,
+        wyscout.ASSIST_TAG,
+        wyscout.KEY_PASS_TAG,
+    }
+    assert numbered(wyscout_pass, "sub-event") == {wyscout._HIGH_PASS, *wyscout._CROSS_SUB_EVENTS}
+    opta = {
+        statsperform.CROSS,
+        statsperform.THROUGH_BALL,
+        statsperform.SWITCH_OF_PLAY,
+        statsperform.PULL_BACK,
+        statsperform.ASSIST,
+        statsperform.ASSISTED,
+        statsperform.RELATED_EVENT,
+    }
+    assert numbered(opta_pass) | numbered(opta_pass, "qualifier") == opta
+    opta_shot = rows["shot"][4]
+    assert numbered(opta_shot) | numbered(opta_shot, "qualifier") == {
+        statsperform.FIRST_TIME,
+        statsperform.PENALTY,
+        statsperform.RELATED_EVENT,
+        statsperform.ASSISTED,
+    }
+    assert numbered(rows["shot"][3], "sub-event") == {wyscout.PENALTY_SUB_EVENT}

@@ -21,11 +21,15 @@ from domain import (
     BodyPart,
     Card,
     Coordinates,
+    DuelKind,
     Event,
     EventType,
+    GoalkeeperAction,
     Match,
     Outcome,
+    PassDetails,
     SetPiece,
+    ShotDetails,
     Team,
     count_goals,
     event_id_for,
@@ -210,8 +214,35 @@ _CARD_QUALIFIERS: Final[Mapping[int, Card]] = {
     33: Card.RED,
 }
 
+# Pass and shot details. Opta gives no pass height, shot technique (not read), pressure or
+# receiver; a pass's 210 "Assist" is a goal's or a shot's assist as the shot that names it
+# (qualifier 55, Opta's per-team eventId, with 29 "Assisted") is a goal or not.
+CROSS, THROUGH_BALL, PULL_BACK, SWITCH_OF_PLAY = 2, 4, 195, 196
+ASSIST, ASSISTED, RELATED_EVENT = 210, 29, 55
+PENALTY, FIRST_TIME = 9, 328
+_PASS_TYPES: Final = frozenset({1, 2})
+_GOAL_TYPE: Final = 16
+_DUEL_KINDS: Final[Mapping[int, DuelKind]] = {
+    44: DuelKind.AERIAL,
+    7: DuelKind.TACKLE,
+    83: DuelKind.TACKLE,  # Attempted tackle
+    67: DuelKind.FIFTY_FIFTY,
+}
+_GOALKEEPER_ACTIONS: Final[Mapping[int, GoalkeeperAction]] = {
+    10: GoalkeeperAction.SAVE,
+    11: GoalkeeperAction.CLAIM,
+    53: GoalkeeperAction.CLAIM,  # Cross not claimed: a failed claim (outcome 0)
+    41: GoalkeeperAction.PUNCH,
+    52: GoalkeeperAction.COLLECTED,  # Keeper pick-up
+    54: GoalkeeperAction.SMOTHER,
+    59: GoalkeeperAction.KEEPER_SWEEPER,
+}
+PENALTY_FACED: Final = 58  # outcome 1: saved, 0: conceded
+
 USED_QUALIFIERS: Final = frozenset(
     {OWN_GOAL, BLOCKED, OUTFIELD_BLOCK, PASS_END_X, PASS_END_Y, BLOCKED_X, BLOCKED_Y}
+    | {CROSS, THROUGH_BALL, PULL_BACK, SWITCH_OF_PLAY, ASSIST, ASSISTED, RELATED_EVENT}
+    | {FIRST_TIME}
     | {GOAL_MOUTH_Y, GOAL_MOUTH_Z}
     | set(_BODY_PART_QUALIFIERS)
     | set(_PASS_SET_PIECES)
@@ -428,6 +459,77 @@ def _seconds(raw: RawEvent, period: int, starts: Mapping[int, datetime]) -> floa
     return max(0.0, float(clock - _PERIOD_CLOCK_START_MIN[period] * 60))
 
 
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What links one MA3 event to another: the pass each assisted shot names (raw id by the
+    shot's raw id) and whether a pass's shot was a goal (by the pass's raw id)."""
+
+    key_pass_of: Mapping[str, str] = field(default_factory=dict)
+    assisted_goal: Mapping[str, bool] = field(default_factory=dict)
+
+
+_NO_LINKS: Final = Links()
+
+
+def links_of(raw_events: Iterable[RawEvent]) -> Links:
+    """Each shot with qualifier 29 "Assisted" names its pass by qualifier 55, Opta's
+    ``eventId`` within the shooting team; the pass must be a pass (type 1 or 2)."""
+    by_team_event: dict[tuple[str, str], RawEvent] = {}
+    shots: list[tuple[RawEvent, Qualifiers]] = []
+    for raw in raw_events:
+        if not isinstance(raw, Mapping):
+            continue
+        type_id = _int(raw.get("typeId"))
+        by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
+        if type_id in _SHOT_OUTCOMES:
+            q = qualifiers_of(raw)
+            if ASSISTED in q and q.get(RELATED_EVENT):
+                shots.append((raw, q))
+    key_pass_of: dict[str, str] = {}
+    assisted_goal: dict[str, bool] = {}
+    for shot, q in shots:
+        related = by_team_event.get((str(shot.get("contestantId")), str(q[RELATED_EVENT])))
+        if related is None or _int(related.get("typeId")) not in _PASS_TYPES:
+            continue
+        pass_id = str(related.get("id"))
+        key_pass_of[str(shot.get("id"))] = pass_id
+        goal = _int(shot.get("typeId")) == _GOAL_TYPE and OWN_GOAL not in q
+        assisted_goal[pass_id] = assisted_goal.get(pass_id, False) or goal
+    return Links(key_pass_of, assisted_goal)
+
+
+def _pass_details(source_event_id: str, q: Qualifiers, links: Links) -> PassDetails:
+    goal = links.assisted_goal.get(source_event_id)
+    assist = ASSIST in q
+    return PassDetails(
+        None,
+        cross=CROSS in q,
+        through_ball=THROUGH_BALL in q,
+        switch=SWITCH_OF_PLAY in q,
+        cut_back=PULL_BACK in q,
+        goal_assist=assist and goal is True,
+        shot_assist=assist and goal is False,
+    )
+
+
+def _shot_details(source_event_id: str, match_id: str, q: Qualifiers, links: Links) -> ShotDetails:
+    key_pass = links.key_pass_of.get(source_event_id)
+    return ShotDetails(
+        None,
+        first_time=FIRST_TIME in q,
+        penalty=PENALTY in q,
+        key_pass_id=None if key_pass is None else event_id_for(SOURCE, match_id, key_pass),
+    )
+
+
+def goalkeeper_action(type_id: int, outcome: int | None) -> GoalkeeperAction | None:
+    if type_id == PENALTY_FACED:
+        return {1: GoalkeeperAction.PENALTY_SAVED, 0: GoalkeeperAction.PENALTY_CONCEDED}.get(
+            outcome if outcome is not None else -1
+        )
+    return _GOALKEEPER_ACTIONS.get(type_id)
+
+
 def source_type(type_id: int) -> str:
     return _TYPE_NAMES.get(type_id, str(type_id))
 
@@ -439,8 +541,11 @@ def map_event(
     index: int,
     starts: Mapping[int, datetime],
     players: Mapping[str, StatsPerformPlayer] | None = None,
+    links: Links | None = None,
 ) -> Event:
-    """One raw MA3 event as a domain event; raises DroppedEvent when it cannot be."""
+    """One raw MA3 event as a domain event; raises DroppedEvent when it cannot be.
+
+    ``links`` (``links_of`` the match's events) give a pass its assist and a shot its pass."""
     type_id = _int(raw.get("typeId"))
     period_id = _int(raw.get("periodId"))
     source_event_id = str(raw.get("id", ""))
@@ -489,6 +594,16 @@ def map_event(
             _first(q, _BODY_PART_QUALIFIERS),
             found.set_piece,
             found.card,
+            pass_details=_pass_details(source_event_id, q, links or _NO_LINKS)
+            if found.type is EventType.PASS
+            else None,
+            shot_details=_shot_details(source_event_id, match_id, q, links or _NO_LINKS)
+            if found.type is EventType.SHOT
+            else None,
+            goalkeeper_action=goalkeeper_action(type_id, outcome)
+            if found.type is EventType.GOALKEEPER
+            else None,
+            duel_kind=_DUEL_KINDS.get(type_id) if found.type is EventType.DUEL else None,
         )
     except ValueError as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
@@ -499,6 +614,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
     home, away = match_file.teams
     known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
+    links = links_of(match_file.events)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     seen: set[str] = set()
@@ -512,6 +628,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
                 index=position,
                 starts=starts,
                 players=match_file.players,
+                links=links,
             )
             if event.team_id not in known_teams:
                 raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")

@@ -19,11 +19,16 @@ from domain import (
     BodyPart,
     Card,
     Coordinates,
+    DuelKind,
     Event,
     EventType,
+    GoalkeeperAction,
     Match,
     Outcome,
+    PassDetails,
+    PassHeight,
     SetPiece,
+    ShotDetails,
     Team,
     count_goals,
     event_id_for,
@@ -164,9 +169,29 @@ _OFF_TARGET_TAGS: Final = frozenset(range(1210, 1217))
 _POST_TAGS: Final = frozenset(range(1217, 1224))
 _NEUTRAL_DUEL_TAG: Final = 702
 
+# Pass details. Wyscout v2 names no switch of play, cut-back, shot technique or first-time
+# shot, links no shot to its pass and names no receiver: those stay false or null.
+_PASS_HEIGHT_TAGS: Final[Mapping[int, PassHeight]] = {801: PassHeight.HIGH, 802: PassHeight.LOW}
+_HIGH_PASS: Final = 83  # sub-event "High pass": Wyscout names it high
+THROUGH_BALL_TAG: Final = 901
+ASSIST_TAG: Final = 301
+KEY_PASS_TAG: Final = 302
+_CROSS_SUB_EVENTS: Final = frozenset({80, 32})  # Cross, Free kick cross
+PENALTY_SUB_EVENT: Final = 35
+ACCURATE_TAG: Final = 1801
+_DUEL_KINDS: Final[Mapping[int, DuelKind]] = {
+    10: DuelKind.AERIAL,  # Air duel
+    11: DuelKind.GROUND,  # Ground attacking duel
+    12: DuelKind.GROUND,  # Ground defending duel
+    13: DuelKind.FIFTY_FIFTY,  # Ground loose ball duel: both go for a loose ball
+}
+_KEEPER_LEAVING_LINE: Final = 40
+
 # Tags the mapper reads; every other tag in a file is counted by ``unmapped_vocabulary``.
 USED_TAGS: Final = frozenset(
     {GOAL_TAG, OWN_GOAL_TAG, BLOCKED_TAG, _NEUTRAL_DUEL_TAG}
+    | {THROUGH_BALL_TAG, ASSIST_TAG, KEY_PASS_TAG}
+    | set(_PASS_HEIGHT_TAGS)
     | set(_BODY_PART_TAGS)
     | set(_CARD_TAGS)
     | set(_DUEL_OUTCOME_TAGS)
@@ -294,6 +319,37 @@ def _first(tags: frozenset[int], table: Mapping[int, Any]) -> Any:
     return None
 
 
+def pass_details(sub_event_id: int | None, tags: frozenset[int]) -> PassDetails:
+    """Height from tags 801/802 (else the High pass sub-event), cross from the Cross and Free
+    kick cross sub-events, through ball 901, assist 301 (a goal's), key pass 302 (a shot's)."""
+    height = _first(tags, _PASS_HEIGHT_TAGS)
+    if height is None and sub_event_id == _HIGH_PASS:
+        height = PassHeight.HIGH
+    goal_assist = ASSIST_TAG in tags
+    return PassDetails(
+        height,
+        cross=sub_event_id in _CROSS_SUB_EVENTS,
+        through_ball=THROUGH_BALL_TAG in tags,
+        goal_assist=goal_assist,
+        shot_assist=KEY_PASS_TAG in tags and not goal_assist,
+    )
+
+
+def goalkeeper_action(
+    event_id: int | None, sub_event_id: int | None, tags: frozenset[int]
+) -> GoalkeeperAction | None:
+    """A save attempt (event 9) tagged 101 let the goal in, tagged 1801 accurate saved it;
+    leaving the line (sub-event 40) is a sweeper's action."""
+    if sub_event_id == _KEEPER_LEAVING_LINE:
+        return GoalkeeperAction.KEEPER_SWEEPER
+    if event_id == _SAVE_ATTEMPT:
+        if GOAL_TAG in tags:
+            return GoalkeeperAction.GOAL_CONCEDED
+        if ACCURATE_TAG in tags:
+            return GoalkeeperAction.SAVE
+    return None
+
+
 def _locations(
     raw: RawEvent, event_id: int | None, sub_event_id: int | None
 ) -> tuple[Coordinates | None, Coordinates | None]:
@@ -358,6 +414,14 @@ def map_event(
             body_part,
             _SET_PIECES.get(sub_event_id or -1),
             _first(tags, _CARD_TAGS),
+            pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
+            shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
+            if event_type is EventType.SHOT
+            else None,
+            goalkeeper_action=goalkeeper_action(event_id, sub_event_id, tags)
+            if event_type is EventType.GOALKEEPER
+            else None,
+            duel_kind=_DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
         )
     except ValueError as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
