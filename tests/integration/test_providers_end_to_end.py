@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 
 import jsonschema
@@ -9,13 +10,20 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import JobStatus
+from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+from processors.kafka.producer import RequestProducer
+from processors.service import rfc3339, utc_now
 from tests.integration.harness import fresh_settings, read_topic, worker
 from tests.integration.test_ingest_end_to_end import final_state, submit
 
 pytestmark = pytest.mark.integration
 
 MATCH_EVENT_SCHEMA = orjson.loads((V1_DIR / "match-event.schema.json").read_bytes())
+# team_side by team name: Stats Perform names its home team, Wyscout's file does not
+SIDES = {
+    "wyscout": {"Liverpool": None, "Leicester City": None},
+    "statsperform": {"Hamburger SV": "home", "Sandhausen": "away"},
+}
 # source, match id: raw events read, emitted, dropped by reason, goals by team name
 EXPECTED = {
     ("wyscout", "2499773"): (1770, 1770, {}, {"Liverpool": 3, "Leicester City": 2}),
@@ -61,7 +69,44 @@ def test_a_wyscout_and_a_statsperform_match_land_on_match_events(settings, runni
         goals: Counter[str] = Counter()
         for payload in payloads:
             validator.validate(payload)
+            assert payload["team_side"] == SIDES[source][payload["team_name"]]
+            assert payload["receiver"] is None and payload["under_pressure"] is None
             if payload["type"] == "shot" and payload["outcome"] == "goal":
                 goals[payload["team_name"]] += 1
                 assert payload["start"]["x"] > 52.5
         assert dict(goals) == scores, source
+
+
+def _submit_with_home(settings, match_id: str, home_team_id: str) -> str:
+    job_id = uuid.uuid4().hex
+    trace_id = new_trace_id()
+    request = IngestRequest(job_id, "wyscout", match_id, home_team_id=home_team_id)
+    queued = JobState(
+        job_id=job_id,
+        status=JobStatus.QUEUED,
+        source="wyscout",
+        match_id=match_id,
+        trace_id=trace_id,
+        updated_at=rfc3339(utc_now()),
+    )
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    return job_id
+
+
+def test_a_wyscout_request_naming_the_home_team_sets_the_sides(settings, running_worker):
+    wrong = _submit_with_home(settings, "2499773", "42")
+    right = _submit_with_home(settings, "2499773", "1631")  # Leicester City hosted it
+    failed = final_state(settings, wrong)
+    assert (failed.status, failed.error_code) == (JobStatus.FAILED, "invalid_request")
+    assert "home_team_id '42' is not a team" in (failed.error_message or "")
+    state = final_state(settings, right)
+    assert state.status is JobStatus.SUCCEEDED, state.error_message
+    messages = read_topic(
+        settings, settings.topics.match_events, expected=state.events_emitted, timeout=120
+    )
+    assert len(messages) == state.events_emitted == 1770
+    sides = {
+        (payload["team_name"], payload["team_side"])
+        for payload in (orjson.loads(m.value()) for m in messages)
+    }
+    assert sides == {("Leicester City", "home"), ("Liverpool", "away")}
