@@ -650,6 +650,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
         events=events,
         raw_event_count=len(match_file.events),
         dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
         info=build_match_info(match_file, events, goals, starts),
         sides_known=match_file.sides_known,
     )

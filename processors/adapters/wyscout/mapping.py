@@ -483,6 +483,7 @@ def map_match(
         events=events,
         raw_event_count=len(match_file.events),
         dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
         info=info,
         sides_known=sides_known,
     )
