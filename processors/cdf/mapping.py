@@ -37,21 +37,22 @@ _HALF_WIDTH: Final = 34.0
 _X_LIMIT: Final = 65.0
 _Y_LIMIT: Final = 42.5
 
-# Why a MatchEvent has no CDF event record. Order of the checks: the type's own rule, then the
-# match (team, time), then the record (location, official, player, end, body part).
+# Why a MatchEvent has no CDF event record, in the order of the checks: the type's own rule,
+# then the match (home/away, team, time), then the record (location, official, player, end,
+# body part). contracts/README.md has the same table.
 WITHHELD_REASONS: Final[Mapping[str, str]] = {
     "folded_into_pass_receiver": "a ball receipt: its player and time are the pass's receiver",
-    "mirror_of_own_goal_against": "the scoring side's copy of an own goal written once",
+    "mirror_of_own_goal_against": "the scoring side's copy of an own goal, written once",
     "mirror_of_foul_committed": "a foul won whose foul committed is written",
     "carried_by_meta_whistles": "a period start or end: meta periods and whistles carry it",
     "carried_by_match_sheet": "a substitution: the match sheet's substitutions carry it",
-    "carried_by_line_up": "a starting line-up: meta and match-sheet players carry it",
-    "no_cdf_counterpart": "a type CDF has no event for (carry-free list in the README)",
-    "no_outcome": "a contest (shot, duel, take-on) whose result the provider does not give",
-    "unknown_team": "the acting team is neither of the match's two teams",
+    "carried_by_line_up": "a starting line-up: the players of meta and the match sheet carry it",
+    "no_cdf_counterpart": "a type CDF has no event for",
+    "no_outcome": "a contest (shot, duel, take-on) or card whose result the provider does not give",
     "home_away_unknown": "the provider does not say which team is at home: no CDF frame",
-    "no_kick_off_time": "no kick-off time from the provider or the request",
-    "no_period_start_time": "a later period whose start is not given nor derivable",
+    "unknown_team": "the acting team is neither of the match's two teams",
+    "no_kick_off_time": "no kick-off from the provider or the request",
+    "no_period_start_time": "a later period whose start is not given and no break was supplied",
     "no_location": "no start location (CDF requires x and y on every event)",
     "location_out_of_bounds": "x or y beyond the validator's +-65 / +-42.5 m",
     "no_official_id": "a referee event, and the match's referee has no id",
