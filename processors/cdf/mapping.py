@@ -509,6 +509,9 @@ def _record_or_reason(
         else None
     )
     body_part = _BODY_PART.get(event.get("body_part") or "")
+    if body_part is None and kind.sub_type == "throw_in":
+        # Law 15: a throw-in is taken with both hands; StatsBomb names no body part for it.
+        body_part = "hands"
     if kind.type in ("pass", "shot"):
         if end_xy is None:
             return "no_end_location", None

@@ -473,3 +473,12 @@ def test_meta_never_writes_the_actual_ends_it_does_not_know(result: CdfMatch) ->
     for node in _walk(result.meta):
         if isinstance(node, dict):
             assert "left_team_id" not in node and "right_team_id" not in node
+
+
+def test_a_throw_in_without_body_part_is_taken_with_the_hands() -> None:
+    events = match_events()
+    events[8]["set_piece"] = "throw_in"  # the away pass without body part
+    result = to_cdf(match_info(), events, assumed_breaks=BREAKS, is_neutral=False)
+    throw_in = _by_id(result)[event_id(8)]
+    assert (throw_in["sub_type"], throw_in["body_part"]) == ("throw_in", "hands")
+    assert "no_body_part" not in result.withheld
