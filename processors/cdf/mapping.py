@@ -1009,6 +1009,9 @@ def to_cdf(
             raise CdfInputError(f"event {event.get('event_id')} has no valid period and seconds")
         if not isinstance(event.get("team_id"), str):
             raise CdfInputError(f"event {event.get('event_id')} team_id is not a string")
+    for period, seconds in (assumed_breaks or {}).items():
+        if period not in PERIODS or period == 1 or not seconds >= 0:
+            raise CdfInputError(f"assumed break {seconds!r} before period {period!r}")
     teams = _teams(match_info)
     sides = _home_away(teams)
     periods = sorted(

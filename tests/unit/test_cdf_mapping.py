@@ -351,6 +351,8 @@ def test_a_non_string_id_is_refused() -> None:
     events[0]["match_id"] = "other"
     with pytest.raises(CdfInputError):
         to_cdf(match_info(), events)
+    with pytest.raises(CdfInputError):
+        to_cdf(match_info(), match_events(), assumed_breaks={2: -1.0})
 
 
 def test_an_old_payload_without_the_new_fields_still_maps() -> None:
