@@ -23,15 +23,24 @@ class ContractError(ValueError):
     """A message that does not satisfy its contract; the text says which field and why."""
 
 
-def field_meta(description: str, **schema: Any) -> dict[str, Any]:
-    """Metadata for a contract field: its description and extra JSON Schema keywords."""
-    return {"description": description, "schema": schema}
+def field_meta(description: str, *, json_name: str | None = None, **schema: Any) -> dict[str, Any]:
+    """Metadata for a contract field: its description and extra JSON Schema keywords.
+
+    ``json_name`` is the field's key in JSON when it cannot be its Python name (``pass``)."""
+    meta: dict[str, Any] = {"description": description, "schema": schema}
+    if json_name is not None:
+        meta["json_name"] = json_name
+    return meta
+
+
+def _key(f: dataclasses.Field[Any]) -> str:
+    return f.metadata.get("json_name", f.name)  # type: ignore[no-any-return]
 
 
 def to_dict(value: Any) -> Any:
     """A contract (or part of one) as plain JSON values; None fields are kept as null."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {_key(f): to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):
@@ -49,12 +58,13 @@ def from_dict(cls: type[T], data: Any, *, path: str = "") -> T:
     hints = get_type_hints(cls)
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        field_path = f"{path}.{f.name}" if path else f.name
-        if f.name not in data:
+        key = _key(f)
+        field_path = f"{path}.{key}" if path else key
+        if key not in data:
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise ContractError(f"{field_path}: required field is missing")
             continue
-        value = _decode(hints[f.name], data[f.name], field_path)
+        value = _decode(hints[f.name], data[key], field_path)
         _check_keywords(f.metadata.get("schema", {}), value, field_path)
         values[f.name] = value
     try:
@@ -178,9 +188,9 @@ def _object_schema(cls: type) -> dict[str, Any]:
         schema.update(f.metadata.get("schema", {}))
         if f.default is not dataclasses.MISSING and not dataclasses.is_dataclass(f.default):
             schema["default"] = to_dict(f.default)
-        properties[f.name] = schema
+        properties[_key(f)] = schema
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            required.append(f.name)
+            required.append(_key(f))
     return {
         "type": "object",
         "properties": properties,

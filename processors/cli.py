@@ -1,4 +1,4 @@
-"""The ``pitchstream`` command line: worker, submit, jobs, normalize."""
+"""The ``pitchstream`` command line: worker, submit, jobs, normalize, match-info."""
 
 from __future__ import annotations
 
@@ -244,6 +244,27 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
+    from contracts.v1.match_info import encode_match_info
+    from processors.repositories import build_repositories
+
+    repository = build_repositories(settings).get(args.source)
+    if repository is None:
+        print(f"error: source {args.source!r} is not configured", file=sys.stderr)
+        return 2
+    try:
+        info = repository.get_match(args.match_id).info
+    except PitchstreamError as error:
+        print(f"error: {error.code}: {error}", file=sys.stderr)
+        return 1
+    if info is None:
+        print(f"error: {args.source} gives no match info", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(encode_match_info(info) + b"\n")
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pitchstream",
@@ -290,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     normalize.add_argument("--source", required=True, choices=SOURCES)
     normalize.add_argument("--match-id", required=True)
     normalize.set_defaults(func=cmd_normalize)
+    match_info = commands.add_parser("match-info", help="print MatchInfo v1 JSON, no Kafka")
+    match_info.add_argument("--source", required=True, choices=SOURCES)
+    match_info.add_argument("--match-id", required=True)
+    match_info.set_defaults(func=cmd_match_info)
     return parser
 
 

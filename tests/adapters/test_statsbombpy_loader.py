@@ -108,3 +108,21 @@ def test_an_empty_answer_from_the_paid_api_is_an_error_not_an_empty_match(monkey
     assert loader.uses_paid_api
     with pytest.raises(MatchNotFound, match="returned no events"):
         loader.raw_events("3788741")
+
+
+def test_statsbombpy_gives_the_line_ups_and_the_info_what_it_can(open_data_server):
+    match = StatsBombRepository(StatsBombPy()).get_match("3788741")
+    info = match.info
+    assert [len(team.players) for team in info.teams] == [23, 23]
+    assert [sum(1 for p in t.players if p.starter) for t in info.teams] == [11, 11]
+    # no matches-file entry for a single match online: nothing guessed
+    assert [team.side for team in info.teams] == [None, None]
+    assert (info.kick_off, info.venue, info.data_version) == (None, None, None)
+
+
+def test_statsbombpy_without_line_ups_still_gives_the_match(open_data_server, monkeypatch):
+    missing = f"{open_data_server}/lineups/none-{{match_id}}.json"
+    monkeypatch.setitem(statsbombpy.config.OPEN_DATA_PATHS, "lineups", missing)
+    match = StatsBombRepository(StatsBombPy()).get_match("3788741")
+    assert match.info.lineup_derivation == "starters from the Starting XI events (no line-ups file)"
+    assert [sum(1 for p in t.players if p.starter) for t in match.info.teams] == [11, 11]

@@ -13,7 +13,17 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from domain import BodyPart, Card, EventType, Outcome, SetPiece
+from domain import (
+    BodyPart,
+    Card,
+    DuelKind,
+    EventType,
+    GoalkeeperAction,
+    Outcome,
+    PassHeight,
+    SetPiece,
+    ShotTechnique,
+)
 from processors.adapters.metrica import mapping as metrica
 from processors.adapters.statsbomb import mapping as statsbomb
 from tests.paths import REPO_ROOT
@@ -162,3 +172,59 @@ def table_rows_after(heading: str) -> list[str]:
     return [
         TICKED.match(line[2:]).group(1) for line in section.splitlines() if line.startswith("| `")
     ]
+
+
+NEW_EVENT_FIELDS = [
+    "team_side",
+    "receiver",
+    "received_seconds",
+    "under_pressure",
+    "pass",
+    "shot",
+    "goalkeeper_action",
+    "duel_kind",
+    "metrics",
+]
+
+
+def test_every_additive_event_field_is_documented_with_both_providers():
+    rows = table("Additive event fields")
+    assert list(rows) == NEW_EVENT_FIELDS
+    schema = orjson.loads((V1_DIR / "match-event.schema.json").read_bytes())
+    assert set(NEW_EVENT_FIELDS) <= set(schema["properties"])
+    assert all(len(cells) == 3 and cells[1] and cells[2] for cells in rows.values())
+
+
+def test_every_match_info_field_is_documented_with_both_providers():
+    rows = table("MatchInfo fields")
+    schema = orjson.loads((V1_DIR / "match-info.schema.json").read_bytes())
+    assert set(rows) == set(schema["properties"])
+    assert all(len(cells) == 2 and cells[0] and cells[1] for cells in rows.values())
+
+
+# (heading, enum, StatsBomb table, vocabulary.json key, Metrica table or None)
+DETAIL_TABLES = [
+    ("Pass heights", PassHeight, statsbomb._PASS_HEIGHT, "pass_height", None),
+    ("Shot techniques", ShotTechnique, statsbomb._SHOT_TECHNIQUE, "shot_technique", None),
+    (
+        "Goalkeeper actions",
+        GoalkeeperAction,
+        statsbomb._GOALKEEPER_ACTION,
+        "goalkeeper_action",
+        None,
+    ),
+    ("Duel kinds", DuelKind, statsbomb._DUEL_KIND, "duel_kind", metrica._DUEL_SUBTYPES),
+]
+
+
+@pytest.mark.parametrize("heading, enum, sb_map, key, mt_map", DETAIL_TABLES)
+def test_detail_vocabularies_are_documented_exactly(heading, enum, sb_map, key, mt_map):
+    rows = table(heading)
+    assert list(rows) == [member.value for member in enum] == VOCABULARY[key]
+    stated = {(name, canonical) for canonical, cells in rows.items() for name in ticked(cells[0])}
+    assert stated == _pairs(sb_map)
+    if mt_map is not None:
+        stated = {
+            (name, canonical) for canonical, cells in rows.items() for name in ticked(cells[1])
+        }
+        assert stated == _pairs(mt_map)

@@ -133,3 +133,27 @@ def test_a_team_needs_an_id():
 def test_events_keep_their_locations():
     event = make_event(1, start=Coordinates(1.0, 2.0), end=Coordinates(3.0, 4.0, 0.5))
     assert event.end is not None and event.end.z == 0.5
+
+
+def test_a_match_refuses_info_about_other_teams():
+    from domain import MatchInfo, Side, TeamSheet
+    from tests.unit.samples import synthetic_match
+
+    match = synthetic_match(events=1)
+    other = MatchInfo(
+        match.source,
+        match.match_id,
+        (TeamSheet("1", "Home", Side.HOME, 0), TeamSheet("9", "Else", Side.AWAY, 0)),
+        "x",
+    )
+    with pytest.raises(ValueError, match="another match"):
+        Match.assemble(
+            source=match.source,
+            match_id=match.match_id,
+            home=match.home,
+            away=match.away,
+            events=match.events,
+            raw_event_count=match.raw_event_count,
+            dropped=match.dropped_by_reason,
+            info=other,
+        )

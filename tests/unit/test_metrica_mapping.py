@@ -34,6 +34,7 @@ def row(
     player: str = "Player9",
     start: tuple[float, float] = (NAN, NAN),
     end: tuple[float, float] = (NAN, NAN),
+    **extra,
 ) -> RawRow:
     return RawRow(
         index=index,
@@ -49,6 +50,7 @@ def row(
         start_y=start[1],
         end_x=end[0],
         end_y=end[1],
+        **extra,
     )
 
 
@@ -475,6 +477,30 @@ def test_a_card_row_is_a_card_event_with_its_colour(subtype, card):
 def test_an_unknown_type_is_generic_and_keeps_the_provider_name():
     event = only(mapped([*evidence(), row("REFEREE WHISTLE", "LOUD", index=1)]), 1)
     assert (event.type, event.source_type) == (EventType.GENERIC, "REFEREE WHISTLE")
+
+
+def test_an_unknown_type_is_counted_on_the_match():
+    match = mapped([*evidence(), row("REFEREE WHISTLE", "LOUD", index=1)])
+    assert match.unmapped == (("type", "REFEREE WHISTLE", 1),)
+
+
+def test_a_pass_names_its_receiver_and_when_it_arrived():
+    passed = row("PASS", "", index=1, receiver_id="Player2", end_frame=1030.0)
+    match = mapped([*evidence(), passed])
+    event = only(match, 1)
+    assert (event.receiver_id, event.receiver_name) == ("Player2", "Player2")
+    expected = event.seconds + (1030.0 - passed.start_frame) / 25
+    assert event.received_seconds == pytest.approx(expected)
+
+
+def test_an_end_before_the_start_gives_no_receipt_time():
+    event = only(mapped([*evidence(), row("PASS", "", index=1, receiver_id="P", end_frame=0.0)]), 1)
+    assert event.receiver_id == "P" and event.received_seconds is None
+
+
+def test_only_passes_have_receivers():
+    event = only(mapped([*evidence(), row("BALL LOST", "", index=1, receiver_id="P")]), 1)
+    assert event.receiver_id is None
 
 
 def test_a_ball_out_through_the_acting_teams_own_goal_is_an_own_goal_against():

@@ -174,3 +174,55 @@ def test_unreadable_events_are_dropped_and_counted_with_a_reason():
 def test_a_match_without_teams_cannot_be_mapped():
     with pytest.raises(ValueError, match="no matches file entry"):
         map_match([raw("Pass")], match_id="m")
+
+
+def test_unknown_provider_values_are_counted_per_field_and_the_event_kept():
+    events = [
+        lineup(1, "Home", 1),
+        lineup(2, "Away", 2),
+        raw("Pass", 3, **{"pass": {"outcome": {"name": "Vanished"}, "type": {"name": "Odd"}}}),
+        raw("Pass", 4, **{"pass": {"body_part": {"name": "Knee"}}}),
+        raw("Pass", 5, **{"pass": {"body_part": {"name": "Knee"}}}),
+        raw("Shot", 6, shot={"type": {"name": "Bicycle"}}),
+        raw("Bad Behaviour", 7, bad_behaviour={"card": {"name": "Green Card"}}),
+        raw("Brand New Thing", 8),
+    ]
+    match = map_match(events, match_id="m")
+    assert len(match.events) == 8
+    assert match.unmapped == (
+        ("body_part", "Knee", 2),
+        ("card", "Green Card", 1),
+        ("outcome", "Vanished", 1),
+        ("pass_type", "Odd", 1),
+        ("shot_type", "Bicycle", 1),
+        ("type", "Brand New Thing", 1),
+    )
+    assert match.unmapped_by_field["body_part"] == 2
+    vanished = next(e for e in match.events if e.source_event_id == "id-3")
+    assert vanished.outcome is None  # unknown: not read as a success
+
+
+def test_known_values_that_are_not_set_pieces_or_outcomes_are_not_counted():
+    events = [
+        lineup(1, "Home", 1),
+        lineup(2, "Away", 2),
+        raw("Pass", 3, **{"pass": {"type": {"name": "Recovery"}}}),
+        raw("Pass", 4, **{"pass": {"type": {"name": "Interception"}}}),
+        raw("Shot", 5, shot={"type": {"name": "Open Play"}}),
+        raw("Substitution", 6, substitution={"outcome": {"name": "Tactical"}}),
+        raw("Goal Keeper", 7, goalkeeper={"type": {"name": "Shot Faced"}}),
+        raw("Duel", 8, duel={"type": {"name": "Tackle"}}),
+    ]
+    match = map_match(events, match_id="m")
+    assert match.unmapped == ()
+    assert all(e.set_piece is None for e in match.events)
+
+
+def test_a_parser_reads_only_its_own_types_detail():
+    # a pass type name on a Carry is not read: a Carry's detail maps nothing but its end
+    event = map_event(
+        raw("Carry", carry={"end_location": [61.0, 40.0], "type": {"name": "Corner"}}),
+        match_id="m",
+        fidelity=FIDELITY_1,
+    )
+    assert event.set_piece is None and event.end is not None

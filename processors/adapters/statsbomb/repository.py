@@ -13,13 +13,18 @@ class StatsBombRepository(MatchRepository):
         self.on_dropped = on_dropped
 
     def get_match(self, match_id: str) -> Match:
+        """The events, and on ``Match.info`` the matches-file entry and line-ups as well."""
         raw_events = self.loader.raw_events(match_id)
+        entry = self.loader.match_entry(match_id)
+        lineups = self.loader.lineups(match_id)
         try:
             return map_match(
                 raw_events,
                 match_id=match_id,
                 teams=self.loader.teams(match_id),
                 on_dropped=self.on_dropped,
+                entry=entry,
+                lineups=lineups,
             )
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise InvalidSourceData(f"statsbomb match {match_id}: {error}") from None
