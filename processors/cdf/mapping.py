@@ -52,7 +52,10 @@ WITHHELD_REASONS: Final[Mapping[str, str]] = {
     "home_away_unknown": "the provider does not say which team is at home: no CDF frame",
     "unknown_team": "the acting team is neither of the match's two teams",
     "no_kick_off_time": "no kick-off from the provider or the request",
-    "no_period_start_time": "a later period whose start is not given and no break was supplied",
+    "no_period_start_time": (
+        "a later period whose start is not given and cannot be anchored: the previous "
+        "period's end is unknown, or no interval is supplied or assumed for it"
+    ),
     "no_location": "no start location (CDF requires x and y on every event)",
     "location_out_of_bounds": "x or y beyond the validator's +-65 / +-42.5 m",
     "no_official_id": "a referee event, and the match's referee has no id",
@@ -149,6 +152,17 @@ _DUEL_SUB_TYPE: Final[Mapping[str, tuple[str, str]]] = {
     "tackle": ("misc", "tackle"),
     "aerial": ("duel", "aerial_duel"),
     "ground": ("duel", "ground_duel"),
+    "fifty_fifty": ("duel", "fifty_fifty"),
+}
+# Assumed intervals before a later period that no source gives a start for (the lead's decision,
+# contracts/README.md "CDF time"): anchored at the previous period's end. A request's break wins.
+ASSUMED_INTERVALS: Final[Mapping[int, tuple[float, str]]] = {
+    2: (
+        900.0,
+        "assumed 15 min half-time interval (Laws of the Game, Law 7: the half-time interval "
+        "must not exceed 15 minutes)",
+    ),
+    3: (300.0, "assumed 5 min interval before extra time"),
 }
 _GOALKEEPER_CONCEDED: Final = frozenset({"goal_conceded", "penalty_conceded"})
 _BY_DESIGN: Final[Mapping[str, str]] = {
@@ -338,6 +352,7 @@ class _Team:
     side: str | None
     goals: int
     players: tuple[Mapping[str, Any], ...]
+    country: str | None = None
 
 
 def _teams(info: Mapping[str, Any]) -> tuple[_Team, _Team]:
@@ -356,6 +371,7 @@ def _teams(info: Mapping[str, Any]) -> tuple[_Team, _Team]:
                 side=team.get("side"),
                 goals=int(team.get("goals") or 0),
                 players=tuple(players),
+                country=team.get("country") if isinstance(team.get("country"), str) else None,
             )
         )
     return built[0], built[1]
@@ -381,6 +397,7 @@ class _Clock:
     ends: Mapping[int, datetime]
     anchors: Mapping[int, str]
     breaks: Mapping[int, float]
+    notes: Mapping[int, str]
 
     def at(self, period: int, seconds: float) -> datetime | None:
         start = self.starts.get(period)
@@ -415,6 +432,7 @@ def _clock(
     ends: dict[int, datetime] = {}
     anchors: dict[int, str] = {}
     breaks: dict[int, float] = {}
+    notes: dict[int, str] = {}
     for period in periods:
         given_period = by_period.get(period) or {}
         start: datetime | None = None
@@ -423,13 +441,16 @@ def _clock(
             anchors[period] = "match_info_start_utc"
         elif period == 1 and kick_off is not None:
             start, anchors[period] = kick_off, "kick_off"
-        elif (
-            assumed_breaks
-            and period in assumed_breaks
-            and (previous_end := ends.get(period - 1)) is not None
-        ):
-            breaks[period] = float(assumed_breaks[period])
-            start, anchors[period] = _after(previous_end, breaks[period]), "assumed_break"
+        elif (previous_end := ends.get(period - 1)) is not None:
+            if assumed_breaks and period in assumed_breaks:
+                breaks[period] = float(assumed_breaks[period])
+                anchors[period] = "request_break"
+                notes[period] = "break supplied by the ingest request"
+            elif period in ASSUMED_INTERVALS:
+                breaks[period], notes[period] = ASSUMED_INTERVALS[period]
+                anchors[period] = "assumed_interval"
+            if period in breaks:
+                start = _after(previous_end, breaks[period])
         if start is None:
             continue
         starts[period] = start
@@ -439,7 +460,7 @@ def _clock(
             ends[period] = _after(start, float(given_period["duration_seconds"]))
         elif period in end_seconds:
             ends[period] = _after(start, end_seconds[period])
-    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks)
+    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks, notes)
 
 
 # ---------------------------------------------------------------- events
@@ -822,6 +843,30 @@ def _match_sheet(
     return sheet, None
 
 
+def _neutral_venue(
+    info: Mapping[str, Any], home: _Team, requested: bool | None
+) -> tuple[bool | None, dict[str, Any] | None]:
+    """``is_neutral`` and how it was obtained: the request's value, else venue country !=
+    home team country when MatchInfo names both, else unknown."""
+    if requested is not None:
+        return requested, {"value": requested, "supplied_by": "request"}
+    venue_country = (info.get("venue") or {}).get("country")
+    if not isinstance(venue_country, str) or not venue_country:
+        return None, None
+    if not isinstance(home.country, str) or not home.country:
+        return None, None
+    neutral = venue_country != home.country
+    relation = "!=" if neutral else "=="
+    return neutral, {
+        "value": neutral,
+        "supplied_by": "match_info",
+        "derivation": (
+            f"venue country {venue_country} {relation} home team country {home.country} "
+            "(MatchInfo venue.country and teams[].country)"
+        ),
+    }
+
+
 # ---------------------------------------------------------------- meta
 
 
@@ -939,7 +984,12 @@ def _meta(
 
 
 def _provenance(
-    info: Mapping[str, Any], clock: _Clock, events_in: int, written: int, withheld: Counter[str]
+    info: Mapping[str, Any],
+    clock: _Clock,
+    neutral: dict[str, Any] | None,
+    events_in: int,
+    written: int,
+    withheld: Counter[str],
 ) -> dict[str, Any]:
     kick_off = info.get("kick_off") or {}
     anchor: dict[str, Any] | None = None
@@ -960,7 +1010,7 @@ def _provenance(
                 "period": PERIODS[period],
                 "anchor": clock.anchors[period],
                 **(
-                    {"assumed_break_seconds": clock.breaks[period]}
+                    {"interval_seconds": clock.breaks[period], "assumption": clock.notes[period]}
                     if period in clock.breaks
                     else {}
                 ),
@@ -971,6 +1021,7 @@ def _provenance(
             "metres on the 105 x 68 reference pitch, origin at the centre spot, "
             "home team attacking +x in every period"
         ),
+        "is_neutral": neutral,
         "data_version": dict(info.get("data_version") or {}) or None,
         "events": {"read": events_in, "written": written, "withheld": dict(withheld)},
     }
@@ -992,9 +1043,10 @@ def to_cdf(
     ``match_info`` is a MatchInfo v1 wire dict; ``events`` the match's MatchEvent v1 wire dicts
     in their order. The optional arguments come from the request, never from a default:
     ``kick_off_utc`` (ISO 8601 with zone) replaces the provider's kick-off and meta says so;
-    ``assumed_breaks`` maps a period (2..5) to the assumed seconds between the previous
-    period's end and its start, for providers that never give later periods' starts;
-    ``is_neutral`` is the match sheet's required flag that no provider gives us.
+    ``assumed_breaks`` maps a period (2..5) to the seconds between the previous period's end
+    and its start, and wins over ``ASSUMED_INTERVALS`` (15 min before period 2, 5 min before
+    period 3) used when no source gives a later period's start;
+    ``is_neutral`` wins over the one derived from MatchInfo's venue and home team countries.
     """
     match_id = _require_str(match_info.get("match_id"), "MatchInfo match_id")
     _require_str(match_info.get("source"), "MatchInfo source")
@@ -1040,12 +1092,15 @@ def to_cdf(
     else:
         home, away = sides
         listed = {t.team_id: _listable_players(t, omitted) for t in (home, away)}
+        neutral, neutral_source = _neutral_venue(match_info, home, is_neutral)
         sheet, sheet_reason = _match_sheet(
-            match_info, events, ctx, home, away, is_neutral, periods, listed, omitted
+            match_info, events, ctx, home, away, neutral, periods, listed, omitted
         )
         meta, meta_reason = _meta(match_info, ctx, home, away, periods, listed)
         if meta is not None:
-            provenance = _provenance(match_info, clock, len(events), len(records), withheld)
+            provenance = _provenance(
+                match_info, clock, neutral_source, len(events), len(records), withheld
+            )
     return CdfMatch(
         events=tuple(records),
         match_sheet=sheet,

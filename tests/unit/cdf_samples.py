@@ -58,6 +58,7 @@ def match_info() -> dict[str, Any]:
                 "name": "Italy",
                 "side": "home",
                 "goals": 2,
+                "country": "Italy",
                 "players": [
                     _player("h1", "Gianluigi Donnarumma", 21, True),
                     _player("h2", "Jorge Luiz Frello Filho", 8, True, nickname="Jorginho"),
@@ -73,6 +74,7 @@ def match_info() -> dict[str, Any]:
                 "name": "Turkey",
                 "side": "away",
                 "goals": 1,
+                "country": "Turkey",
                 "players": [
                     _player("a1", "Uğurcan Çakir", 23, True),
                     _player("a2", "Merih Demiral", 3, True),

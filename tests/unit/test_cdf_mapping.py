@@ -21,13 +21,19 @@ import pytest
 from jsonschema import ValidationError
 
 from processors.cdf import (
+    CDF_EVENT_TYPE,
+    CDF_MATCH_SHEET_TYPE,
+    CDF_META_TYPE,
     WITHHELD_REASONS,
     CdfInputError,
     CdfMatch,
+    event_records,
     events_jsonl,
+    match_records,
     match_sheet_json,
     meta_json,
     meta_record,
+    record_key,
     to_cdf,
     withheld_summary,
 )
@@ -170,8 +176,59 @@ def test_without_a_kick_off_every_timed_record_is_withheld() -> None:
     assert result.match_sheet_withheld == "no_kick_off_time"
 
 
-def test_a_later_period_without_a_start_is_withheld_not_guessed() -> None:
+def test_without_a_source_the_second_half_starts_after_an_assumed_15_minute_interval() -> None:
     result = to_cdf(match_info(), match_events(), is_neutral=False)
+    assert {r["event"]["period"] for r in result.events} == {"first_half", "second_half"}
+    assert "no_period_start_time" not in result.withheld
+    assert result.meta is not None and result.provenance is not None
+    first, second = result.meta["match"]["periods"]
+    assert (_parse(second["start_time"]) - _parse(first["end_time"])).total_seconds() == 900.0
+    assert result.provenance["period_starts"][1] == {
+        "period": "second_half",
+        "anchor": "assumed_interval",
+        "interval_seconds": 900.0,
+        "assumption": "assumed 15 min half-time interval (Laws of the Game, Law 7: the "
+        "half-time interval must not exceed 15 minutes)",
+    }
+
+
+def test_a_request_supplied_break_wins_over_the_assumed_interval() -> None:
+    result = to_cdf(match_info(), match_events(), assumed_breaks={2: 600.0}, is_neutral=False)
+    assert result.meta is not None and result.provenance is not None
+    first, second = result.meta["match"]["periods"]
+    assert (_parse(second["start_time"]) - _parse(first["end_time"])).total_seconds() == 600.0
+    assert result.provenance["period_starts"][1] == {
+        "period": "second_half",
+        "anchor": "request_break",
+        "interval_seconds": 600.0,
+        "assumption": "break supplied by the ingest request",
+    }
+
+
+def test_extra_time_starts_after_an_assumed_5_minute_interval() -> None:
+    info, events = match_info(), match_events()
+    last = copy.deepcopy(events[-1])
+    extra = [
+        last | {"event_id": event_id(200), "type": "period_start", "period": 3, "seconds": 0.0},
+        last | {"event_id": event_id(201), "type": "period_end", "period": 3, "seconds": 900.0},
+    ]
+    result = to_cdf(info, events + extra, is_neutral=False)
+    assert result.meta is not None and result.provenance is not None
+    periods = {p["period"]: p for p in result.meta["match"]["periods"]}
+    gap = _parse(periods["first_half_extratime"]["start_time"]) - _parse(
+        periods["second_half"]["end_time"]
+    )
+    assert gap.total_seconds() == 300.0
+    assert result.provenance["period_starts"][2]["assumption"] == (
+        "assumed 5 min interval before extra time"
+    )
+
+
+def test_a_later_period_whose_previous_end_is_unknown_is_withheld_not_guessed() -> None:
+    info = match_info()
+    info["periods"] = []
+    events = [e for e in match_events() if not (e["type"] == "period_end" and e["period"] == 1)]
+    result = to_cdf(info, events, is_neutral=False)
     assert {r["event"]["period"] for r in result.events} == {"first_half"}
     # The 5 second-half records written before and the own goal (time is checked first).
     assert result.withheld["no_period_start_time"] == 6
@@ -179,6 +236,27 @@ def test_a_later_period_without_a_start_is_withheld_not_guessed() -> None:
     assert result.meta is not None
     second = result.meta["match"]["periods"][1]
     assert second == {"period": "second_half", "play_direction": "left_right"}
+    assert len(result.events) + sum(result.withheld.values()) == len(events)
+
+
+def test_no_interval_is_assumed_before_the_second_half_of_extra_time() -> None:
+    info, events = match_info(), match_events()
+    last = copy.deepcopy(events[-1])
+    extra = [
+        last | {"event_id": event_id(200 + i), "type": kind, "period": period, "seconds": sec}
+        for i, (kind, period, sec) in enumerate(
+            [("period_start", 3, 0.0), ("period_end", 3, 900.0), ("period_start", 4, 0.0),
+             ("period_end", 4, 900.0)]
+        )
+    ]  # fmt: skip
+    result = to_cdf(info, events + extra, is_neutral=False)
+    assert result.meta is not None
+    periods = {p["period"]: p for p in result.meta["match"]["periods"]}
+    assert "start_time" in periods["first_half_extratime"]
+    assert "start_time" not in periods["second_half_extratime"]
+    with_break = to_cdf(info, events + extra, assumed_breaks={4: 60.0}, is_neutral=False)
+    assert with_break.meta is not None
+    assert "start_time" in with_break.meta["match"]["periods"][3]
 
 
 def test_no_home_team_means_no_frame_and_nothing_written() -> None:
@@ -191,9 +269,45 @@ def test_no_home_team_means_no_frame_and_nothing_written() -> None:
     assert len(result.events) + sum(result.withheld.values()) == len(match_events())
 
 
-def test_the_match_sheet_is_withheld_until_someone_says_whether_the_venue_was_neutral() -> None:
-    result = to_cdf(match_info(), match_events(), assumed_breaks=BREAKS)
+def test_is_neutral_is_derived_from_the_venue_and_home_team_countries() -> None:
+    result = to_cdf(match_info(), match_events())
+    assert result.match_sheet is not None, result.match_sheet_withheld
+    assert result.match_sheet["match"]["status"]["is_neutral"] is False
+    assert result.provenance is not None
+    assert result.provenance["is_neutral"] == {
+        "value": False,
+        "supplied_by": "match_info",
+        "derivation": "venue country Italy == home team country Italy "
+        "(MatchInfo venue.country and teams[].country)",
+    }
+    info = match_info()
+    info["venue"]["country"] = "England"
+    neutral = to_cdf(info, match_events())
+    assert neutral.match_sheet is not None
+    assert neutral.match_sheet["match"]["status"]["is_neutral"] is True
+    assert neutral.provenance is not None and neutral.provenance["is_neutral"]["value"] is True
+
+
+def test_a_request_supplied_is_neutral_wins() -> None:
+    result = to_cdf(match_info(), match_events(), is_neutral=True)
+    assert result.match_sheet is not None
+    assert result.match_sheet["match"]["status"]["is_neutral"] is True
+    assert result.provenance is not None
+    assert result.provenance["is_neutral"] == {"value": True, "supplied_by": "request"}
+
+
+@pytest.mark.parametrize("missing", ["venue", "home_team"])
+def test_the_match_sheet_is_withheld_when_no_one_says_whether_the_venue_was_neutral(
+    missing: str,
+) -> None:
+    info = match_info()
+    if missing == "venue":
+        info["venue"]["country"] = None
+    else:
+        del info["teams"][0]["country"]
+    result = to_cdf(info, match_events())
     assert result.match_sheet is None and result.match_sheet_withheld == "is_neutral_unknown"
+    assert result.provenance is not None and result.provenance["is_neutral"] is None
 
 
 def test_a_referee_event_without_the_referees_id_is_withheld() -> None:
@@ -258,8 +372,9 @@ def test_the_second_half_starts_after_the_first_halfs_end_plus_the_assumed_break
     assert gap.total_seconds() == 900.0
     assert result.provenance["period_starts"][1] == {
         "period": "second_half",
-        "anchor": "assumed_break",
-        "assumed_break_seconds": 900.0,
+        "anchor": "request_break",
+        "interval_seconds": 900.0,
+        "assumption": "break supplied by the ingest request",
     }
     whistles = [_parse(w["time"]) for w in result.meta["match"]["whistles"]]
     assert whistles == sorted(whistles) and len(whistles) == 4
@@ -325,6 +440,33 @@ def test_types_follow_the_cdf_vocabulary(result: CdfMatch) -> None:
     goal = events[event_id(6)]
     assert goal["is_successful"] and goal["outcome_type"] == "successful"
     assert goal["metrics"] == {"xg": 0.41}
+
+
+@pytest.mark.parametrize(
+    "duel_kind, expected",
+    [
+        ("aerial", ("duel", "aerial_duel")),
+        ("ground", ("duel", "ground_duel")),
+        ("tackle", ("misc", "tackle")),
+        ("fifty_fifty", ("duel", "fifty_fifty")),
+        (None, ("duel", None)),
+    ],
+)
+def test_every_duel_kind_of_the_vocabulary_has_its_sub_type(
+    duel_kind: str | None, expected: tuple[str, str | None]
+) -> None:
+    events = match_events()
+    events[20]["duel_kind"] = duel_kind
+    record = _by_id(to_cdf(match_info(), events, is_neutral=False))[event_id(20)]
+    assert (record["type"], record["sub_type"]) == expected
+    assert _run(cdf.EventSchemaValidator(), {"match": {"id": "9001"}, "meta": {"is_synced": False},
+                "event": record}, "extreme") == []  # fmt: skip
+
+
+def test_the_duel_cases_above_are_every_duel_kind_of_the_contract() -> None:
+    from domain import DuelKind
+
+    assert {kind.value for kind in DuelKind} == {"aerial", "ground", "tackle", "fifty_fifty"}
 
 
 def test_related_ids_name_only_written_records(result: CdfMatch) -> None:
@@ -484,3 +626,30 @@ def test_a_throw_in_without_body_part_is_taken_with_the_hands() -> None:
     throw_in = _by_id(result)[event_id(8)]
     assert (throw_in["sub_type"], throw_in["body_part"]) == ("throw_in", "hands")
     assert "no_body_part" not in result.withheld
+
+
+# ------------------------------------------------------------------ lane records
+
+
+def test_the_lane_gives_each_record_its_ce_type(result: CdfMatch) -> None:
+    assert (CDF_EVENT_TYPE, CDF_MATCH_SHEET_TYPE, CDF_META_TYPE) == (
+        "io.pitchstream.cdf-event.v0.3.2",
+        "io.pitchstream.cdf-match-sheet.v0.3.2",
+        "io.pitchstream.cdf-meta.v0.3.2",
+    )
+    assert record_key(match_info()) == "statsbomb:9001"
+    events = event_records(result)
+    assert [record for _, record in events] == list(result.events)
+    assert {ce_type for ce_type, _ in events} == {CDF_EVENT_TYPE}
+    sheet, meta = match_records(result)
+    assert sheet == (CDF_MATCH_SHEET_TYPE, result.match_sheet)
+    assert meta == (CDF_META_TYPE, meta_record(result))
+    assert "pitchstream" in meta[1]
+    assert match_records(result, extension=False)[1] == (CDF_META_TYPE, result.meta)
+
+
+def test_a_withheld_match_sheet_is_absent_from_the_lane_records() -> None:
+    info = match_info()
+    info["venue"]["country"] = None
+    result = to_cdf(info, match_events())
+    assert [ce_type for ce_type, _ in match_records(result)] == [CDF_META_TYPE]
