@@ -50,7 +50,6 @@ EXPECTED_REASONS = {
     "carried_by_match_sheet",
     "carried_by_line_up",
     "no_cdf_counterpart",
-    "no_outcome",
     "no_location",
     "no_end_location",
     "no_body_part",
@@ -226,6 +225,18 @@ def test_the_validators_own_strict_and_extreme_modes_agree_with_the_counts(conve
 
 
 # ------------------------------------------------------------------ semantics
+
+
+@pytest.mark.parametrize("match_id", MATCH_IDS)
+def test_lost_aerial_duels_are_written_as_unsuccessful(converted, match_id: str) -> None:
+    data = converted[match_id]
+    aerial = {e["event_id"] for e in data.events if e["duel_kind"] == "aerial"}
+    assert aerial
+    written = [r["event"] for r in data.result.events if r["event"]["id"] in aerial]
+    assert len(written) == len(aerial)
+    for event in written:
+        assert (event["type"], event["sub_type"]) == ("duel", "aerial_duel")
+        assert (event["is_successful"], event["outcome_type"]) == (False, "unsuccessful")
 
 
 @pytest.mark.parametrize("match_id", MATCH_IDS)
