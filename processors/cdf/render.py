@@ -13,7 +13,7 @@ import orjson
 from processors.cdf.mapping import CdfMatch
 
 EXTENSION_KEY: Final = "pitchstream"
-"""Meta's one key beyond CDF: how times were anchored (fails only the validator's extreme mode)."""
+"""Meta's one key beyond CDF: how times and is_neutral were obtained (fails only extreme mode)."""
 
 
 def events_jsonl(result: CdfMatch) -> str:
@@ -29,7 +29,7 @@ def match_sheet_json(result: CdfMatch, *, indent: bool = False) -> str | None:
 
 
 def meta_record(result: CdfMatch, *, extension: bool = True) -> dict[str, Any] | None:
-    """The meta record; with ``extension`` it carries ``pitchstream`` (time anchors, counts)."""
+    """The meta record; with ``extension`` it carries ``pitchstream`` (anchors, counts)."""
     if result.meta is None:
         return None
     if not extension or result.provenance is None:
