@@ -85,6 +85,8 @@ class TeamSheet:
     """``home``/``away``; None when the provider does not say who was at home."""
     goals: int
     players: tuple[LineupPlayer, ...] = ()
+    country: str | None = None
+    """The country the provider names for the team (a club's or a national team's)."""
 
     def __post_init__(self) -> None:
         if not self.team_id:

@@ -70,6 +70,10 @@ class TeamSheet:
     players: tuple[LineupPlayer, ...] = field(
         default=(), metadata=field_meta("The line-up (see lineup_derivation)")
     )
+    country: str | None = field(
+        default=None,
+        metadata=field_meta("The team's country as the provider names it (additive, optional)"),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,21 @@ def test_turkey_italy_sheet(statsbomb):
     assert info.data_version.kind == "statsbomb_last_updated"
 
 
+@pytest.mark.parametrize(
+    "match_id, countries",
+    [
+        ("3788741", ("Turkey", "Italy")),
+        ("15946", ("Spain", "Spain")),
+        ("15986", ("Spain", "Spain")),
+    ],
+)
+def test_team_countries_come_from_the_matches_file(statsbomb, match_id, countries):
+    info = statsbomb[match_id].info
+    assert tuple(t.country for t in info.teams) == countries
+    payload = orjson.loads(encode_match_info(info))
+    assert tuple(t["country"] for t in payload["teams"]) == countries
+
+
 def test_turkey_italy_kicks_off_at_21_local_in_rome_19_utc(statsbomb):
     kick_off = statsbomb["3788741"].info.kick_off
     assert kick_off.utc == "2021-06-11T19:00:00Z"
@@ -161,6 +176,7 @@ def test_without_a_matches_file_entry_nothing_is_guessed():
     info = match.info
     assert [t.side for t in info.teams] == [None, None]
     assert (info.kick_off, info.venue, info.referee, info.data_version) == (None,) * 4
+    assert [t.country for t in info.teams] == [None, None]
     payload = orjson.loads(encode_match_event(match, match.events[0], 0))
     assert payload["team_side"] is None
 
@@ -202,6 +218,7 @@ def test_metrica_csv_games_have_no_kick_off_and_sides_from_the_data(metrica, mat
     assert info.data_version.value == game_version(LocalStore(metrica_dir()), match_id)
     assert all(t.players for t in info.teams)
     assert all(p.starter is None for t in info.teams for p in t.players)
+    assert [t.country for t in info.teams] == [None, None]
 
 
 def test_metrica_game_3_info_from_the_epts_metadata(metrica):

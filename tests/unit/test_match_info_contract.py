@@ -43,6 +43,7 @@ def full_info() -> MatchInfo:
                 Side.HOME,
                 2,
                 (LineupPlayer("10", "Ten", None, None, "T", 10, "Striker", True),),
+                country="Italy",
             ),
             TeamSheet("2", "Away", Side.AWAY, 1, (LineupPlayer("20", "Twenty"),)),
         ),
@@ -141,3 +142,14 @@ def test_a_kick_off_without_a_zone_has_no_utc_time():
 
 def test_the_match_info_topic_takes_the_prefix():
     assert Topics(prefix="t-").match_info == "t-match-info"
+
+
+def test_a_payload_without_the_additive_team_country_still_decodes():
+    data = match_info_payload(full_info())
+    assert data["teams"][0]["country"] == "Italy" and data["teams"][1]["country"] is None
+    for team in data["teams"]:
+        del team["country"]
+    jsonschema.validate(data, SCHEMA)
+    decoded = decode_match_info(orjson.dumps(data))
+    assert [t.country for t in decoded.teams] == [None, None]
+    assert decoded.teams[0].name == "Home"

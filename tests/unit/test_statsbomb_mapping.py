@@ -226,3 +226,17 @@ def test_a_parser_reads_only_its_own_types_detail():
         fidelity=FIDELITY_1,
     )
     assert event.set_piece is None and event.end is not None
+
+
+@pytest.mark.parametrize(
+    "duel, outcome",
+    [
+        ({"type": {"name": "Aerial Lost"}}, Outcome.FAILURE),
+        ({"type": {"name": "Aerial Lost"}, "outcome": {"name": "Won"}}, Outcome.SUCCESS),
+        ({"type": {"name": "Tackle"}}, None),
+        ({"type": {"name": "Tackle"}, "outcome": {"name": "Lost In Play"}}, Outcome.FAILURE),
+    ],
+)
+def test_an_aerial_lost_duel_is_a_failure_by_its_name(duel, outcome):
+    event = map_event(raw("Duel", duel=duel), match_id="m", fidelity=FIDELITY_1)
+    assert event.outcome is outcome

@@ -527,8 +527,16 @@ def _parse_outcome_only(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Detail
 
 
 def _parse_duel(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """A Duel; StatsBomb's ``Aerial Lost`` carries no outcome: its name says it was lost."""
     kind = _lookup(_DUEL_KIND, detail.type, "duel_type", ctx)
-    return (_outcome(detail, ctx), None, None, None, (*_NO_EXTRAS[:6], kind, ()))  # type: ignore[return-value]
+    outcome = _outcome(detail, ctx)
+    if outcome is None and detail.outcome is None and _named(detail.type) == "Aerial Lost":
+        outcome = Outcome.FAILURE
+    return (outcome, None, None, None, (*_NO_EXTRAS[:6], kind, ()))  # type: ignore[return-value]
+
+
+def _named(value: SbNamed | None) -> str | None:
+    return None if value is None else value.name
 
 
 def _parse_fifty_fifty(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:

@@ -225,6 +225,14 @@ def _players(
     return tuple(players)
 
 
+def _team_country(entry: Mapping[str, Any], side: Side, team_id: str) -> str | None:
+    """``home_team.country.name`` (or ``away_team``'s), when that entry names this team."""
+    team = entry.get(f"{side.value}_team")
+    if _id(_get(team, f"{side.value}_team_id")) != team_id:
+        return None
+    return _text(_get(team, "country", "name"))
+
+
 def build_match_info(
     match_id: str,
     home: Team,
@@ -244,6 +252,7 @@ def build_match_info(
             side if sides_known else None,
             team_goals,
             _players(team.team_id, lineups, facts.starters.get(team.team_id)),
+            country=_team_country(entry, side, team.team_id) if sides_known else None,
         )
         for team, side, team_goals in ((home, Side.HOME, goals[0]), (away, Side.AWAY, goals[1]))
     )
