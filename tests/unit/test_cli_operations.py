@@ -28,7 +28,36 @@ def state(status: JobStatus, emitted: int = 0, read: int = 0, **extra: object) -
 def test_the_bar_fills_when_the_total_is_known():
     text = progress_text(state(JobStatus.SUCCEEDED, 3803, 3803), width=10)
     assert text.startswith("[##########]")
-    assert "3803/3803 events" in text and "succeeded" in text
+    assert "3803 events emitted, 0 lost; succeeded" in text
+
+
+def test_merged_set_piece_rows_read_as_merged_not_as_missing_events():
+    done = state(
+        JobStatus.SUCCEEDED,
+        3530,
+        3620,
+        events_dropped={"merged_into_set_piece_action": 90},
+        source="metrica",
+    )
+    text = progress_text(done, width=10)
+    assert text == "[##########] 3530 events emitted, 90 set-piece rows merged, 0 lost; succeeded"
+
+
+def test_a_running_job_counts_what_is_still_to_go():
+    text = progress_text(state(JobStatus.RUNNING, 1000, 3803), width=10)
+    assert "1000 events emitted, 2803 to go; running" in text
+
+
+def test_other_drop_reasons_are_in_words():
+    done = state(JobStatus.SUCCEEDED, 8, 10, events_dropped={"unknown_team": 2})
+    assert "8 events emitted, 2 dropped as unknown team, 0 lost" in progress_text(done)
+
+
+def test_a_failed_job_counts_what_it_did_not_emit_not_as_lost():
+    failed = state(JobStatus.FAILED, 0, 3803, error_code="source_unavailable")
+    assert "0 events emitted, 3803 not emitted; failed (source_unavailable)" in (
+        progress_text(failed)
+    )
 
 
 def test_the_bar_is_half_full_at_half_the_events():
