@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ import structlog
 from processors.settings import LIBRDKAFKA_LOGGER  # confluent-kafka clients log through it
 
 _SECRETS: tuple[str, ...] = ()
+_STARTED = time.monotonic()  # about when the process started: this module loads early
 
 
 def scrub(text: str, secrets: Iterable[str] | None = None) -> str:
@@ -172,25 +174,32 @@ def _quiet_libraries(level: int) -> dict[str, Any]:
 class _Expected:
     """A library line that is expected in normal operation, shown at debug level instead.
 
-    ``limit``: after that many in one process it is no longer normal and keeps its level.
+    ``limit``: after that many in one process it is no longer normal and keeps its level;
+    ``within``: only in the first that many seconds of the process (while it starts).
     """
 
     logger: str
     contains: tuple[str, ...]
     limit: int | None = None
+    within: float | None = None
 
+
+_COORDINATOR = "aiokafka.consumer.group_coordinator"
+_STARTING = 120.0  # seconds: a worker is ready in 2-15 s, slower on a busy or fresh broker
 
 EXPECTED_CHATTER: tuple[_Expected, ...] = (
     # The broker loads the group coordinator when a group first appears: aiokafka asks again.
-    _Expected("aiokafka.consumer.group_coordinator", ("GroupCoordinatorNotAvailableError",), 50),
-    _Expected("aiokafka.consumer.group_coordinator", ("CoordinatorLoadInProgressError",), 50),
+    # Expected while the worker starts; later they are a real problem and keep their level.
+    _Expected(_COORDINATOR, ("GroupCoordinatorNotAvailableError",), 50, _STARTING),
+    _Expected(_COORDINATOR, ("CoordinatorLoadInProgressError",), 50, _STARTING),
+    _Expected(_COORDINATOR, ("Marking the coordinator dead",), 10, _STARTING),
     # Faust's leader-election topic: we never create it (topic_allow_declare=False), nor use it.
     _Expected("aiokafka.cluster", ("__assignor-__leader", "not found in cluster metadata")),
     _Expected(
         "faust.assignor.partition_assignor", ("Ignoring missing topic", "__assignor-__leader")
     ),
     # librdkafka: the transaction coordinator is still loading on a fresh broker; it retries.
-    _Expected(LIBRDKAFKA_LOGGER, ("Coordinator load in progress",), 50),
+    _Expected(LIBRDKAFKA_LOGGER, ("Coordinator load in progress",), 50, _STARTING),
     # librdkafka: a broker connection failed. Retried; a command that cannot reach Kafka says so
     # in one line (processors.console.check_kafka), producers and consumers raise the error.
     _Expected(LIBRDKAFKA_LOGGER, ("Connection refused",)),
@@ -225,6 +234,8 @@ class ExpectedChatter(logging.Filter):
                 continue
             count = self.seen[index] = self.seen.get(index, 0) + 1
             if rule.limit is not None and count > rule.limit:
+                return True
+            if rule.within is not None and time.monotonic() - _STARTED > rule.within:
                 return True
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return self.level <= logging.DEBUG

@@ -197,3 +197,15 @@ def test_json_format_keeps_the_stack_frames(capsys):
         get_logger("t").exception("worker failed")
     (line,) = lines(capsys)
     assert orjson.loads(line)["exception"][0]["frames"]
+
+
+def test_coordinator_chatter_long_after_the_start_keeps_its_level(capsys, monkeypatch):
+    import processors.logs
+
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="info"))
+    monkeypatch.setattr(processors.logs, "_STARTED", processors.logs.time.monotonic() - 3600)
+    logging.getLogger("aiokafka.consumer.group_coordinator").warning(
+        "Marking the coordinator dead (node 1)for group pitchstream."
+    )
+    (line,) = lines(capsys)
+    assert orjson.loads(line)["level"] == "warning"
