@@ -60,7 +60,8 @@ def _newcomer_env(home: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("PITCHSTREAM_", "KAFKA_", "SB_", "XDG_", "VIRTUAL_ENV"))
+        if not k.startswith(("PITCHSTREAM_", "KAFKA_", "SB_", "XDG_", "VIRTUAL_ENV", "MAKE"))
+        and k not in ("MFLAGS", "PYTHONPATH")
     }
     env.update(
         HOME=str(home),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
+
+import pytest
+import structlog
 
 from contracts.v1 import JobState, JobStatus
 from processors.cli import ProgressDisplay, build_parser, jobs_table, progress_text
@@ -122,3 +126,64 @@ def test_jobs_list_prints_an_aligned_table():
 def test_jobs_list_takes_a_status_and_a_limit():
     args = build_parser().parse_args(["jobs", "list", "--status", "failed", "--limit", "5"])
     assert (args.status, args.limit) == ("failed", 5)
+
+
+def test_a_mistyped_flag_after_submit_shows_submits_usage(capsys):
+    from processors.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["submit", "--source", "statsbomb", "--match-idd", "1"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: pitchstream submit ")
+    assert "pitchstream submit: error: unrecognized arguments: --match-idd 1" in err
+
+
+def test_a_mistyped_flag_after_jobs_show_shows_its_usage(capsys):
+    from processors.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["jobs", "show", "job-1", "--wiat"])
+    assert capsys.readouterr().err.startswith("usage: pitchstream jobs show ")
+
+
+def test_help_gives_the_timeout_unit_the_exit_codes_and_what_the_worker_does():
+    parser = build_parser()
+    submit_help = parser._subparsers._group_actions[0].choices["submit"].format_help()
+    assert "--timeout SECONDS" in submit_help and "seconds" in submit_help
+    assert "exit codes:" in submit_help
+    assert "exit codes:" in parser.format_help() and "3  jobs show: no such job" in (
+        parser.format_help()
+    )
+    worker_help = parser._subparsers._group_actions[0].choices["worker"].format_help()
+    assert "KAFKA_BOOTSTRAP_SERVERS" in worker_help and "PITCHSTREAM_DATA_DIR" in worker_help
+
+
+@pytest.fixture
+def restore_logging():
+    """``main`` configures the standard library's logging; undo it for the next tests."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.reset_defaults()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name in ("faust", "mode", "aiokafka"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_an_invalid_match_id_is_refused_in_words_before_any_kafka_call(capsys, monkeypatch):
+    from processors.cli import main
+
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")  # never reached
+    assert main(["submit", "--source", "statsbomb", "--match-id", "a/b"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: match_id: 'a/b' is not allowed: use 1 to 128 letters")
+
+
+def test_the_error_line_says_whether_the_bootstrap_address_was_set_or_the_default():
+    from processors.console import bootstrap_source
+
+    assert bootstrap_source({"KAFKA_BOOTSTRAP_SERVERS": "b:9092"}) == "KAFKA_BOOTSTRAP_SERVERS"
+    assert "not set" in bootstrap_source({})
