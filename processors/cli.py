@@ -25,6 +25,7 @@ from processors.console import (
     CommandError,
     ExitCode,
     check_kafka,
+    check_port_free,
     events_in_words,
 )
 from processors.logs import configure_logging, get_logger, scrub, stdlib_logging_config
@@ -80,6 +81,7 @@ def _run_faust_worker(settings: Settings) -> int:
             f"cannot create the worker's data directory {data_dir}: {error.strerror}; "
             "set PITCHSTREAM_DATA_DIR to a writable directory"
         ) from None
+    check_port_free(settings.web_host, settings.web_port)
     ensure_topics(settings)
     app = create_app(settings)
     get_logger("pitchstream.worker").info("worker starting", **settings.describe())
@@ -395,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KafkaException as error:
         print(f"error: Kafka: {scrub(str(error.args[0]))}", file=sys.stderr)
         return int(ExitCode.KAFKA_UNREACHABLE)
+    except TimeoutError as error:
+        print(f"error: {scrub(str(error))}", file=sys.stderr)
+        return int(ExitCode.TIMED_OUT)
     except KeyboardInterrupt:
         return 130
 

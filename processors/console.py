@@ -127,6 +127,23 @@ def _is_transient(error: Any) -> bool:
     return name in _UNREACHABLE_CODES or not name
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise ``CommandError`` when the worker's web port is taken (before Faust says it in a
+    stack of lines)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"the worker's web port {host}:{port} is not free ({error.strerror}): another "
+                "worker or program uses it; set PITCHSTREAM_WEB_PORT to a free port "
+                "(and PITCHSTREAM_WEB_HOST to bind elsewhere)"
+            ) from None
+
+
 # -- figures in words -------------------------------------------------------------------------
 
 _DROP_WORDS: Mapping[str, str] = {

@@ -121,3 +121,22 @@ def fresh_settings_offline(bootstrap: str, tmp_path: Path):
     from processors.settings import Settings
 
     return Settings(bootstrap_servers=bootstrap, data_dir=str(tmp_path / "data"))
+
+
+def test_the_worker_says_in_one_line_when_its_web_port_is_taken(kafka_bootstrap, tmp_path):
+    settings = fresh_settings(kafka_bootstrap, tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", settings.web_port))
+        taken.listen()
+        result = subprocess.run(
+            [*CLI, "worker"],
+            env=settings_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 6
+    (line,) = result.stderr.splitlines()
+    assert f"web port 127.0.0.1:{settings.web_port} is not free" in line
+    assert "set PITCHSTREAM_WEB_PORT to a free port" in line
