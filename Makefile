@@ -19,11 +19,12 @@ COV := --cov=domain --cov=contracts --cov=processors --cov-report=term-missing:s
 PYTEST_ARGS ?=
 PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
 
-.PHONY: help venv jars test test-unit lint broker-start broker-stop demo clean distclean
+.PHONY: help venv jars tools test test-unit lint broker-start broker-stop demo clean distclean
 
 help:
 	@echo "make venv          create .venv and install pitchstream[dev] with constraints.txt"
 	@echo "make jars          fetch the Kafka jars (once) into the user cache"
+	@echo "make tools         install jq, kcat and curl (apt-get) when missing; the README test runs them"
 	@echo "make test          all tests with coverage (starts its own broker if needed)"
 	@echo "make test-unit     unit and adapter tests only, no broker"
 	@echo "make lint          ruff check, ruff format --check, mypy domain contracts"
@@ -47,8 +48,18 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 jars:
 	$(PYTHON) -m processors.devbroker jars
 
-test: venv jars
+test: venv jars tools
 	$(VPY) -m pytest $(COV) $(PYTEST_ARGS)
+
+# Command-line tools the README's commands use (tests/integration/test_readme.py runs them):
+# kcat from the distribution when missing (as root, or with sudo that needs no password).
+tools:
+	@command -v jq >/dev/null && command -v kcat >/dev/null && command -v curl >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+		echo "make tools: installing jq, kcat and curl with apt-get"; \
+		$$SUDO apt-get install -y -q jq kcat curl >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q jq kcat curl >/dev/null; } || \
+		echo "make tools: could not install jq, kcat and curl: install them yourself (the README test needs them)"; }
 
 test-unit: venv
 	$(VPY) -m pytest tests/unit tests/adapters $(PYTEST_ARGS)

@@ -23,13 +23,19 @@ class ContractError(ValueError):
     """A message that does not satisfy its contract; the text says which field and why."""
 
 
-def field_meta(description: str, *, json_name: str | None = None, **schema: Any) -> dict[str, Any]:
+def field_meta(
+    description: str, *, json_name: str | None = None, in_words: str = "", **schema: Any
+) -> dict[str, Any]:
     """Metadata for a contract field: its description and extra JSON Schema keywords.
 
-    ``json_name`` is the field's key in JSON when it cannot be its Python name (``pass``)."""
+    ``json_name`` is the field's key in JSON when it cannot be its Python name (``pass``).
+    ``in_words`` says what a ``pattern`` allows, for error messages (never the regex).
+    """
     meta: dict[str, Any] = {"description": description, "schema": schema}
     if json_name is not None:
         meta["json_name"] = json_name
+    if in_words:
+        meta["in_words"] = in_words
     return meta
 
 
@@ -65,7 +71,9 @@ def from_dict(cls: type[T], data: Any, *, path: str = "") -> T:
                 raise ContractError(f"{field_path}: required field is missing")
             continue
         value = _decode(hints[f.name], data[key], field_path)
-        _check_keywords(f.metadata.get("schema", {}), value, field_path)
+        _check_keywords(
+            f.metadata.get("schema", {}), value, field_path, f.metadata.get("in_words", "")
+        )
         values[f.name] = value
     try:
         return cls(**values)
@@ -117,7 +125,8 @@ def _decode(tp: Any, value: Any, path: str) -> Any:
             raise ContractError(f"{path}: {value!r} is not one of {allowed}") from None
     if origin is Literal:
         if value not in get_args(tp):
-            raise ContractError(f"{path}: {value!r} is not one of {get_args(tp)}")
+            allowed = ", ".join(str(v) for v in get_args(tp))
+            raise ContractError(f"{path}: {value!r} is not one of {allowed}")
         return value
     if origin is tuple:
         if not isinstance(value, list):
@@ -148,11 +157,13 @@ def _decode(tp: Any, value: Any, path: str) -> Any:
     raise TypeError(f"unsupported contract type {tp!r} at {path}")
 
 
-def _check_keywords(keywords: Mapping[str, Any], value: Any, path: str) -> None:
+def _check_keywords(keywords: Mapping[str, Any], value: Any, path: str, in_words: str = "") -> None:
     """The subset of JSON Schema keywords contracts use, enforced on decode as well."""
     if value is None:
         return
     if "pattern" in keywords and not _matches(keywords["pattern"], value):
+        if in_words:
+            raise ContractError(f"{path}: {_preview(value)} is not allowed: {in_words}")
         raise ContractError(f"{path}: {_preview(value)} does not match {keywords['pattern']}")
     if "maxLength" in keywords and len(value) > keywords["maxLength"]:
         raise ContractError(f"{path}: longer than {keywords['maxLength']} characters")

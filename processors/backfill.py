@@ -283,7 +283,7 @@ def children_progress_text(state: JobState, *, width: int = 30) -> str:
     text = (
         f"[{bar}] {counts.done}/{counts.total} matches ({counts.succeeded} ingested, "
         f"{counts.skipped} skipped, {counts.failed} failed, {counts.running} running) "
-        f"{state.events_emitted} events {state.status.value}"
+        f"{state.events_emitted} events emitted; {state.status.value}"
     )
     if state.error_code:
         text += f" ({state.error_code})"

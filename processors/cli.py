@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging.config
 import os
 import signal
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 import orjson
+from confluent_kafka import KafkaException
 
 from contracts import ContractError
 from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
@@ -18,7 +20,15 @@ from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
 from domain import MatchQuery, PitchstreamError
-from processors.logs import configure_logging, get_logger, stdlib_logging_config
+from processors.console import (
+    EXIT_CODES_HELP,
+    CommandError,
+    ExitCode,
+    check_kafka,
+    check_port_free,
+    events_in_words,
+)
+from processors.logs import configure_logging, get_logger, scrub, stdlib_logging_config
 from processors.settings import Settings
 
 
@@ -63,6 +73,15 @@ def _run_faust_worker(settings: Settings) -> int:
     from processors.app import create_app
     from processors.kafka.admin import ensure_topics
 
+    data_dir = settings.worker_data_dir
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"cannot create the worker's data directory {data_dir}: {error.strerror}; "
+            "set PITCHSTREAM_DATA_DIR to a writable directory"
+        ) from None
+    check_port_free(settings.web_host, settings.web_port)
     ensure_topics(settings)
     app = create_app(settings)
     get_logger("pitchstream.worker").info("worker starting", **settings.describe())
@@ -81,7 +100,6 @@ def _run_faust_worker(settings: Settings) -> int:
 def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
     from processors.backfill import queued_state
     from processors.kafka.admin import ensure_topics
-    from processors.kafka.job_reader import JobStateReader
     from processors.kafka.producer import RequestProducer
     from processors.service import rfc3339, utc_now
 
@@ -102,7 +120,8 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
         request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
     except ContractError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
+    check_kafka(settings)  # after the request's own checks: a bad request needs no broker
     trace_id = new_trace_id()
     ensure_topics(settings)
     queued = queued_state(request, trace_id=trace_id, updated_at=rfc3339(utc_now()))
@@ -110,26 +129,41 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
     print(job_id)
     if not args.wait:
         return 0
+    return _wait_and_print(settings, job_id, timeout=args.timeout)
+
+
+def _wait_and_print(settings: Settings, job_id: str, *, timeout: float) -> int:
+    """Follow a job to its final state (progress on stderr), print it; exit 0 when succeeded."""
+    from processors.kafka.job_reader import JobStateReader
+
     display = ProgressDisplay(sys.stderr, tty=sys.stderr.isatty())
     try:
         state = JobStateReader(settings).wait_until(
-            job_id, lambda s: s.status.is_final, timeout=args.timeout, on_state=display.show
+            job_id, lambda s: s.status.is_final, timeout=timeout, on_state=display.show
         )
+    except TimeoutError as error:
+        raise CommandError(
+            f"{error}; it goes on: see it with `pitchstream jobs show {job_id}`, or wait "
+            "longer with --timeout SECONDS",
+            ExitCode.TIMED_OUT,
+        ) from None
     finally:
         display.close()
     _print_json(job_state_to_dict(state))
-    return 0 if state.status is JobStatus.SUCCEEDED else 1
+    return ExitCode.OK if state.status is JobStatus.SUCCEEDED else ExitCode.JOB_FAILED
 
 
 def cmd_jobs_show(settings: Settings, args: argparse.Namespace) -> int:
     from processors.kafka.job_reader import JobStateReader
 
+    if args.wait:
+        return _wait_and_print(settings, args.job_id, timeout=args.timeout)
     state = JobStateReader(settings).latest(args.job_id)
     if state is None:
         print(f"error: no job {args.job_id}", file=sys.stderr)
-        return 1
+        return ExitCode.NO_SUCH_JOB
     _print_json(job_state_to_dict(state))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
@@ -143,7 +177,7 @@ def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def progress_text(state: JobState, *, width: int = 30) -> str:
-    """One line: a bar (when the total is known), the events and the status."""
+    """One line: a bar (when the total is known), the events in words and the status."""
     if state.children is not None:  # a backfill: one bar for its matches
         from processors.backfill import children_progress_text
 
@@ -153,11 +187,16 @@ def progress_text(state: JobState, *, width: int = 30) -> str:
     if total > 0:
         filled = min(width, round(width * done / total))
         bar = "#" * filled + "." * (width - filled)
-        count = f"{state.events_emitted}/{total} events"
     else:
         bar = ("#" * width) if state.status.is_final else ("~" * width)
-        count = f"{state.events_emitted} events"
-    text = f"[{bar}] {count} {state.status.value}"
+    count = events_in_words(
+        total,
+        state.events_emitted,
+        state.events_dropped,
+        final=state.status.is_final,
+        succeeded=state.status is JobStatus.SUCCEEDED,
+    )
+    text = f"[{bar}] {count}; {state.status.value}"
     if state.error_code:
         text += f" ({state.error_code})"
     return text
@@ -237,11 +276,8 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
     for position, event in enumerate(match.events):
         out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
     out.flush()
-    print(
-        f"{match.key}: {match.raw_event_count} raw events, {len(match.events)} emitted, "
-        f"dropped {match.dropped_by_reason or 'none'}",
-        file=sys.stderr,
-    )
+    summary = events_in_words(match.raw_event_count, len(match.events), match.dropped_by_reason)
+    print(f"{match.key}: {match.raw_event_count} raw events read: {summary}", file=sys.stderr)
     return 0
 
 
@@ -273,13 +309,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pitchstream",
         description="Football match data, normalized onto Kafka. "
-        "Configured from PITCHSTREAM_* and KAFKA_* environment variables.",
+        "Configured from PITCHSTREAM_* and KAFKA_* environment variables "
+        "(KAFKA_BOOTSTRAP_SERVERS: the Kafka cluster, default 127.0.0.1:9092).",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("worker", help="run the Faust worker").set_defaults(func=cmd_worker)
+    commands.add_parser(
+        "worker",
+        help="run the Faust worker",
+        description="Run the Faust worker: creates the missing topics, takes ingest requests "
+        "from Kafka, publishes match events, keeps the job table and serves the HTTP API on "
+        "PITCHSTREAM_WEB_HOST:PITCHSTREAM_WEB_PORT (127.0.0.1:6066). Runs until SIGTERM or "
+        "Ctrl-C; restarts its Faust process when the watchdog finds it stalled. Logs go to "
+        "stderr (PITCHSTREAM_LOG_FORMAT, PITCHSTREAM_LOG_LEVEL); Faust keeps its files in "
+        "PITCHSTREAM_DATA_DIR (default ~/.cache/pitchstream/worker/<app id>).",
+        epilog="exit codes: 0 stopped; 5 Kafka cannot be reached at KAFKA_BOOTSTRAP_SERVERS; "
+        "6 the worker cannot start (the error line says why and which setting to change)",
+    ).set_defaults(func=cmd_worker)
 
-    submit = commands.add_parser("submit", help="produce an ingest request; print the job id")
+    submit = commands.add_parser(
+        "submit",
+        help="produce an ingest request; print the job id",
+        description="Produce an ingest request for one match (--match-id) or a backfill "
+        "(--competition-id with --season-id, or --all-matches) and print its job id. "
+        "With --wait, follow the job: progress on stderr, its final state (JSON) on stdout.",
+        epilog="exit codes: 0 request stored (with --wait: the job succeeded); 1 --wait: the "
+        "job failed; 2 invalid request, nothing sent; 4 --wait gave up after --timeout "
+        "seconds; 5 Kafka cannot be reached",
+    )
     submit.add_argument("--source", required=True, choices=SOURCES)
     submit.add_argument("--match-id", help="one match (or a backfill's scope, below)")
     submit.add_argument("--competition-id", type=int, help="backfill a statsbomb season")
@@ -295,12 +354,35 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--home-team-id", help=HOME_TEAM_HELP)
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
-    submit.add_argument("--timeout", type=float, default=600.0)
+    submit.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait: give up waiting after this many seconds (default 600); the job goes on",
+    )
     submit.set_defaults(func=cmd_submit)
 
     jobs = commands.add_parser("jobs", help="job states").add_subparsers(dest="jobs", required=True)
-    show = jobs.add_parser("show", help="print one job's state")
+    show = jobs.add_parser(
+        "show",
+        help="print one job's state",
+        description="Print a job's latest state (JSON) from the job table's changelog.",
+        epilog="exit codes: 0 state printed (with --wait: the job succeeded); 1 --wait: the job "
+        "failed; 3 no such job; 4 --wait gave up after --timeout seconds; 5 Kafka cannot be "
+        "reached",
+    )
     show.add_argument("job_id")
+    show.add_argument(
+        "--wait", action="store_true", help="wait until the job exists and reaches a final state"
+    )
+    show.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait: give up after this many seconds (default 600)",
+    )
     show.set_defaults(func=cmd_jobs_show)
     listing = jobs.add_parser("list", help="a table of jobs from the job table's changelog")
     listing.add_argument("--status", choices=[s.value for s in JobStatus])
@@ -327,13 +409,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NEEDS_KAFKA = ("cmd_worker", "cmd_jobs_show", "cmd_jobs_list", "cmd_topics_create")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(build_parser(), argv)
     settings = Settings.from_env()
     configure_logging(
         log_format=settings.log_format, level=settings.log_level, secrets=settings.secrets()
     )
-    return int(args.func(settings, args))
+    logging.config.dictConfig(  # librdkafka's lines (and other libraries') through ours
+        stdlib_logging_config(log_format=settings.log_format, level=settings.log_level)
+    )
+    try:
+        if args.func.__name__ in _NEEDS_KAFKA and os.environ.get(_SUPERVISED) != "1":
+            check_kafka(settings)  # one line within seconds, not minutes of librdkafka retries
+        return int(args.func(settings, args))
+    except CommandError as error:
+        print(f"error: {scrub(str(error))}", file=sys.stderr)
+        return int(error.code)
+    except KafkaException as error:
+        print(f"error: Kafka: {scrub(str(error.args[0]))}", file=sys.stderr)
+        return int(ExitCode.KAFKA_UNREACHABLE)
+    except TimeoutError as error:
+        print(f"error: {scrub(str(error))}", file=sys.stderr)
+        return int(ExitCode.TIMED_OUT)
+    except KeyboardInterrupt:
+        return 130
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Like ``parse_args``, but an unknown option is reported with its subcommand's usage."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        subparser = _subparser(parser, args)
+        subparser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _subparser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The innermost subcommand parser chosen in ``args`` (``submit``, ``jobs show``...)."""
+    current = parser
+    while True:
+        actions = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            return current
+        chosen = getattr(args, actions[0].dest, None)
+        if chosen is None or chosen not in actions[0].choices:
+            return current
+        current = actions[0].choices[chosen]
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ shown: ``repr`` and ``describe`` mask them, and nothing logs the raw values.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from contracts.v1.topics import Topics
+
+LIBRDKAFKA_LOGGER = "librdkafka"  # processors.logs filters its expected lines
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _SHARED_DATA = _REPO_ROOT.parent / "shared" / "data"
@@ -129,11 +132,16 @@ class Settings:
             shown[f.name] = "***" if (not f.repr and value) else value
         return shown
 
-    def kafka_client_config(self) -> dict[str, str]:
-        """librdkafka settings shared by every confluent-kafka client we create."""
-        config = {
+    def kafka_client_config(self) -> dict[str, Any]:
+        """librdkafka settings shared by every confluent-kafka client we create.
+
+        ``logger``: librdkafka's lines go through the standard library's logging (and so our
+        format, levels and filters: processors.logs), not straight to stderr.
+        """
+        config: dict[str, Any] = {
             "bootstrap.servers": self.bootstrap_servers,
             "security.protocol": self.security_protocol,
+            "logger": logging.getLogger(LIBRDKAFKA_LOGGER),
         }
         if self.sasl_mechanism:
             config["sasl.mechanism"] = self.sasl_mechanism

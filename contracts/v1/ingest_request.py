@@ -26,12 +26,23 @@ JOB_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 # A match id names a file or folder at the provider: no separators, no "..", printable ASCII.
 MATCH_ID_PATTERN: Final = r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 MAX_REQUEST_BYTES: Final = 64 * 1024
+JOB_ID_IN_WORDS: Final = (
+    "use 1 to 128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit"
+)
+MATCH_ID_IN_WORDS: Final = (
+    "use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit, "
+    "without '..' (no '/', spaces or control characters)"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class IngestRequest:
     job_id: str = field(
-        metadata=field_meta("Unique id of the job; the message key", pattern=JOB_ID_PATTERN)
+        metadata=field_meta(
+            "Unique id of the job; the message key",
+            pattern=JOB_ID_PATTERN,
+            in_words=JOB_ID_IN_WORDS,
+        )
     )
     source: Literal["statsbomb", "metrica", "wyscout", "statsperform"] = field(
         metadata=field_meta("The data provider")
@@ -41,6 +52,7 @@ class IngestRequest:
         metadata=field_meta(
             "The provider's match id; absent for a season or all-games backfill",
             pattern=MATCH_ID_PATTERN,
+            in_words=MATCH_ID_IN_WORDS,
             maxLength=128,
         ),
     )
@@ -75,7 +87,9 @@ class IngestRequest:
     parent_job_id: str | None = field(
         default=None,
         metadata=field_meta(
-            "Set on a backfill's child: the parent job's id", pattern=JOB_ID_PATTERN
+            "Set on a backfill's child: the parent job's id",
+            pattern=JOB_ID_PATTERN,
+            in_words=JOB_ID_IN_WORDS,
         ),
     )
     source_version: str | None = field(

@@ -350,7 +350,7 @@ def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_w
     job_id = submitted.stdout.splitlines()[0]
     bars = [line for line in submitted.stderr.splitlines() if line.startswith("[")]
     assert bars[-1].startswith("[" + "#" * 30 + "]"), bars  # not a TTY: one line per state
-    assert "4002/4002 events succeeded" in bars[-1]
+    assert "4002 events emitted, 0 lost; succeeded" in bars[-1]
 
     failed = ingest(settings.web_port, "999999").json()["job_id"]
     follow(settings.web_port, failed)
