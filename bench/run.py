@@ -129,7 +129,7 @@ def bench_normalize(settings: Any, *, repeats: int, warmup: int) -> list[dict[st
     from kloppy import metrica as kloppy_metrica
     from kloppy import statsbomb as kloppy_statsbomb
 
-    from processors.repositories import build_repositories
+    from processors.adapters.registry import build_repositories
 
     repositories = build_repositories(settings)
     data = Path(settings.statsbomb_dir) / "data"
@@ -241,7 +241,7 @@ def profile_normalize(settings: Any, out_dir: Path) -> str:
     """pyinstrument over the normalize path; returns the text report's path."""
     from pyinstrument import Profiler
 
-    from processors.repositories import build_repositories
+    from processors.adapters.registry import build_repositories
 
     repository = build_repositories(settings)["statsbomb"]
     profiler = Profiler(interval=0.0005)
@@ -266,20 +266,20 @@ def kafka_broker() -> Iterator[tuple[str, str]]:
     if external:
         yield external, "KAFKA_BOOTSTRAP_SERVERS"
         return
-    from processors.devbroker import DevBroker
+    from processors.devtools.devbroker import DevBroker
 
     with DevBroker() as broker:
-        yield broker.bootstrap_servers, f"processors.devbroker (Kafka {_kafka_version()})"
+        yield broker.bootstrap_servers, f"processors.devtools.devbroker (Kafka {_kafka_version()})"
 
 
 def _kafka_version() -> str:
-    from processors.devbroker import KAFKA_VERSION
+    from processors.devtools.devbroker import KAFKA_VERSION
 
     return KAFKA_VERSION
 
 
 def fresh_settings(bootstrap: str, work: Path, mirror: Path, partitions: int) -> Any:
-    from processors.kafka.admin import ensure_topics
+    from processors.adapters.kafka.admin import ensure_topics
     from processors.settings import Settings
 
     name = f"bench{uuid.uuid4().hex[:8]}"
@@ -436,7 +436,7 @@ class Worker:
     def start(self) -> Worker:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.cli", "worker"],
+            [sys.executable, "-m", "processors.entrypoints.cli", "worker"],
             cwd=REPO,
             env=self.env(),
             stdout=self._log,
@@ -621,7 +621,7 @@ def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tupl
 
 def producer_settings() -> dict[str, Any]:
     """The batching settings our publisher uses (read from it, so the ceiling follows it)."""
-    from processors.kafka import publisher
+    from processors.adapters.kafka import publisher
 
     return dict(getattr(publisher, "PRODUCER_TUNING", {}))
 
@@ -638,7 +638,7 @@ def bench_ceiling(
     """Send every message of ``matches`` with one plain producer; time until all readable."""
     from confluent_kafka import Producer
 
-    from processors.kafka.producer import producer_config
+    from processors.adapters.kafka.producer import producer_config
 
     settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
     topic = settings.topics.match_events
@@ -692,7 +692,7 @@ def bench_ceiling(
 
 def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) -> dict[str, Any]:
     """Fixed costs of one job that do not depend on its size (measured with our own code)."""
-    from processors.kafka.publisher import TransactionalEventPublisher
+    from processors.adapters.kafka.publisher import TransactionalEventPublisher
 
     settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
     publisher = TransactionalEventPublisher(settings)
@@ -728,7 +728,7 @@ def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) 
 
 def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | None = None) -> str:
     from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-    from processors.service import rfc3339, utc_now
+    from processors.application.ingest import rfc3339, utc_now
 
     job_id = job_id or uuid.uuid4().hex
     trace_id = new_trace_id()
@@ -746,7 +746,7 @@ def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | No
 
 
 def job_ids_one_per_partition(partitions: int) -> list[str]:
-    from processors.kafka.publisher import partition_for
+    from processors.adapters.kafka.publisher import partition_for
 
     chosen: dict[int, str] = {}
     while len(chosen) < partitions:
@@ -759,7 +759,7 @@ def run_burst(
     settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
 ) -> dict[str, Any]:
     """Submit ``matches`` back to back; wait until every match's last event is readable."""
-    from processors.kafka.producer import RequestProducer
+    from processors.adapters.kafka.producer import RequestProducer
 
     producer = RequestProducer(settings)
     for match in matches:
@@ -792,7 +792,7 @@ def run_one_at_a_time(
     settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
 ) -> dict[str, Any]:
     """Each request produced when the previous match is readable: latency on an idle worker."""
-    from processors.kafka.producer import RequestProducer
+    from processors.adapters.kafka.producer import RequestProducer
 
     producer = RequestProducer(settings)
     latencies = []
@@ -859,7 +859,7 @@ def bench_end_to_end(
     try:
         # Warm-up: one request per partition, so every worker has run a job.
         warm = mirror.add(max(warmup, PARTITIONS if workers > 1 else warmup), source)
-        from processors.kafka.producer import RequestProducer
+        from processors.adapters.kafka.producer import RequestProducer
 
         producer = RequestProducer(settings)
         job_ids = job_ids_one_per_partition(PARTITIONS)

@@ -17,7 +17,7 @@ import statsbombpy.config
 
 from domain import MatchNotFound, SourceUnavailable
 from processors.adapters.statsbomb import StatsBombPy, StatsBombRepository
-from processors.service import IngestionService, RetryPolicy
+from processors.application.ingest import IngestionService, RetryPolicy
 from tests.fakes import InMemoryPublisher
 from tests.paths import statsbomb_dir
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, TopicPartition
 
-from processors.kafka.admin import ensure_topics
+from processors.adapters.kafka.admin import ensure_topics
 from processors.settings import Settings
 from tests.paths import metrica_dir, statsbomb_dir
 
@@ -94,7 +94,7 @@ class WorkerProcess:
         self._log = self.log_path.open("ab")
         self._ready_marker_count = self.output().count("worker ready")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.cli", "worker"],
+            [sys.executable, "-m", "processors.entrypoints.cli", "worker"],
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from contracts.v1 import JobStatus, decode_ingest_request, decode_job_state
-from processors.jobs import PROGRESS_INTERVAL
-from processors.kafka.publisher import partition_for
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.runner import PROGRESS_INTERVAL
 from tests.integration.harness import (
     WorkerProcess,
     free_port,
@@ -327,7 +327,7 @@ def _owner(process: WorkerProcess) -> bool:
 
 def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_worker):
     env = settings_env(settings)
-    cli = [sys.executable, "-m", "processors.cli"]
+    cli = [sys.executable, "-m", "processors.entrypoints.cli"]
     submitted = subprocess.run(
         [
             *cli,

@@ -13,11 +13,11 @@ import orjson
 import pytest
 
 from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-from processors.backfill import child_job_id, queued_state
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.producer import RequestProducer
-from processors.kafka.publisher import partition_for
-from processors.service import rfc3339, utc_now
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.producer import RequestProducer
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.backfill import child_job_id, queued_state
+from processors.application.ingest import rfc3339, utc_now
 from tests.integration.harness import (
     WorkerProcess,
     free_port,
@@ -79,7 +79,7 @@ def test_euro_2020_is_backfilled_and_a_second_run_skips_the_unchanged_match(
         [
             sys.executable,
             "-m",
-            "processors.cli",
+            "processors.entrypoints.cli",
             "submit",
             "--source",
             "statsbomb",

@@ -11,10 +11,10 @@ from confluent_kafka import Consumer, TopicPartition
 
 from contracts.schemas import V1_DIR
 from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, new_trace_id
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.producer import RequestProducer
-from processors.kafka.publisher import partition_for
-from processors.service import rfc3339, utc_now
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.producer import RequestProducer
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.ingest import rfc3339, utc_now
 from tests.integration.harness import fresh_settings, read_topic, worker
 
 pytestmark = pytest.mark.integration

@@ -1,6 +1,6 @@
 """Settings from the environment: Kafka security and secrets that never show."""
 
-from processors.app import _credentials
+from processors.entrypoints.app import _credentials
 from processors.settings import Settings
 
 SECURE_ENV = {
