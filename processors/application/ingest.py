@@ -1,70 +1,36 @@
-"""The ingestion application service: one request in, one final job state out.
+"""Use case: ingest one match. One request in, one final job state out.
 
-Plain Python with its collaborators passed in (repositories, publisher, clock, metrics,
-logger), so it is tested without Kafka. It blocks (file reads, HTTP, Kafka transactions):
-the Faust agent runs it in a thread, off the event loop.
+``IngestionService`` is the blocking core: plain Python with its collaborators passed in
+(repositories, publisher, clock, metrics, retry policy), tested without Kafka; it reads files
+or HTTP and runs Kafka transactions, so it runs in a thread. ``IngestMatch`` is the job around
+it on the event loop: the job table (a ``JobStore``), resuming an interrupted attempt, progress,
+and telling a backfill parent about its child through a ``ChildChanged`` event.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import asyncio
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
-
-from confluent_kafka import KafkaException
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from contracts.v1 import IngestRequest, JobState, JobStatus
-from domain import EventPublisher, EventType, Match, MatchRepository, PitchstreamError
+from domain import EventPublisher, EventType, Match, MatchRepository
+from processors.application import job_states
+from processors.application.errors import UnknownSource, error_code
+from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
+from processors.application.job_states import rfc3339, utc_now
+from processors.application.ports import JobStore
+from processors.application.retry import RetryPolicy, retrying
 from processors.logs import get_logger, scrub
 from processors.metrics import Metrics
 
-Clock = Callable[[], datetime]
-T = TypeVar("T")
+Clock = Callable[[], Any]
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Transient errors (source unreachable, broker gone) are retried with bounded backoff."""
-
-    attempts: int = 6
-    first_delay: float = 0.5
-    max_delay: float = 8.0
-
-    def delays(self) -> list[float]:
-        return [
-            min(self.first_delay * 2**attempt, self.max_delay)
-            for attempt in range(self.attempts - 1)
-        ]
-
-
-def _is_transient(error: BaseException) -> bool:
-    if isinstance(error, PitchstreamError):
-        return error.transient
-    if isinstance(error, KafkaException):
-        kafka_error = error.args[0] if error.args else None
-        retriable = getattr(kafka_error, "retriable", None)
-        fatal = getattr(kafka_error, "fatal", None)
-        return bool(retriable and retriable()) or not bool(fatal and fatal())
-    return False
-
-
-def _error_code(error: BaseException) -> str:
-    if isinstance(error, PitchstreamError):
-        return error.code
-    if isinstance(error, KafkaException):
-        return "kafka_error"
-    return "internal_error"
+PROGRESS_INTERVAL = 0.5
+FLUSH_WARNING_SECONDS = 20.0
+SLOW_JOB_SECONDS = 30.0
 
 
 class IngestionService:
@@ -88,56 +54,36 @@ class IngestionService:
         self.secrets = secrets
         self.log = get_logger("pitchstream.service")
 
-    def queued(self, request: IngestRequest, *, trace_id: str) -> JobState:
-        return JobState(
-            job_id=request.job_id,
-            status=JobStatus.QUEUED,
-            source=request.source,
-            match_id=request.match_id or "",
-            trace_id=trace_id,
-            queue=request.queue,
-            updated_at=rfc3339(self.clock()),
-            parent_job_id=request.parent_job_id,
-            competition_id=request.competition_id,
-            season_id=request.season_id,
-        )
+    def now(self) -> str:
+        return rfc3339(self.clock())
 
     def start(
         self, request: IngestRequest, *, trace_id: str, previous: JobState | None
     ) -> JobState:
         """The ``running`` state to record before any output; keeps an earlier checkpoint."""
-        now = rfc3339(self.clock())
+        now = self.now()
         checkpoint = previous.checkpoint if previous is not None else None
         if checkpoint is None:
             checkpoint = self._retrying(
-                lambda: self.publisher.checkpoint(f"{request.source}:{request.match_id}")
+                lambda: self.publisher.checkpoint(f"{request.source}:{request.match_id}"),
+                self.log,
             )
-        return JobState(
-            job_id=request.job_id,
-            status=JobStatus.RUNNING,
-            source=request.source,
-            match_id=request.match_id,
-            trace_id=trace_id,
-            queue=request.queue,
-            updated_at=now,
-            started_at=now,
-            attempt=(previous.attempt if previous is not None else 0) + 1,
-            checkpoint=checkpoint,
-            parent_job_id=request.parent_job_id,
+        return job_states.running(
+            request, trace_id=trace_id, now=now, previous=previous, checkpoint=checkpoint
         )
 
-    def _retrying(self, action: Callable[[], T]) -> T:
-        """``action()``, retried on transient errors (a broker restarting) with backoff."""
-        delays = self.retry.delays()
-        while True:
-            try:
-                return action()
-            except Exception as error:
-                if not (_is_transient(error) and delays):
-                    raise
-                self.metrics.retries.labels(_error_code(error)).inc()
-                self.log.warning("transient error, retrying", error=scrub(str(error), self.secrets))
-                self.sleep(delays.pop(0))
+    def _retrying(
+        self, action: Callable[[], Any], log: Any, on_retry: Callable[[], None] | None = None
+    ) -> Any:
+        def retried(error: Exception, delay: float) -> None:
+            self.metrics.retries.labels(error_code(error)).inc()
+            log.warning(
+                "transient error, retrying", error=scrub(str(error), self.secrets), retry_in=delay
+            )
+            if on_retry is not None:
+                on_retry()
+
+        return retrying(action, self.retry, sleep=self.sleep, on_retry=retried)
 
     def run(
         self,
@@ -170,37 +116,6 @@ class IngestionService:
             )
         return state
 
-    def fail(
-        self,
-        state: JobState,
-        *,
-        code: str,
-        message: str,
-        log: Any | None = None,
-        error_type: str = "InvalidRequest",
-    ) -> JobState:
-        """A failed final state; logs the one JSON error line of this job."""
-        message = scrub(message, self.secrets)
-        (log or self.log).error(
-            "job failed",
-            trace_id=state.trace_id,
-            job_id=state.job_id,
-            source=state.source,
-            match_id=state.match_id,
-            error_type=error_type,
-            error_code=code,
-            error=message,
-        )
-        now = rfc3339(self.clock())
-        return dataclasses.replace(
-            state,
-            status=JobStatus.FAILED,
-            updated_at=now,
-            finished_at=now,
-            error_code=code,
-            error_message=message,
-        )
-
     def _run_with_retries(
         self,
         request: IngestRequest,
@@ -208,30 +123,20 @@ class IngestionService:
         log: Any,
         on_progress: Callable[[int], None] | None,
     ) -> JobState:
-        delays = self.retry.delays()
-        resuming = running.attempt > 1
-        while True:
-            try:
-                return self._attempt(request, running, resuming=resuming, on_progress=on_progress)
-            except Exception as error:  # every failure ends as a failed job, never a crash
-                if _is_transient(error) and delays:
-                    delay = delays.pop(0)
-                    self.metrics.retries.labels(_error_code(error)).inc()
-                    log.warning(
-                        "transient error, retrying",
-                        error=scrub(str(error), self.secrets),
-                        retry_in=delay,
-                    )
-                    self.sleep(delay)
-                    resuming = True  # an attempt may have got as far as publishing
-                    continue
-                return self.fail(
-                    running,
-                    code=_error_code(error),
-                    message=str(error) or type(error).__name__,
-                    log=log,
-                    error_type=type(error).__name__,
-                )
+        resuming = [running.attempt > 1]
+
+        def attempt() -> JobState:
+            return self._attempt(request, running, resuming=resuming[0], on_progress=on_progress)
+
+        def retried() -> None:
+            resuming[0] = True  # an attempt may have got as far as publishing
+
+        try:
+            return self._retrying(attempt, log, retried)  # type: ignore[no-any-return]
+        except Exception as error:  # every failure ends as a failed job, never a crash
+            return job_states.failed_by(
+                running, error, now=self.now(), log=log, secrets=self.secrets
+            )
 
     def _attempt(
         self,
@@ -243,7 +148,7 @@ class IngestionService:
     ) -> JobState:
         repository = self.repositories.get(request.source)
         if repository is None:
-            raise _UnknownSource(f"no adapter configured for source {request.source!r}")
+            raise UnknownSource(f"no adapter configured for source {request.source!r}")
         match = repository.get_match(request.match_id)
         already = 0
         if resuming and running.checkpoint:
@@ -255,15 +160,12 @@ class IngestionService:
                 match, job_id=request.job_id, trace_id=running.trace_id, on_progress=on_progress
             )
         self._count(match, emitted if not already else 0)
-        now = rfc3339(self.clock())
-        return dataclasses.replace(
+        return job_states.succeeded(
             running,
-            status=JobStatus.SUCCEEDED,
             raw_events_read=match.raw_event_count,
             events_emitted=emitted,
             events_dropped=match.dropped_by_reason,
-            updated_at=now,
-            finished_at=now,
+            now=self.now(),
         )
 
     def _count(self, match: Match, emitted: int) -> None:
@@ -275,5 +177,127 @@ class IngestionService:
             self.metrics.events_unmapped.labels(match.source).inc(unmapped)
 
 
-class _UnknownSource(PitchstreamError):
-    code = "unknown_source"
+class IngestMatch:
+    """The job of one match on the event loop: every table write happens here, inside the
+    agent's stream iteration (as Faust requires); the blocking work runs in ``executor``."""
+
+    def __init__(
+        self,
+        service: IngestionService,
+        store: JobStore,
+        *,
+        executor: ThreadPoolExecutor,
+        on_child_changed: ChildChangedHandler | None = None,
+        skip_check: SkipCheck | None = None,
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.executor = executor
+        self.on_child_changed = on_child_changed
+        self.skip_check = skip_check
+        self.log = get_logger("pitchstream.jobs")
+
+    async def run(self, request: IngestRequest, trace_id: str) -> None:
+        previous = self.store.get(request.job_id)
+        loop = asyncio.get_running_loop()
+        log = self.log.bind(
+            trace_id=trace_id,
+            job_id=request.job_id,
+            source=request.source,
+            match_id=request.match_id,
+        )
+        if previous is not None and previous.status.is_final:
+            self.service.metrics.duplicate_requests.inc()
+            log.info("job already ended; request ignored", status=previous.status.value)
+            await self._tell_parent(request, previous)  # the first notice may have been lost
+            return
+        resumable = (
+            previous if previous is not None and previous.status is JobStatus.RUNNING else None
+        )
+        if resumable is not None:
+            log.warning("job was interrupted; resuming", attempt=resumable.attempt)
+            trace_id = resumable.trace_id
+        elif await self._skipped(request, trace_id, log):
+            return
+        try:
+            running = await loop.run_in_executor(
+                self.executor,
+                lambda: self.service.start(request, trace_id=trace_id, previous=resumable),
+            )
+        except Exception as error:  # the broker may be briefly gone: fail loudly, not crash
+            base = previous or job_states.queued(request, trace_id=trace_id, now=self.service.now())
+            failed = job_states.failed_by(
+                base,
+                error,
+                now=self.service.now(),
+                log=self.service.log,
+                secrets=self.service.secrets,
+            )
+            self.store.put(failed)
+            await self._tell_parent(request, failed)
+            return
+        self.store.put(running)
+        await self._flush_patiently("running state")  # the checkpoint is durable first
+        await self._tell_parent(request, running)
+
+        progress = {"emitted": 0}
+        future = loop.run_in_executor(
+            self.executor,
+            lambda: self.service.run(
+                request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+            ),
+        )
+        shown = 0
+        started = loop.time()
+        next_warning = started + SLOW_JOB_SECONDS
+        while True:
+            done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
+            if done:
+                break
+            if loop.time() > next_warning:
+                next_warning += SLOW_JOB_SECONDS
+                log.warning(
+                    "job is slow",
+                    seconds=round(loop.time() - started),
+                    events_emitted=progress["emitted"],
+                )
+            if progress["emitted"] != shown:
+                shown = progress["emitted"]
+                self.store.put(
+                    job_states.progressed(running, events_emitted=shown, now=self.service.now())
+                )
+        self.store.put(future.result())
+        await self._flush_patiently("final state")  # stored before the request is done
+        await self._tell_parent(request, future.result())
+
+    async def _skipped(self, request: IngestRequest, trace_id: str, log: Any) -> bool:
+        """Record a skipped child (its match is unchanged) and tell its parent."""
+        if self.skip_check is None:
+            return False
+        reason = await self.skip_check(request)
+        if reason is None:
+            return False
+        state = job_states.skipped(
+            request, trace_id=trace_id, reason=reason, now=self.service.now()
+        )
+        self.store.put(state)
+        await self.store.flush()
+        log.info("job skipped", reason=reason)
+        await self._tell_parent(request, state)
+        return True
+
+    async def _tell_parent(self, request: IngestRequest, state: JobState) -> None:
+        if self.on_child_changed is not None and request.parent_job_id is not None:
+            await self.on_child_changed(ChildChanged(request, state))
+
+    async def _flush_patiently(self, what: str) -> None:
+        """Wait until the job table has the record durably; say so while it takes long."""
+        flush = asyncio.ensure_future(self.store.flush())
+        waited = 0.0
+        while True:
+            done, _ = await asyncio.wait({flush}, timeout=FLUSH_WARNING_SECONDS)
+            if done:
+                flush.result()
+                return
+            waited += FLUSH_WARNING_SECONDS
+            self.log.warning("changelog flush is slow", waiting_for=what, seconds=waited)

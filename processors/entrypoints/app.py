@@ -1,7 +1,8 @@
 """The Faust application: topics, the job table, and thin agents.
 
-Agents only take messages off topics and hand them to the JobRunner; all decisions live in
-the runner and the IngestionService.
+Agents only take messages off topics and hand them, one ``ConsumedMessage`` each, to the
+``JobRunner``, which dispatches them to the use cases (ingest a match, run a backfill).
+This module wires the use cases to their adapters.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import Any
 
 import faust
 
+from processors.adapters.kafka.job_table import FaustJobTable
 from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.versions import VersionLog
 from processors.adapters.registry import build_repositories
-from processors.application.backfill import Backfill, VersionLog
 from processors.application.ingest import IngestionService
-from processors.application.runner import JobRunner
+from processors.entrypoints.consumer import ConsumedMessage, build_runner
 from processors.entrypoints.watchdog import ConsumerWatchdog
 from processors.entrypoints.web import register_web
 from processors.logs import get_logger
@@ -119,16 +121,15 @@ def create_app(
     async def send_update(key: bytes, value: bytes, headers: Any) -> None:
         await updates_topic.send(key=key, value=value, headers=headers)
 
-    backfill = Backfill(  # season requests: children on ingest-requests, notices on job-updates
-        service.repositories,
+    runner = build_runner(
+        service,
+        FaustJobTable(jobs, flush),
         send_request=send_request,
         send_update=send_update,
+        send_dead_letter=send_dead_letter,
+        flush_sends=flush,
         versions=VersionLog(settings),
     )
-    runner = JobRunner(
-        service, jobs, send_dead_letter=send_dead_letter, flush=flush, backfill=backfill
-    )
-    app.pitchstream = {"runner": runner, "jobs": jobs, "metrics": metrics, "settings": settings}
     watchdog = ConsumerWatchdog(app, topics.ingest_requests, runner.idle_since)
 
     @app.timer(interval=5.0)
@@ -138,20 +139,12 @@ def create_app(
     @app.agent(ingest_topic, name="ingest", concurrency=1)
     async def ingest(stream: Any) -> None:
         async for event in stream.events():
-            message = event.message
-            await runner.handle_request(
-                key=message.key,
-                value=message.value,
-                headers=message.headers,
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-            )
+            await runner.handle_request(ConsumedMessage.of(event.message))
 
     @app.agent(updates_topic, name="job-updates", concurrency=1)
     async def track_jobs(stream: Any) -> None:
         async for event in stream.events():
-            await runner.apply_update(event.message.value, key=event.message.key)
+            await runner.apply_update(ConsumedMessage.of(event.message))
 
     @app.on_rebalance_complete.connect
     async def on_rebalance_complete(sender: Any, **kwargs: Any) -> None:

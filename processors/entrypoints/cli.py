@@ -84,8 +84,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
     from processors.adapters.kafka.admin import ensure_topics
     from processors.adapters.kafka.job_reader import JobStateReader
     from processors.adapters.kafka.producer import RequestProducer
-    from processors.application.backfill import queued_state
-    from processors.application.ingest import rfc3339, utc_now
+    from processors.application import job_states
 
     job_id = args.job_id or uuid.uuid4().hex
     try:
@@ -106,7 +105,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     trace_id = new_trace_id()
     ensure_topics(settings)
-    queued = queued_state(request, trace_id=trace_id, updated_at=rfc3339(utc_now()))
+    queued = job_states.queued(request, trace_id=trace_id)
     RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
     print(job_id)
     if not args.wait:
@@ -145,23 +144,11 @@ def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def progress_text(state: JobState, *, width: int = 30) -> str:
     """One line: a bar (when the total is known), the events and the status."""
-    if state.children is not None:  # a backfill: one bar for its matches
-        from processors.application.backfill import children_progress_text
+    from processors.entrypoints.progress import children_progress_text, match_progress_text
 
+    if state.children is not None:  # a backfill: one bar for its matches
         return children_progress_text(state, width=width)
-    total = state.raw_events_read
-    done = state.events_emitted + state.events_dropped_total
-    if total > 0:
-        filled = min(width, round(width * done / total))
-        bar = "#" * filled + "." * (width - filled)
-        count = f"{state.events_emitted}/{total} events"
-    else:
-        bar = ("#" * width) if state.status.is_final else ("~" * width)
-        count = f"{state.events_emitted} events"
-    text = f"[{bar}] {count} {state.status.value}"
-    if state.error_code:
-        text += f" ({state.error_code})"
-    return text
+    return match_progress_text(state, width=width)
 
 
 class ProgressDisplay:

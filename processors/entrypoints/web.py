@@ -19,20 +19,23 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Final, Protocol
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final, Protocol
 
 import aiohttp
 import faust
 import orjson
+from faust.web import View
 from structlog.contextvars import bound_contextvars
 
 from contracts import ContractError
 from contracts.codec import from_dict
 from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, new_trace_id
 from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
-from contracts.v1.ingest_request import JOB_ID_PATTERN, MAX_REQUEST_BYTES
+from contracts.v1.ingest_request import MAX_REQUEST_BYTES
 from contracts.v1.job_state import job_state_to_dict
-from processors.application.ingest import rfc3339, utc_now
+from processors.application import job_states
+from processors.application.job_states import is_job_id
 from processors.logs import get_logger
 from processors.metrics import Metrics
 from processors.settings import Settings
@@ -49,8 +52,6 @@ ROUTES: Final = (
     ("GET", "/metrics"),
 )
 """Every route this module registers (the OpenAPI test compares against it)."""
-
-_JOB_ID: Final = re.compile(JOB_ID_PATTERN[1:-1])
 
 
 class ApiError(Exception):
@@ -148,8 +149,170 @@ def select_jobs(states: Iterable[JobState], status: JobStatus | None, limit: int
     return chosen[:limit]
 
 
-def _valid_job_id(job_id: str) -> bool:
-    return _JOB_ID.fullmatch(job_id) is not None
+@dataclass
+class WebContext:
+    """What the views need, made once per app by ``register_web``."""
+
+    app: faust.App
+    jobs: MutableMapping[bytes, Any]
+    settings: Settings
+    make_submitter: Callable[[], Submitter]
+    routed_job: Any = None
+    """``local_job`` routed by Faust to the worker owning the job's partition."""
+    changelog: str = ""
+    log: Any = field(default_factory=lambda: get_logger("pitchstream.web"))
+    submit_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="api-submit")
+    )
+    _submitter: Submitter | None = None
+
+    def submitter(self) -> Submitter:
+        if self._submitter is None:
+            self._submitter = self.make_submitter()
+        return self._submitter
+
+    def local_states(self) -> list[JobState]:
+        states = []
+        for value in list(self.jobs.values()):
+            if value is None:
+                continue
+            try:
+                states.append(decode_job_state(value))
+            except ContractError:
+                continue
+        return states
+
+
+class ApiView(View):
+    """Checks the token, and turns ApiError and surprises into the JSON error shape."""
+
+    context: ClassVar[WebContext]
+    public: ClassVar[bool] = False
+
+    async def on_request_error(self, request: Any, exc: Any) -> Any:
+        code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+        return self.json(error_body(code, str(exc.detail)), status=exc.code)
+
+    async def dispatch(self, request: Any) -> Any:
+        if not self.public and not authorized(
+            request.headers.get("Authorization"), self.context.settings.api_token
+        ):
+            return self.json(
+                error_body("unauthorized", "missing or wrong bearer token"),
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="pitchstream"'},
+            )
+        try:
+            return await super().dispatch(request)
+        except ApiError as error:
+            return self.json(error_body(error.code, error.message), status=error.status)
+        except Exception as error:  # an unexpected bug answers 500, never a stack trace
+            self.context.log.error(
+                "api request failed",
+                path=request.path,
+                error_type=type(error).__name__,
+                error=str(error),
+            )
+            return self.json(
+                error_body("internal_error", "internal error; see the worker log"), status=500
+            )
+
+
+class IngestView(ApiView):
+    async def post(self, request: Any) -> Any:
+        if (request.content_length or 0) > MAX_REQUEST_BYTES:
+            raise ApiError(
+                413, "request_too_large", f"request body is more than {MAX_REQUEST_BYTES} bytes"
+            )
+        body = await request.content.read(MAX_REQUEST_BYTES + 1)
+        ingest = parse_ingest_body(body, new_job_id=lambda: uuid.uuid4().hex)
+        trace_id = trace_id_from_http(request.headers)
+        queued = job_states.queued(ingest, trace_id=trace_id)
+        context = self.context
+        with bound_contextvars(
+            trace_id=trace_id,
+            job_id=ingest.job_id,
+            source=ingest.source,
+            match_id=ingest.match_id,
+        ):
+            loop = asyncio.get_running_loop()
+            try:
+                await loop.run_in_executor(
+                    context.submit_pool,
+                    lambda: context.submitter().submit(ingest, trace_id=trace_id, queued=queued),
+                )
+            except Exception as error:
+                context.log.error(
+                    "ingest request not produced",
+                    error_type=type(error).__name__,
+                    error=str(error),
+                )
+                raise ApiError(
+                    503, "kafka_unavailable", f"could not produce the request: {error}"
+                ) from None
+            context.log.info("ingest request accepted")
+        location = f"{API_PREFIX}/jobs/{ingest.job_id}"
+        return self.json(
+            {
+                "job_id": ingest.job_id,
+                "trace_id": trace_id,
+                "status": "queued",
+                "location": location,
+            },
+            status=202,
+            headers={"Location": location},
+        )
+
+
+async def local_job(view: ApiView, request: Any, job_id: str) -> Any:
+    """The job's state from this worker's table (after Faust routed the request here)."""
+    value = view.context.jobs.get(job_id.encode()) if is_job_id(job_id) else None
+    if value is None:
+        raise ApiError(404, "not_found", f"no job {job_id!r}")
+    return view.json(job_state_to_dict(decode_job_state(value)))
+
+
+class JobView(ApiView):
+    async def get(self, request: Any, job_id: str) -> Any:
+        # The producer hashes keys with its own metadata, which lacks the changelog
+        # until the first table write; fetch it first (instant once known).
+        await self.context.app.producer._ensure_producer().partitions_for(  # type: ignore[attr-defined]
+            self.context.changelog
+        )
+        return await self.context.routed_job(self, request, job_id=job_id)
+
+
+class JobListView(ApiView):
+    async def get(self, request: Any) -> Any:
+        status, limit = parse_list_query(request.query)
+        states = self.context.local_states()
+        missing: list[str] = []
+        if request.query.get("scope") != "local":
+            peer_states, missing = await _ask_peers(self.context.app, request, limit)
+            states += peer_states
+        chosen = select_jobs(states, status, limit)
+        return self.json(
+            {
+                "jobs": [job_state_to_dict(s) for s in chosen],
+                "complete": not missing,
+                "unreachable_workers": missing,
+            }
+        )
+
+
+class HealthView(ApiView):
+    public = True
+
+    async def get(self, request: Any) -> Any:
+        return self.json({"status": "ok", "app_id": self.context.settings.app_id})
+
+
+VIEWS: Final = (
+    (f"{API_PREFIX}/ingest", "ingest", IngestView),
+    (f"{API_PREFIX}/jobs/{{job_id}}", "job", JobView),
+    (f"{API_PREFIX}/jobs", "jobs", JobListView),
+    ("/healthz", "healthz", HealthView),
+)
 
 
 def register_web(
@@ -159,7 +322,7 @@ def register_web(
     settings: Settings,
     metrics: Metrics,
     submitter_factory: Callable[[], Submitter] | None = None,
-) -> None:
+) -> WebContext:
     """Add the API views and ``/metrics`` to ``app``; call before the worker starts.
 
     Faust's built-in pages that would bypass the token (``/table`` shows table data,
@@ -169,7 +332,6 @@ def register_web(
     from faust.sensors.prometheus import setup_prometheus_sensors
 
     from processors.adapters.kafka.producer import RequestProducer
-    from processors.application.backfill import queued_state
 
     for flag in (
         "web_tables_enabled",
@@ -181,149 +343,20 @@ def register_web(
     # Faust's ~26 metric families go on our registry, prefixed "faust_" whatever the app id.
     setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="faust")
 
-    log = get_logger("pitchstream.web")
-    make_submitter = submitter_factory or (lambda: RequestProducer(settings))
-    submit_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="api-submit")
-    holder: dict[str, Submitter] = {}
-
-    def submitter() -> Submitter:
-        if "it" not in holder:
-            holder["it"] = make_submitter()
-        return holder["it"]
-
-    def local_states() -> list[JobState]:
-        states = []
-        for value in list(jobs.values()):
-            if value is None:
-                continue
-            try:
-                states.append(decode_job_state(value))
-            except ContractError:
-                continue
-        return states
-
-    class ApiView(faust.web.View):
-        """Checks the token, and turns ApiError and surprises into the JSON error shape."""
-
-        public: bool = False
-
-        async def on_request_error(self, request: Any, exc: Any) -> Any:
-            code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
-            return self.json(error_body(code, str(exc.detail)), status=exc.code)
-
-        async def dispatch(self, request: Any) -> Any:
-            if not self.public and not authorized(
-                request.headers.get("Authorization"), settings.api_token
-            ):
-                return self.json(
-                    error_body("unauthorized", "missing or wrong bearer token"),
-                    status=401,
-                    headers={"WWW-Authenticate": 'Bearer realm="pitchstream"'},
-                )
-            try:
-                return await super().dispatch(request)
-            except ApiError as error:
-                return self.json(error_body(error.code, error.message), status=error.status)
-            except Exception as error:  # an unexpected bug answers 500, never a stack trace
-                log.error(
-                    "api request failed",
-                    path=request.path,
-                    error_type=type(error).__name__,
-                    error=str(error),
-                )
-                return self.json(
-                    error_body("internal_error", "internal error; see the worker log"), status=500
-                )
-
-    @app.page(f"{API_PREFIX}/ingest", name="ingest")
-    class IngestView(ApiView):
-        async def post(self, request: Any) -> Any:
-            if (request.content_length or 0) > MAX_REQUEST_BYTES:
-                raise ApiError(
-                    413, "request_too_large", f"request body is more than {MAX_REQUEST_BYTES} bytes"
-                )
-            body = await request.content.read(MAX_REQUEST_BYTES + 1)
-            ingest = parse_ingest_body(body, new_job_id=lambda: uuid.uuid4().hex)
-            trace_id = trace_id_from_http(request.headers)
-            queued = queued_state(ingest, trace_id=trace_id, updated_at=rfc3339(utc_now()))
-            with bound_contextvars(
-                trace_id=trace_id,
-                job_id=ingest.job_id,
-                source=ingest.source,
-                match_id=ingest.match_id,
-            ):
-                loop = asyncio.get_running_loop()
-                try:
-                    await loop.run_in_executor(
-                        submit_pool,
-                        lambda: submitter().submit(ingest, trace_id=trace_id, queued=queued),
-                    )
-                except Exception as error:
-                    log.error(
-                        "ingest request not produced",
-                        error_type=type(error).__name__,
-                        error=str(error),
-                    )
-                    raise ApiError(
-                        503, "kafka_unavailable", f"could not produce the request: {error}"
-                    ) from None
-                log.info("ingest request accepted")
-            location = f"{API_PREFIX}/jobs/{ingest.job_id}"
-            return self.json(
-                {
-                    "job_id": ingest.job_id,
-                    "trace_id": trace_id,
-                    "status": "queued",
-                    "location": location,
-                },
-                status=202,
-                headers={"Location": location},
-            )
-
-    async def local_job(view: ApiView, request: Any, job_id: str) -> Any:
-        value = jobs.get(job_id.encode()) if _valid_job_id(job_id) else None
-        if value is None:
-            raise ApiError(404, "not_found", f"no job {job_id!r}")
-        return view.json(job_state_to_dict(decode_job_state(value)))
-
-    # Answered by the worker that owns the job's partition. Faust hashes the raw key bytes
-    # (the table's keys are job_id.encode()) with murmur2 over the changelog's partitions:
-    # the partition of the job's request and updates, and so of its table entry.
-    routed_job = app.table_route(table=jobs, match_info="job_id")(local_job)
-    changelog = jobs.changelog_topic.get_topic_name()  # type: ignore[attr-defined]
-
-    @app.page(f"{API_PREFIX}/jobs/{{job_id}}", name="job")
-    class JobView(ApiView):
-        async def get(self, request: Any, job_id: str) -> Any:
-            # The producer hashes keys with its own metadata, which lacks the changelog
-            # until the first table write; fetch it first (instant once known).
-            await app.producer._ensure_producer().partitions_for(changelog)  # type: ignore[attr-defined]
-            return await routed_job(self, request, job_id=job_id)
-
-    @app.page(f"{API_PREFIX}/jobs", name="jobs")
-    class JobListView(ApiView):
-        async def get(self, request: Any) -> Any:
-            status, limit = parse_list_query(request.query)
-            states = local_states()
-            missing: list[str] = []
-            if request.query.get("scope") != "local":
-                peer_states, missing = await _ask_peers(app, request, limit)
-                states += peer_states
-            chosen = select_jobs(states, status, limit)
-            return self.json(
-                {
-                    "jobs": [job_state_to_dict(s) for s in chosen],
-                    "complete": not missing,
-                    "unreachable_workers": missing,
-                }
-            )
-
-    @app.page("/healthz", name="healthz")
-    class HealthView(ApiView):
-        public = True
-
-        async def get(self, request: Any) -> Any:
-            return self.json({"status": "ok", "app_id": settings.app_id})
+    context = WebContext(
+        app,
+        jobs,
+        settings,
+        make_submitter=submitter_factory or (lambda: RequestProducer(settings)),
+        # Answered by the worker that owns the job's partition. Faust hashes the raw key bytes
+        # (the table's keys are job_id.encode()) with murmur2 over the changelog's partitions:
+        # the partition of the job's request and updates, and so of its table entry.
+        routed_job=app.table_route(table=jobs, match_info="job_id")(local_job),
+        changelog=jobs.changelog_topic.get_topic_name(),  # type: ignore[attr-defined]
+    )
+    for path, name, view in VIEWS:
+        app.page(path, name=name)(type(view.__name__, (view,), {"context": context}))
+    return context
 
 
 async def _ask_peers(app: faust.App, request: Any, limit: int) -> tuple[list[JobState], list[str]]:

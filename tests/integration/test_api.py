@@ -18,7 +18,7 @@ import pytest
 
 from contracts.v1 import JobStatus, decode_ingest_request, decode_job_state
 from processors.adapters.kafka.publisher import partition_for
-from processors.application.runner import PROGRESS_INTERVAL
+from processors.application.ingest import PROGRESS_INTERVAL
 from tests.integration.harness import (
     WorkerProcess,
     free_port,

@@ -16,8 +16,8 @@ from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.kafka.publisher import partition_for
-from processors.application.backfill import child_job_id, queued_state
-from processors.application.ingest import rfc3339, utc_now
+from processors.application import job_states
+from processors.application.backfill import child_job_id
 from tests.integration.harness import (
     WorkerProcess,
     free_port,
@@ -49,7 +49,7 @@ def submit_season(settings, job_id: str, **extra: object) -> None:
         **extra,
     )
     trace_id = new_trace_id()
-    queued = queued_state(request, trace_id=trace_id, updated_at=rfc3339(utc_now()))
+    queued = job_states.queued(request, trace_id=trace_id)
     RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
 
 

@@ -14,7 +14,7 @@ from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, n
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.kafka.publisher import partition_for
-from processors.application.ingest import rfc3339, utc_now
+from processors.application import job_states
 from tests.integration.harness import fresh_settings, read_topic, worker
 
 pytestmark = pytest.mark.integration
@@ -35,19 +35,9 @@ def running_worker(settings, tmp_path):
 def submit(settings, source: str, match_id: str, job_id: str | None = None) -> tuple[str, str]:
     job_id = job_id or uuid.uuid4().hex
     trace_id = new_trace_id()
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source=source,
-        match_id=match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
-    RequestProducer(settings).submit(
-        IngestRequest(job_id=job_id, source=source, match_id=match_id),
-        trace_id=trace_id,
-        queued=queued,
-    )
+    request = IngestRequest(job_id=job_id, source=source, match_id=match_id)
+    queued = job_states.queued(request, trace_id=trace_id)
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
     return job_id, trace_id
 
 

@@ -37,6 +37,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 from contracts.v1.headers import match_event_headers
 from contracts.v1.match_event import encode_match_event
 from domain import EventPublisher, Match, ProgressCallback
+from processors.adapters.kafka.errors import raises_broker_errors
 from processors.adapters.kafka.producer import producer_config
 from processors.settings import Settings
 
@@ -114,6 +115,7 @@ class TransactionalEventPublisher(EventPublisher):
             # A producer opened meanwhile for this id (a resume) is the newer holder: keep it.
             self._producers.setdefault(self.transactional_id(job_id), (producer, None))
 
+    @raises_broker_errors
     def publish(
         self,
         match: Match,
@@ -160,6 +162,7 @@ class TransactionalEventPublisher(EventPublisher):
             except BufferError:
                 producer.poll(0.05)  # the local queue is full: let librdkafka send
 
+    @raises_broker_errors
     def checkpoint(self, match_key: str) -> str:
         """``<partition>@<end offset>`` of the match's partition now."""
         partition = partition_for(match_key, self.settings.partitions)
@@ -170,6 +173,7 @@ class TransactionalEventPublisher(EventPublisher):
             consumer.close()
         return f"{partition}@{high}"
 
+    @raises_broker_errors
     def published_since(self, checkpoint: str, *, job_id: str) -> int:
         partition_text, _, offset_text = checkpoint.partition("@")
         partition, start_offset = int(partition_text), int(offset_text)

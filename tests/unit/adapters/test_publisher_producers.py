@@ -16,6 +16,7 @@ import pytest
 from confluent_kafka import KafkaError, KafkaException
 
 from domain import Event, EventType, Match, Team, event_id_for
+from processors.adapters.kafka.errors import BrokerError
 from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
 
@@ -175,9 +176,10 @@ def test_a_reused_producer_that_is_fenced_is_dropped_and_the_error_is_retriable(
     cached = factory.made[0]
     cached.fail_on, cached.error = step, FENCED
 
-    with pytest.raises(KafkaException) as raised:
+    with pytest.raises(BrokerError) as raised:
         publisher.publish(_match(), job_id=second, trace_id="0" * 32)
-    error = raised.value.args[0]
+    assert raised.value.transient and raised.value.code == "kafka_error"
+    error = raised.value.__cause__.args[0]
     assert error.retriable() and not error.fatal()
     assert "fenced" in str(raised.value)
 
@@ -192,16 +194,16 @@ def test_a_producer_made_for_this_job_keeps_its_fatal_error():
     publisher, factory = _publisher()
     (job,) = _jobs_on(0, 1)
     factory.next_failure = ("commit_transaction", FENCED)
-    with pytest.raises(KafkaException) as raised:
+    with pytest.raises(BrokerError) as raised:
         publisher.publish(_match(), job_id=job, trace_id="0" * 32)
-    assert raised.value.args[0].fatal()
+    assert not raised.value.transient and raised.value.__cause__.args[0].fatal()
 
 
 def test_any_failed_transaction_drops_the_producer():
     publisher, factory = _publisher()
     first, second = _jobs_on(0, 2)
     factory.next_failure = ("produce", KafkaError(KafkaError._TRANSPORT, "broker gone"))
-    with pytest.raises(KafkaException):
+    with pytest.raises(BrokerError):
         publisher.publish(_match(), job_id=first, trace_id="0" * 32)
     assert factory.made[0].calls[-1] == "abort_transaction"
     publisher.publish(_match(), job_id=second, trace_id="0" * 32)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections import deque
-from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -23,30 +20,22 @@ from contracts.v1 import (
     encode_ingest_request,
 )
 from contracts.v1.job_state import job_state_to_dict
+from processors.adapters.kafka.versions import decode_version, encode_version
 from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.adapters.metrica.loaders import game_version
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from processors.application.backfill import (
-    Backfill,
-    InMemoryVersions,
     ListedMatch,
-    VersionRecord,
     child_job_id,
     child_requests,
-    children_progress_text,
-    decode_version,
-    encode_version,
-    fold_child,
-    is_parent_notice,
     list_matches,
-    parent_running,
     skip_reason,
 )
-from processors.application.ingest import IngestionService
-from processors.application.runner import JobRunner
+from processors.application.job_states import fold_child, is_parent_notice, parent_running
+from processors.application.ports import VersionRecord
 from processors.entrypoints.cli import progress_text
-from processors.metrics import Metrics
-from tests.fakes import InMemoryPublisher, InMemoryRepository
+from processors.entrypoints.progress import children_progress_text
+from tests.fakes import InMemoryWorker
 from tests.unit.samples import synthetic_match
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
@@ -203,8 +192,7 @@ def child_state(match_id: str, status: JobStatus, **extra: object) -> JobState:
 
 
 def started_parent(*match_ids: str) -> JobState:
-    listed = [ListedMatch(m, "v") for m in match_ids]
-    return parent_running(season(), listed, trace_id=TRACE, now=NOW, previous=None)
+    return parent_running(season(), list(match_ids), trace_id=TRACE, now=NOW, previous=None)
 
 
 def test_the_parent_counts_its_children_and_fails_listing_every_failed_one():
@@ -258,7 +246,7 @@ def test_a_parent_run_again_keeps_what_it_learnt_of_its_children():
     first = fold_child(started_parent("1", "2"), child_state("1", JobStatus.SUCCEEDED), NOW)
     again = parent_running(
         season(),
-        [ListedMatch("1", "v"), ListedMatch("2", "v")],
+        ["1", "2"],
         trace_id=TRACE,
         now=NOW,
         previous=first,
@@ -320,64 +308,16 @@ class FakeLoader:
         return self.entries
 
 
-class Cluster:
-    """One runner standing for every worker; ``pump`` delivers what it sent, in order."""
+class Cluster(InMemoryWorker):
+    """One worker standing for every worker; the topics are its queue."""
 
     def __init__(self, entries: list[dict], matches: dict) -> None:
-        self.table: dict[bytes, dict] = {}
-        self.messages: deque = deque()
-        self.repository = InMemoryRepository(matches)
+        super().__init__(matches)
         self.repository.loader = FakeLoader(entries)
-        self.publisher = InMemoryPublisher()
-        self.versions = InMemoryVersions()
-        service = IngestionService(
-            {"statsbomb": self.repository},
-            self.publisher,
-            metrics=Metrics(),
-            clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
-            sleep=lambda _: None,
-        )
 
-        async def send_request(key, value, headers):
-            self.messages.append(("request", key, value, headers))
-
-        async def send_update(key, value, headers):
-            self.messages.append(("update", key, value, headers))
-
-        async def nothing(*args):
-            return None
-
-        self.runner = JobRunner(
-            service,
-            self.table,
-            send_dead_letter=nothing,
-            flush=nothing,
-            backfill=Backfill(
-                {"statsbomb": self.repository},
-                send_request=send_request,
-                send_update=send_update,
-                versions=self.versions,
-            ),
-        )
-
-    def submit(self, request: IngestRequest) -> None:
-        self.messages.append(
-            ("request", request.job_id.encode(), encode_ingest_request(request), [])
-        )
-        asyncio.run(self.pump())
-
-    async def pump(self) -> None:
-        while self.messages:
-            kind, key, value, headers = self.messages.popleft()
-            if kind == "request":
-                await self.runner.handle_request(
-                    key=key, value=value, headers=headers, topic="t", partition=0, offset=0
-                )
-            else:
-                await self.runner.apply_update(value, key=key)
-
-    def state(self, job_id: str) -> JobState:
-        return decode_job_state(self.table[job_id.encode()])
+    @property
+    def table(self) -> dict:
+        return self.store.states
 
 
 def entries(*match_ids: str, last_updated: str = "A") -> list[dict]:
@@ -439,3 +379,13 @@ def test_a_single_match_request_neither_skips_nor_records_versions():
     assert cluster.state("one").status is JobStatus.SUCCEEDED
     assert not cluster.state("one").skipped
     assert cluster.versions.get("statsbomb:1").job_id == "x"
+
+
+def test_an_unknown_source_is_unknown_source_for_a_match_and_for_a_season():
+    """A source with no adapter configured fails with one stable code on both paths."""
+    cluster = Cluster([], {"1": synthetic_match("1")})
+    cluster.submit(IngestRequest(job_id="one", source="metrica", match_id="1"))
+    cluster.submit(IngestRequest(job_id="all", source="metrica", all_matches=True))
+    assert cluster.state("one").error_code == "unknown_source"
+    assert cluster.state("all").error_code == "unknown_source"
+    assert cluster.state("all").status is JobStatus.FAILED

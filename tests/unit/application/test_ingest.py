@@ -6,11 +6,12 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from confluent_kafka import KafkaError, KafkaException
 
-from contracts.v1 import IngestRequest, JobStatus, new_trace_id
+from contracts.v1 import IngestRequest, JobStatus
 from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable
-from processors.application.ingest import IngestionService, RetryPolicy
+from processors.adapters.kafka.errors import BrokerError
+from processors.application.ingest import IngestionService
+from processors.application.retry import RetryPolicy
 from processors.metrics import Metrics
 from tests.fakes import Crash, InMemoryPublisher, InMemoryRepository
 from tests.unit.samples import synthetic_match
@@ -107,7 +108,7 @@ def test_retries_stop_after_the_last_attempt():
 
 def test_a_broker_error_while_publishing_is_retried_without_doubling_events():
     publisher = InMemoryPublisher()
-    publisher.fail_next = [KafkaException(KafkaError(KafkaError._TRANSPORT, "broker gone"))]
+    publisher.fail_next = [BrokerError("broker gone", transient=True)]
     service, _, _, sleeps = make_service(publisher=publisher)
     _, state = run(service)
     assert state.status is JobStatus.SUCCEEDED
@@ -162,13 +163,6 @@ def test_secrets_never_reach_job_state_error_messages():
     assert "***" in (state.error_message or "")
 
 
-def test_queued_state_names_the_request():
-    service, _, _, _ = make_service()
-    trace_id = new_trace_id()
-    queued = service.queued(REQUEST, trace_id=trace_id)
-    assert (queued.status, queued.trace_id, queued.match_id) == (JobStatus.QUEUED, trace_id, "m1")
-
-
 def test_retry_policy_delays_are_bounded():
     assert RetryPolicy(attempts=6, first_delay=0.5, max_delay=4).delays() == [0.5, 1, 2, 4, 4]
 
@@ -182,7 +176,7 @@ def test_a_broker_hiccup_while_taking_the_checkpoint_is_retried():
         def checkpoint(self, match_key: str) -> str:
             if self.failures:
                 self.failures -= 1
-                raise KafkaException(KafkaError(KafkaError._UNKNOWN_PARTITION, "metadata"))
+                raise BrokerError("unknown partition", transient=True)
             return super().checkpoint(match_key)
 
     service, _, _, sleeps = make_service(publisher=FlakyCheckpoint())
@@ -194,9 +188,9 @@ def test_a_broker_hiccup_while_taking_the_checkpoint_is_retried():
 def test_a_lasting_broker_error_while_taking_the_checkpoint_is_raised():
     class DeadCheckpoint(InMemoryPublisher):
         def checkpoint(self, match_key: str) -> str:
-            raise KafkaException(KafkaError(KafkaError._TRANSPORT, "gone"))
+            raise BrokerError("gone", transient=True)
 
     service, _, _, sleeps = make_service(publisher=DeadCheckpoint(), retry=RetryPolicy(attempts=3))
-    with pytest.raises(KafkaException):
+    with pytest.raises(BrokerError):
         service.start(REQUEST, trace_id="a" * 32, previous=None)
     assert len(sleeps) == 2

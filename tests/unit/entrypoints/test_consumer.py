@@ -1,76 +1,30 @@
-"""The job runner's decisions, on a plain dict standing in for the Faust table."""
+"""The consumer's handlers (decode, dead-letter, dispatch) over the fakes: no Kafka."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
+import dataclasses
 
-import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobStatus, decode_job_state, encode_ingest_request
+from contracts.v1 import IngestRequest, JobStatus
 from contracts.v1.job_state import encode_job_state
-from processors.application.ingest import IngestionService
-from processors.application.runner import (
-    JobRunner,
-    header_map,
-    trace_id_from_headers,
-    usable_job_id,
-)
-from processors.metrics import Metrics
-from tests.fakes import InMemoryPublisher, InMemoryRepository
+from domain import Match
+from processors.application import job_states
+from processors.entrypoints.consumer import header_map, trace_id_from_headers, usable_job_id
+from tests.fakes import InMemoryRepository, InMemoryWorker
 from tests.unit.samples import synthetic_match
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 
 
-class Harness:
+class Harness(InMemoryWorker):
     def __init__(self) -> None:
-        self.table: dict[bytes, dict] = {}
-        self.dead_letters: list[tuple[bytes | None, bytes | None, list]] = []
-        self.publisher = InMemoryPublisher()
-        self.repository = InMemoryRepository({"m1": synthetic_match(), "m2": synthetic_match("m2")})
-        self.service = IngestionService(
-            {"statsbomb": self.repository},
-            self.publisher,
-            metrics=Metrics(),
-            clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
-            sleep=lambda _: None,
-            secrets=("s3cr3t-token",),
+        super().__init__(
+            {"m1": synthetic_match(), "m2": synthetic_match("m2")}, secrets=("s3cr3t-token",)
         )
 
-        async def send_dead_letter(key, value, headers):
-            self.dead_letters.append((key, value, headers))
-
-        async def flush():
-            return None
-
-        self.runner = JobRunner(
-            self.service, self.table, send_dead_letter=send_dead_letter, flush=flush
-        )
-
-    def deliver(self, value: bytes | None, *, key: bytes | None = None, headers=None) -> None:
-        asyncio.run(
-            self.runner.handle_request(
-                key=key,
-                value=value,
-                headers=headers or [],
-                topic="ingest-requests",
-                partition=0,
-                offset=7,
-            )
-        )
-
-    def request(self, job_id: str = "job-1", match_id: str = "m1", **headers) -> None:
-        request = IngestRequest(job_id=job_id, source="statsbomb", match_id=match_id)
-        self.deliver(
-            encode_ingest_request(request),
-            key=job_id.encode(),
-            headers=[(k, v.encode()) for k, v in headers.items()],
-        )
-
-    def state(self, job_id: str = "job-1"):
-        return decode_job_state(self.table[job_id.encode()])
+    def request(self, job_id: str = "job-1", match_id: str = "m1", **headers: str) -> None:
+        self.submit(IngestRequest(job_id=job_id, source="statsbomb", match_id=match_id), **headers)
 
 
 def test_a_request_runs_its_job_to_succeeded_with_the_callers_trace_id():
@@ -97,16 +51,7 @@ def test_an_interrupted_job_resumes_from_its_checkpoint_without_doubling():
     harness.request()
     finished = harness.state()
     # As if the worker died after publishing but before recording success:
-    harness.table[b"job-1"] = orjson.loads(
-        encode_job_state(
-            finished.__class__(
-                **{
-                    **{f: getattr(finished, f) for f in finished.__dataclass_fields__},
-                    "status": JobStatus.RUNNING,
-                }
-            )
-        )
-    )
+    harness.store.put(dataclasses.replace(finished, status=JobStatus.RUNNING))
     harness.request()
     state = harness.state()
     assert state.status is JobStatus.SUCCEEDED and state.attempt == 2
@@ -161,7 +106,7 @@ def test_a_bad_request_without_a_usable_job_id_is_only_dead_lettered(key):
     harness = Harness()
     harness.deliver(b"{}", key=key)
     assert len(harness.dead_letters) == 1
-    assert harness.table == {}
+    assert harness.store.states == {}
 
 
 def test_a_huge_request_is_dead_lettered_not_parsed():
@@ -189,17 +134,17 @@ def test_other_jobs_go_on_after_bad_input():
 def test_queued_updates_never_move_a_job_backwards():
     harness = Harness()
     harness.request()
-    queued = harness.service.queued(
+    queued = job_states.queued(
         IngestRequest(job_id="job-1", source="statsbomb", match_id="m1"), trace_id=TRACE
     )
-    asyncio.run(harness.runner.apply_update(encode_job_state(queued)))
+    harness.update(encode_job_state(queued))
     assert harness.state().status is JobStatus.SUCCEEDED
-    fresh = harness.service.queued(
+    fresh = job_states.queued(
         IngestRequest(job_id="job-7", source="statsbomb", match_id="m1"), trace_id=TRACE
     )
-    asyncio.run(harness.runner.apply_update(encode_job_state(fresh)))
+    harness.update(encode_job_state(fresh))
     assert harness.state("job-7").status is JobStatus.QUEUED
-    asyncio.run(harness.runner.apply_update(b"not a job state"))  # ignored, no crash
+    harness.update(b"not a job state")  # ignored, no crash
 
 
 def test_trace_ids_come_from_traceparent_then_trace_id_else_new():
@@ -223,9 +168,16 @@ def test_usable_job_ids():
     assert usable_job_id(None) is None
 
 
-def test_the_runner_says_when_it_last_finished_a_request():
+def test_the_runner_is_busy_while_a_request_is_in_hand_and_idle_after():
     harness = Harness()
-    before = harness.runner.idle_since()
-    harness.deliver(b"garbage", key=b"job-x")
-    after = harness.runner.idle_since()
-    assert before is not None and after is not None and after >= before
+    seen: list[float | None] = []
+
+    class Watched(InMemoryRepository):
+        def get_match(self, match_id: str) -> Match:
+            seen.append(harness.runner.idle_since())
+            return super().get_match(match_id)
+
+    harness.service.repositories = {"statsbomb": Watched({"m1": synthetic_match()})}
+    harness.request()
+    assert seen == [None]  # the watchdog leaves a busy worker alone
+    assert harness.runner.idle_since() is not None
