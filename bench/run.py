@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
 import gc
 import json
 import os
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from processors.devtools.worker import start_worker, stop_worker
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results.json"
@@ -416,33 +419,19 @@ class Worker:
     process: subprocess.Popen[bytes] | None = None
     _log: Any = None
 
-    def env(self) -> dict[str, str]:
-        s = self.settings
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
-        env.update(
-            KAFKA_BOOTSTRAP_SERVERS=s.bootstrap_servers,
-            PITCHSTREAM_APP_ID=s.app_id,
-            PITCHSTREAM_TOPIC_PREFIX=s.topic_prefix,
-            PITCHSTREAM_PARTITIONS=str(s.partitions),
-            PITCHSTREAM_STATSBOMB_DIR=s.statsbomb_dir,
-            PITCHSTREAM_METRICA_DIR="",
-            PITCHSTREAM_WEB_PORT=str(self.web_port),
-            PITCHSTREAM_DATA_DIR=f"{s.data_dir}-{self.web_port}",
-            PITCHSTREAM_LOG_FORMAT="json",
-            PYTHONUNBUFFERED="1",
+    def _settings(self) -> Any:
+        return dataclasses.replace(
+            self.settings,
+            metrica_dir="",
+            web_port=self.web_port,
+            data_dir=f"{self.settings.data_dir}-{self.web_port}",
+            log_format="json",
         )
-        return env
 
     def start(self) -> Worker:
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.entrypoints.cli", "worker"],
-            cwd=REPO,
-            env=self.env(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+        self.process = start_worker(
+            self._settings(), self._log, provider_credentials=False, cwd=REPO
         )
         return self
 
@@ -464,15 +453,9 @@ class Worker:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+                stop_worker(self.process)
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -727,20 +710,13 @@ def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) 
 
 
 def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | None = None) -> str:
-    from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-    from processors.application.ingest import rfc3339, utc_now
+    from contracts.v1 import IngestRequest, new_trace_id
+    from processors.application import job_states
 
     job_id = job_id or uuid.uuid4().hex
     trace_id = new_trace_id()
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source="statsbomb",
-        match_id=match.match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
     request = IngestRequest(job_id=job_id, source="statsbomb", match_id=match.match_id)
+    queued = job_states.queued(request, trace_id=trace_id)
     producer.submit(request, trace_id=trace_id, queued=queued)
     return job_id
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,13 +22,14 @@ from pathlib import Path
 import orjson
 from confluent_kafka import Consumer, TopicPartition
 
-from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+from contracts.v1 import IngestRequest, JobStatus, new_trace_id
 from contracts.v1.job_state import job_state_to_dict
 from processors.adapters.kafka.admin import ensure_topics
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.kafka.publisher import partition_for
-from processors.application.ingest import rfc3339, utc_now
+from processors.application import job_states
+from processors.devtools.worker import start_worker, stop_worker
 from processors.settings import Settings
 
 MATCH_ID = os.environ.get("PITCHSTREAM_DEMO_MATCH_ID", "3788741")
@@ -57,24 +57,8 @@ def kafka() -> Iterator[str]:
 
 @contextlib.contextmanager
 def worker(settings: Settings, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = dict(os.environ)
-    env.update(
-        KAFKA_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
-        PITCHSTREAM_APP_ID=settings.app_id,
-        PITCHSTREAM_DATA_DIR=settings.data_dir,
-        PITCHSTREAM_STATSBOMB_DIR=settings.statsbomb_dir,
-        PITCHSTREAM_WEB_PORT=str(settings.web_port),
-        PYTHONUNBUFFERED="1",
-    )
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "processors.entrypoints.cli", "worker"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        process = start_worker(settings, log)
         try:
             deadline = time.monotonic() + 120
             while "worker ready" not in log_path.read_text(errors="replace"):
@@ -84,13 +68,7 @@ def worker(settings: Settings, log_path: Path) -> Iterator[subprocess.Popen[byte
             say(f"worker ready (pid {process.pid}, log {log_path})")
             yield process
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            stop_worker(process)
             say("worker stopped")
 
 
@@ -143,14 +121,7 @@ def main() -> int:
             job_id = uuid.uuid4().hex
             trace_id = new_trace_id()
             request = IngestRequest(job_id=job_id, source="statsbomb", match_id=MATCH_ID)
-            queued = JobState(
-                job_id=job_id,
-                status=JobStatus.QUEUED,
-                source="statsbomb",
-                match_id=MATCH_ID,
-                trace_id=trace_id,
-                updated_at=rfc3339(utc_now()),
-            )
+            queued = job_states.queued(request, trace_id=trace_id)
             RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
             say(f"submitted job {job_id} for statsbomb match {MATCH_ID} (trace {trace_id})")
             state = JobStateReader(settings).wait_until(

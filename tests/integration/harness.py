@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from confluent_kafka import Consumer, TopicPartition
 
 from processors.adapters.kafka.admin import ensure_topics
+from processors.devtools.worker import start_worker, stop_worker, worker_env
 from processors.settings import Settings
 from tests.paths import metrica_dir, statsbomb_dir
 
@@ -62,22 +62,9 @@ def fresh_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
-    env.update(
-        KAFKA_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
-        PITCHSTREAM_APP_ID=settings.app_id,
-        PITCHSTREAM_TOPIC_PREFIX=settings.topic_prefix,
-        PITCHSTREAM_PARTITIONS=str(settings.partitions),
-        PITCHSTREAM_STATSBOMB_DIR=settings.statsbomb_dir,
-        PITCHSTREAM_METRICA_DIR=settings.metrica_dir,
-        PITCHSTREAM_WEB_PORT=str(settings.web_port),
-        PITCHSTREAM_DATA_DIR=settings.data_dir,
-        PITCHSTREAM_LOG_FORMAT=settings.log_format,
-        PYTHONUNBUFFERED="1",
-    )
-    if settings.api_token:
-        env["PITCHSTREAM_API_TOKEN"] = settings.api_token
-    return env
+    """The environment of a worker or CLI process under test: ``settings`` and nothing of
+    ours (nor StatsBomb credentials) from the environment running the tests."""
+    return worker_env(settings, provider_credentials=False)
 
 
 @dataclass
@@ -90,16 +77,10 @@ class WorkerProcess:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, ready_timeout: float = 90.0) -> WorkerProcess:
-        env = settings_env(self.settings) | self.extra_env
         self._log = self.log_path.open("ab")
         self._ready_marker_count = self.output().count("worker ready")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.entrypoints.cli", "worker"],
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+        self.process = start_worker(
+            self.settings, self._log, provider_credentials=False, extra_env=self.extra_env
         )
         wait_for(
             lambda: self._ready() or self._died(),
@@ -129,13 +110,8 @@ class WorkerProcess:
             self.process.wait(30)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+        if self.process:
+            stop_worker(self.process)
         if getattr(self, "_log", None):
             self._log.close()
 
