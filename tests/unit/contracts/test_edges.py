@@ -9,8 +9,7 @@ import orjson
 import pytest
 
 from contracts import ContractError
-from contracts.v1 import IngestRequest, decode_ingest_request, decode_match_event
-from contracts.v1.ingest_request import with_job_id
+from contracts.v1 import decode_ingest_request, decode_match_event
 from contracts.v1.match_event import encode_match_event, match_event_payload
 from domain import EventType, Match, Team, event_id_for
 from domain.coordinates import init_through_slot_setters
@@ -23,11 +22,6 @@ def test_a_season_request_cannot_also_ask_for_all_matches():
             b'{"job_id": "j", "source": "statsbomb", "competition_id": 55, "season_id": 43,'
             b' "all_matches": true}'
         )
-
-
-def test_with_job_id_keeps_everything_else():
-    request = IngestRequest(job_id="a", source="statsbomb", match_id="1")
-    assert with_job_id(request, "b") == dataclasses.replace(request, job_id="b")
 
 
 def test_an_event_without_a_team_has_no_team_name():
