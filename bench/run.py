@@ -38,7 +38,7 @@ from typing import Any
 
 import orjson
 
-from processors.devtools.worker import start_worker, stop_worker
+from processors.devtools.worker import log_text, start_worker, stop_worker
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results.json"
@@ -441,10 +441,7 @@ class Worker:
         return self.process.pid
 
     def output(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
+        return log_text(self.log_path)
 
     def ready_count(self) -> int:
         return self.output().count("worker ready")

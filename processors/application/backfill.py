@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from contracts.v1 import (
@@ -116,16 +116,15 @@ def child_job_id(parent_job_id: str, match_id: str) -> str:
 
 
 def child_requests(parent: IngestRequest, listed: list[ListedMatch]) -> list[IngestRequest]:
+    same = {"source": parent.source, "queue": parent.queue, "options": parent.options}
     return [
         IngestRequest(
             job_id=child_job_id(parent.job_id, item.match_id),
-            source=parent.source,
             match_id=item.match_id,
-            queue=parent.queue,
-            options=parent.options,
             force=parent.force,
             parent_job_id=parent.job_id,
             source_version=item.version,
+            **same,
         )
         for item in listed
     ]
@@ -150,36 +149,23 @@ def match_key(source: str, match_id: str) -> str:
 # -- the use case ----------------------------------------------------------------------------
 
 
+@dataclass
 class RunBackfill:
     """Runs parents, and tells parents about their children (the ``ChildChanged`` handler)."""
 
-    def __init__(
-        self,
-        repositories: Mapping[str, MatchRepository],
-        store: JobStore,
-        *,
-        executor: ThreadPoolExecutor,
-        send_request: Send,
-        send_update: Send,
-        flush_sends: Flush,
-        versions: VersionStore,
-        metrics: Metrics | None = None,
-        clock: Callable[[], Any] = utc_now,
-        retry: RetryPolicy | None = None,
-        secrets: tuple[str, ...] = (),
-    ) -> None:
-        self.repositories = repositories
-        self.store = store
-        self.executor = executor
-        self.send_request = send_request
-        self.send_update = send_update
-        self.flush_sends = flush_sends
-        self.versions = versions
-        self.metrics = metrics or Metrics()
-        self.clock = clock
-        self.retry = retry or RetryPolicy()
-        self.secrets = secrets
-        self.log = get_logger("pitchstream.backfill")
+    repositories: Mapping[str, MatchRepository]
+    store: JobStore
+    _: KW_ONLY
+    executor: ThreadPoolExecutor
+    send_request: Send
+    send_update: Send
+    flush_sends: Flush
+    versions: VersionStore
+    metrics: Metrics = field(default_factory=Metrics)
+    clock: Callable[[], Any] = utc_now
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    secrets: tuple[str, ...] = ()
+    log: Any = field(init=False, default_factory=lambda: get_logger("pitchstream.backfill"))
 
     def now(self) -> str:
         return rfc3339(self.clock())

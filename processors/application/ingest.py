@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from contracts.v1 import IngestRequest, JobState, JobStatus
@@ -177,25 +178,18 @@ class IngestionService:
             self.metrics.events_unmapped.labels(match.source).inc(unmapped)
 
 
+@dataclass
 class IngestMatch:
     """The job of one match on the event loop: every table write happens here, inside the
     agent's stream iteration (as Faust requires); the blocking work runs in ``executor``."""
 
-    def __init__(
-        self,
-        service: IngestionService,
-        store: JobStore,
-        *,
-        executor: ThreadPoolExecutor,
-        on_child_changed: ChildChangedHandler | None = None,
-        skip_check: SkipCheck | None = None,
-    ) -> None:
-        self.service = service
-        self.store = store
-        self.executor = executor
-        self.on_child_changed = on_child_changed
-        self.skip_check = skip_check
-        self.log = get_logger("pitchstream.jobs")
+    service: IngestionService
+    store: JobStore
+    _: KW_ONLY
+    executor: ThreadPoolExecutor
+    on_child_changed: ChildChangedHandler | None = None
+    skip_check: SkipCheck | None = None
+    log: Any = field(init=False, default_factory=lambda: get_logger("pitchstream.jobs"))
 
     async def run(self, request: IngestRequest, trace_id: str) -> None:
         previous = self.store.get(request.job_id)

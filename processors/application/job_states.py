@@ -111,15 +111,8 @@ def succeeded(
     events_dropped: Mapping[str, int],
     now: str,
 ) -> JobState:
-    return dataclasses.replace(
-        state,
-        status=JobStatus.SUCCEEDED,
-        raw_events_read=raw_events_read,
-        events_emitted=events_emitted,
-        events_dropped=events_dropped,
-        updated_at=now,
-        finished_at=now,
-    )
+    tally = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    return _ended(state, JobStatus.SUCCEEDED, now, events_dropped=events_dropped, **tally)
 
 
 def failed(
@@ -137,23 +130,18 @@ def failed(
     message = scrub(message, secrets)
     if log is not None:
         log.error(
-            "job failed",
-            trace_id=state.trace_id,
-            job_id=state.job_id,
-            source=state.source,
-            match_id=state.match_id,
-            error_type=error_type,
-            error_code=code,
-            error=message,
+            "job failed", **log_fields(state), error_type=error_type, error_code=code, error=message
         )
-    return dataclasses.replace(
-        state,
-        status=JobStatus.FAILED,
-        updated_at=now,
-        finished_at=now,
-        error_code=code,
-        error_message=message,
-    )
+    return _ended(state, JobStatus.FAILED, now, error_code=code, error_message=message)
+
+
+def _ended(state: JobState, status: JobStatus, now: str, **fields: Any) -> JobState:
+    return dataclasses.replace(state, status=status, updated_at=now, finished_at=now, **fields)
+
+
+def log_fields(state: JobState) -> dict[str, str]:
+    """What every log line about a job names."""
+    return {k: getattr(state, k) for k in ("trace_id", "job_id", "source", "match_id")}
 
 
 def failed_by(
@@ -268,9 +256,7 @@ def finish_if_done(parent: JobState, now: str) -> JobState:
     if parent.status.is_final or counts is None or counts.queued or counts.running:
         return parent
     if counts.failed == 0:
-        return dataclasses.replace(
-            parent, status=JobStatus.SUCCEEDED, updated_at=now, finished_at=now
-        )
+        return _ended(parent, JobStatus.SUCCEEDED, now)
     reasons = Counter(child.error_code for child in parent.failed_children)
     summary = ", ".join(f"{count} {code}" for code, count in reasons.most_common())
     return failed(

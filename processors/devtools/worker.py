@@ -64,3 +64,11 @@ def stop_worker(process: subprocess.Popen[bytes], *, timeout: float = 30.0) -> N
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout)
+
+
+def log_text(path: Path) -> str:
+    """A worker's log so far ("" before it exists)."""
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""

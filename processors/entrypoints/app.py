@@ -71,29 +71,21 @@ def create_app(
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         table_cleanup_interval=60.0,
     )
-    ingest_topic = app.topic(
-        topics.ingest_requests,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    updates_topic = app.topic(
-        topics.job_updates,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    dead_letter_topic = app.topic(
-        topics.ingest_dead_letters,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-    )
+
+    def raw_topic(name: str, **partitions: int) -> Any:
+        """Bytes in, bytes out: our contracts encode and decode, not Faust."""
+        return app.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            **partitions,
+        )
+
+    ingest_topic = raw_topic(topics.ingest_requests, partitions=settings.partitions)
+    updates_topic = raw_topic(topics.job_updates, partitions=settings.partitions)
+    dead_letter_topic = raw_topic(topics.ingest_dead_letters)
     jobs = app.Table(
         "jobs",
         default=None,

@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from contracts import ContractError
@@ -47,14 +47,8 @@ class ConsumedMessage:
     @classmethod
     def of(cls, message: Any) -> ConsumedMessage:
         """From a Faust ``Message`` (``event.message``)."""
-        return cls(
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            key=message.key,
-            value=message.value,
-            headers=message.headers,
-        )
+        m = message
+        return cls(m.topic, m.partition, m.offset, m.key, m.value, m.headers)
 
     def header_map(self) -> dict[str, bytes]:
         return header_map(self.headers)
@@ -105,29 +99,20 @@ def dead_letter_headers(
     return headers
 
 
+@dataclass
 class JobRunner:
     """Dispatches consumed messages to the use cases: the handlers of the two agents."""
 
-    def __init__(
-        self,
-        store: JobStore,
-        ingest: IngestMatch,
-        *,
-        send_dead_letter: SendDeadLetter,
-        backfill: RunBackfill | None = None,
-        metrics: Metrics | None = None,
-        clock: Callable[[], Any] = utc_now,
-        secrets: tuple[str, ...] = (),
-    ) -> None:
-        self.store = store
-        self.ingest = ingest
-        self.backfill = backfill
-        self.send_dead_letter = send_dead_letter
-        self.metrics = metrics or Metrics()
-        self.clock = clock
-        self.secrets = secrets
-        self.log = get_logger("pitchstream.jobs")
-        self._idle_since: float | None = time.monotonic()
+    store: JobStore
+    ingest: IngestMatch
+    _: KW_ONLY
+    send_dead_letter: SendDeadLetter
+    backfill: RunBackfill | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    clock: Callable[[], Any] = utc_now
+    secrets: tuple[str, ...] = ()
+    log: Any = field(init=False, default_factory=lambda: get_logger("pitchstream.jobs"))
+    _idle_since: float | None = field(init=False, default_factory=time.monotonic)
 
     def idle_since(self) -> float | None:
         """When the last request was done (monotonic seconds); None while one is in hand."""

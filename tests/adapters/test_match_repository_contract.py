@@ -33,36 +33,24 @@ def _statsbombpy(request: pytest.FixtureRequest) -> MatchRepository:
     return StatsBombRepository(StatsBombPy())
 
 
-CASES = [
-    RepositoryCase(
-        "statsbomb-mirror",
-        "statsbomb",
-        lambda _: StatsBombRepository(OpenDataMirror(statsbomb_dir())),
-        known="3788741",
-        unknown="999999999",
-    ),
+def _mirror(_: pytest.FixtureRequest) -> MatchRepository:
+    return StatsBombRepository(OpenDataMirror(statsbomb_dir()))
+
+
+def _metrica(_: pytest.FixtureRequest) -> MatchRepository:
+    return MetricaRepository(LocalStore(metrica_dir()))
+
+
+def _fake(_: pytest.FixtureRequest) -> MatchRepository:
+    return InMemoryRepository({"m1": synthetic_match()})
+
+
+CASES = [  # name, source, repository, a match it holds, a match it does not
+    RepositoryCase("statsbomb-mirror", "statsbomb", _mirror, "3788741", "999999999"),
     RepositoryCase("statsbombpy-http", "statsbomb", _statsbombpy, "15946", "999999999"),
-    RepositoryCase(
-        "metrica-csv",
-        "metrica",
-        lambda _: MetricaRepository(LocalStore(metrica_dir())),
-        known="Sample_Game_1",
-        unknown="Sample_Game_99",
-    ),
-    RepositoryCase(
-        "metrica-json",
-        "metrica",
-        lambda _: MetricaRepository(LocalStore(metrica_dir())),
-        known="Sample_Game_3",
-        unknown="Sample_Game_98",
-    ),
-    RepositoryCase(
-        "in-memory-fake",
-        "statsbomb",
-        lambda _: InMemoryRepository({"m1": synthetic_match()}),
-        known="m1",
-        unknown="m2",
-    ),
+    RepositoryCase("metrica-csv", "metrica", _metrica, "Sample_Game_1", "Sample_Game_99"),
+    RepositoryCase("metrica-json", "metrica", _metrica, "Sample_Game_3", "Sample_Game_98"),
+    RepositoryCase("in-memory-fake", "statsbomb", _fake, "m1", "m2"),
 ]
 
 

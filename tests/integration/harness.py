@@ -15,8 +15,12 @@ from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, TopicPartition
 
+from contracts.v1 import IngestRequest, JobState, new_trace_id
 from processors.adapters.kafka.admin import ensure_topics
-from processors.devtools.worker import start_worker, stop_worker, worker_env
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.producer import RequestProducer
+from processors.application import job_states
+from processors.devtools.worker import log_text, start_worker, stop_worker, worker_env
 from processors.settings import Settings
 from tests.paths import metrica_dir, statsbomb_dir
 
@@ -98,10 +102,7 @@ class WorkerProcess:
         return self.process is not None and self.process.poll() is not None
 
     def output(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
+        return log_text(self.log_path)
 
     def kill(self) -> None:
         """kill -9: no chance to clean up, as in a crash."""
@@ -174,3 +175,24 @@ def worker(settings: Settings, tmp_path: Path, name: str = "worker") -> Iterator
         yield process
     finally:
         process.stop()
+
+
+def submit_request(settings: Settings, request: IngestRequest) -> str:
+    """Produce ``request`` and its ``queued`` state as a submitter does; the trace id."""
+    trace_id = new_trace_id()
+    queued = job_states.queued(request, trace_id=trace_id)
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    return trace_id
+
+
+def submit(
+    settings: Settings, source: str, match_id: str, job_id: str | None = None
+) -> tuple[str, str]:
+    """One match's request; the job id and trace id."""
+    job_id = job_id or uuid.uuid4().hex
+    request = IngestRequest(job_id=job_id, source=source, match_id=match_id)
+    return job_id, submit_request(settings, request)
+
+
+def final_state(settings: Settings, job_id: str, timeout: float = 120.0) -> JobState:
+    return JobStateReader(settings).wait_until(job_id, lambda s: s.status.is_final, timeout=timeout)

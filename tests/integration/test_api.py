@@ -107,16 +107,6 @@ def metric(text: str, name: str, **labels: str) -> float | None:
     return None
 
 
-@pytest.fixture
-def settings(kafka_bootstrap, tmp_path):
-    return fresh_settings(kafka_bootstrap, tmp_path)
-
-
-@pytest.fixture
-def running_worker(settings, tmp_path):
-    yield from worker(settings, tmp_path)
-
-
 def test_an_ingest_through_the_api_ends_succeeded_and_the_metrics_say_so(settings, running_worker):
     port = settings.web_port
     reply = ingest(port, "3788741")

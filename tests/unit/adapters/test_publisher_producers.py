@@ -15,10 +15,11 @@ import time
 import pytest
 from confluent_kafka import KafkaError, KafkaException
 
-from domain import Event, EventType, Match, Team, event_id_for
+from domain import Match
 from processors.adapters.kafka.errors import BrokerError
 from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
+from tests.unit.samples import synthetic_match
 
 SETTINGS = Settings(app_id="app", topic_prefix="p-", partitions=4)
 
@@ -92,29 +93,7 @@ class Factory:
 
 
 def _match(match_id: str = "7") -> Match:
-    events = [
-        Event(
-            event_id=event_id_for("statsbomb", match_id, f"s{i}"),
-            source="statsbomb",
-            match_id=match_id,
-            source_event_id=f"s{i}",
-            source_type="Pass",
-            type=EventType.PASS,
-            index=i,
-            period=1,
-            seconds=float(i),
-            team_id="1",
-        )
-        for i in range(3)
-    ]
-    return Match.assemble(
-        source="statsbomb",
-        match_id=match_id,
-        home=Team("1", "Home"),
-        away=Team("2", "Away"),
-        events=events,
-        raw_event_count=3,
-    )
+    return synthetic_match(match_id)
 
 
 def _publisher() -> tuple[TransactionalEventPublisher, Factory]:

@@ -7,24 +7,19 @@ import dataclasses
 from processors.devtools.worker import WORKER_COMMAND, worker_env
 from processors.settings import Settings
 
-SETTINGS = Settings(
-    bootstrap_servers="broker:9093",
-    app_id="bench-app",
-    topic_prefix="t1-",
-    partitions=6,
-    statsbomb_dir="",
-    metrica_dir="/data/metrica",
-    web_port=7077,
-    web_url="http://worker-1:7077",
-    data_dir="/tmp/worker",
-    log_format="json",
-    session_timeout=12.5,
-    security_protocol="SASL_SSL",
-    sasl_mechanism="SCRAM-SHA-512",
-    sasl_username="user",
-    sasl_password="pass-word",
-    api_token="token-123",
-)
+
+def _unusual(name: str, default: object) -> object:
+    """A value other than the default, of the field's type, that the environment can carry."""
+    if name == "security_protocol":
+        return "SASL_SSL"  # read back upper-cased
+    if isinstance(default, float):
+        return default + 1.5
+    if isinstance(default, int):
+        return default + 3
+    return f"{name}-value"
+
+
+SETTINGS = Settings(**{f.name: _unusual(f.name, f.default) for f in dataclasses.fields(Settings)})
 
 
 def test_settings_read_back_from_their_environment_are_the_same():
