@@ -1,7 +1,7 @@
 # Pitchstream developer entry points. `make help` lists them.
 #
 # The integration tests start their own Kafka broker (tests/kafka_fixture.py: $KAFKA_BOOTSTRAP_SERVERS,
-# else testcontainers when Docker answers, else processors.devbroker on the local JVM);
+# else testcontainers when Docker answers, else processors.devtools.devbroker on the local JVM);
 # `make test` itself starts none. For a broker of your own while developing:
 #     export $(make -s broker-start)     # sets KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
 #     make broker-stop
@@ -30,7 +30,7 @@ help:
 	@echo "make lint          ruff check, ruff format --check, mypy domain contracts"
 	@echo "make broker-start  detached dev broker in $(BROKER_DIR)/ (prints KAFKA_BOOTSTRAP_SERVERS=...)"
 	@echo "make broker-stop   stop it"
-	@echo "make demo          run processors.demo"
+	@echo "make demo          run processors.devtools.demo"
 	@echo "make faults        fault-injection suite: kills, broker restarts, hostile requests"
 	@echo "make bench         benchmarks against baselines (bench/README.md)"
 	@echo "make clean         stop the dev broker, remove its state and tool caches"
@@ -46,7 +46,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # Instant once the jars are cached (marker file); standard library only, no venv needed.
 jars:
-	$(PYTHON) -m processors.devbroker jars
+	$(PYTHON) -m processors.devtools.devbroker jars
 
 test: venv jars tools
 	$(VPY) -m pytest $(COV) $(PYTEST_ARGS)
@@ -71,13 +71,13 @@ lint: venv
 
 # No `jars` prerequisite: `start` fetches them itself and prints only KAFKA_BOOTSTRAP_SERVERS=...
 broker-start:
-	@$(PYTHON) -m processors.devbroker start --state-dir $(BROKER_DIR)
+	@$(PYTHON) -m processors.devtools.devbroker start --state-dir $(BROKER_DIR)
 
 broker-stop:
-	@$(PYTHON) -m processors.devbroker stop --state-dir $(BROKER_DIR)
+	@$(PYTHON) -m processors.devtools.devbroker stop --state-dir $(BROKER_DIR)
 
 demo: venv jars
-	$(VPY) -m processors.demo
+	$(VPY) -m processors.devtools.demo
 
 clean: broker-stop
 	rm -rf $(BROKER_DIR) build dist .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* *.egg-info

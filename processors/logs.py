@@ -201,7 +201,8 @@ EXPECTED_CHATTER: tuple[_Expected, ...] = (
     # librdkafka: the transaction coordinator is still loading on a fresh broker; it retries.
     _Expected(LIBRDKAFKA_LOGGER, ("Coordinator load in progress",), 50, _STARTING),
     # librdkafka: a broker connection failed. Retried; a command that cannot reach Kafka says so
-    # in one line (processors.console.check_kafka), producers and consumers raise the error.
+    # in one line (processors.entrypoints.console.check_kafka); producers and consumers raise
+    # the error.
     _Expected(LIBRDKAFKA_LOGGER, ("Connection refused",)),
     _Expected(LIBRDKAFKA_LOGGER, ("Failed to resolve",)),
     _Expected(LIBRDKAFKA_LOGGER, ("brokers are down",)),

@@ -60,7 +60,6 @@ class Settings:
     data_dir: str = ""
     log_format: str = "console"
     log_level: str = "info"
-    worker_concurrency: int = 1
     session_timeout: float = 30.0
     """Seconds before the group gives a silent worker's partitions to another."""
     security_protocol: str = "PLAINTEXT"
@@ -93,7 +92,6 @@ class Settings:
             data_dir=get("PITCHSTREAM_DATA_DIR"),
             log_format=get("PITCHSTREAM_LOG_FORMAT", cls.log_format),
             log_level=get("PITCHSTREAM_LOG_LEVEL", cls.log_level),
-            worker_concurrency=int(get("PITCHSTREAM_WORKER_CONCURRENCY", "1")),
             session_timeout=float(get("PITCHSTREAM_SESSION_TIMEOUT", "30")),
             security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
             sasl_mechanism=get("KAFKA_SASL_MECHANISM"),
@@ -102,6 +100,34 @@ class Settings:
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION"),
             api_token=env.get("PITCHSTREAM_API_TOKEN", ""),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that ``from_env`` reads back as these settings (secrets included:
+        for a child process, never for a log)."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "PITCHSTREAM_APP_ID": self.app_id,
+            "PITCHSTREAM_TOPIC_PREFIX": self.topic_prefix,
+            "PITCHSTREAM_PARTITIONS": str(self.partitions),
+            "PITCHSTREAM_REPLICATION_FACTOR": str(self.replication_factor),
+            "PITCHSTREAM_STATSBOMB_DIR": self.statsbomb_dir,
+            "PITCHSTREAM_METRICA_DIR": self.metrica_dir,
+            "PITCHSTREAM_WYSCOUT_DIR": self.wyscout_dir,
+            "PITCHSTREAM_STATSPERFORM_DIR": self.statsperform_dir,
+            "PITCHSTREAM_WEB_HOST": self.web_host,
+            "PITCHSTREAM_WEB_PORT": str(self.web_port),
+            "PITCHSTREAM_WEB_URL": self.web_url,
+            "PITCHSTREAM_DATA_DIR": self.data_dir,
+            "PITCHSTREAM_LOG_FORMAT": self.log_format,
+            "PITCHSTREAM_LOG_LEVEL": self.log_level,
+            "PITCHSTREAM_SESSION_TIMEOUT": str(self.session_timeout),
+            "KAFKA_SECURITY_PROTOCOL": self.security_protocol,
+            "KAFKA_SASL_MECHANISM": self.sasl_mechanism,
+            "KAFKA_SASL_USERNAME": self.sasl_username,
+            "KAFKA_SASL_PASSWORD": self.sasl_password,
+            "KAFKA_SSL_CA_LOCATION": self.ssl_ca_location,
+            "PITCHSTREAM_API_TOKEN": self.api_token,
+        }
 
     @property
     def public_web_url(self) -> str:

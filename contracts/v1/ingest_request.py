@@ -9,7 +9,6 @@ match, with ``parent_job_id`` set.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -208,7 +207,3 @@ def decode_ingest_request(payload: bytes) -> IngestRequest:
     except orjson.JSONDecodeError as error:
         raise ContractError(f"request is not JSON: {error}") from None
     return from_dict(IngestRequest, data)
-
-
-def with_job_id(request: IngestRequest, job_id: str) -> IngestRequest:
-    return dataclasses.replace(request, job_id=job_id)

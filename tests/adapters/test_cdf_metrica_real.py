@@ -21,7 +21,7 @@ import pytest
 from contracts.v1.match_event import encode_match_event
 from contracts.v1.match_info import encode_match_info
 from processors.adapters.metrica import LocalStore, MetricaRepository
-from processors.cdf import CdfMatch, to_cdf, withheld_summary
+from processors.application.cdf import CdfMatch, to_cdf, withheld_summary
 from tests.paths import metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]

@@ -24,7 +24,7 @@ from contracts.v1 import match_info as info_contract
 from contracts.v1.match_event import encode_match_event
 from contracts.v1.match_info import encode_match_info
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.cdf import (
+from processors.application.cdf import (
     CDF_EVENT_TYPE,
     CDF_MATCH_SHEET_TYPE,
     CDF_META_TYPE,

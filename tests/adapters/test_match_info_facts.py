@@ -256,7 +256,7 @@ def test_metrica_duels_name_their_kind(metrica):
 def test_match_info_command_prints_the_match_info_json(source, match_id, variable, root):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
     env[variable] = str(root())
-    command = [sys.executable, "-m", "processors.cli", "match-info", "--source", source]
+    command = [sys.executable, "-m", "processors.entrypoints.cli", "match-info", "--source", source]
     result = subprocess.run(
         [*command, "--match-id", match_id],
         capture_output=True,
@@ -279,7 +279,14 @@ def test_match_info_command_prints_the_match_info_json(source, match_id, variabl
 def test_match_info_command_fails_for_an_unknown_match():
     env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
     env["PITCHSTREAM_STATSBOMB_DIR"] = str(statsbomb_dir())
-    command = [sys.executable, "-m", "processors.cli", "match-info", "--source", "statsbomb"]
+    command = [
+        sys.executable,
+        "-m",
+        "processors.entrypoints.cli",
+        "match-info",
+        "--source",
+        "statsbomb",
+    ]
     result = subprocess.run(
         [*command, "--match-id", "999"],
         capture_output=True,

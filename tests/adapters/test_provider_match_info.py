@@ -279,7 +279,7 @@ def _cli(*arguments):
     env["PITCHSTREAM_STATSPERFORM_DIR"] = str(statsperform_dir())
     env["PITCHSTREAM_WYSCOUT_DIR"] = str(wyscout_dir())
     return subprocess.run(
-        [sys.executable, "-m", "processors.cli", "match-info", *arguments],
+        [sys.executable, "-m", "processors.entrypoints.cli", "match-info", *arguments],
         capture_output=True,
         env=env,
         cwd=REPO_ROOT,

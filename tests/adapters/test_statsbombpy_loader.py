@@ -1,15 +1,7 @@
-"""The statsbombpy loader against a local HTTP server holding the open-data files.
-
-statsbombpy reads open data from URLs in ``statsbombpy.config.OPEN_DATA_PATHS``; pointing
-that dict (in place) at a server on 127.0.0.1 exercises the real library without internet.
-"""
+"""The statsbombpy loader against a local HTTP server holding the open-data files
+(``open_data_server`` in ``tests/adapters/conftest.py``)."""
 
 from __future__ import annotations
-
-import functools
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import orjson
 import pytest
@@ -17,42 +9,11 @@ import statsbombpy.config
 
 from domain import MatchNotFound, SourceUnavailable
 from processors.adapters.statsbomb import StatsBombPy, StatsBombRepository
-from processors.service import IngestionService, RetryPolicy
+from processors.application.ingest import IngestionService
+from processors.application.retry import RetryPolicy
+from tests.adapters.conftest import BROKEN_MATCH
 from tests.fakes import InMemoryPublisher
 from tests.paths import statsbomb_dir
-
-BROKEN_MATCH = "500500"
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if BROKEN_MATCH in self.path:
-            self.send_error(503, "upstream down")
-            return
-        super().do_GET()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def open_data_server(monkeypatch) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(statsbomb_dir()))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/data"
-    for name, path in {
-        "events": "events/{match_id}.json",
-        "lineups": "lineups/{match_id}.json",
-        "matches": "matches/{competition_id}/{season_id}.json",
-    }.items():
-        monkeypatch.setitem(statsbombpy.config.OPEN_DATA_PATHS, name, f"{base}/{path}")
-    monkeypatch.delenv("SB_USERNAME", raising=False)
-    monkeypatch.delenv("SB_PASSWORD", raising=False)
-    yield base
-    server.shutdown()
-    server.server_close()
 
 
 def test_statsbombpy_reads_the_same_events_as_the_files(open_data_server):

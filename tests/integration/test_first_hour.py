@@ -16,7 +16,7 @@ from tests.integration.harness import WorkerProcess, fresh_settings, settings_en
 
 pytestmark = pytest.mark.integration
 
-CLI = [sys.executable, "-m", "processors.cli"]
+CLI = [sys.executable, "-m", "processors.entrypoints.cli"]
 
 
 def closed_port() -> int:

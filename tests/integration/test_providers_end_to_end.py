@@ -10,11 +10,15 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-from processors.kafka.producer import RequestProducer
-from processors.service import rfc3339, utc_now
-from tests.integration.harness import fresh_settings, read_topic, worker
-from tests.integration.test_ingest_end_to_end import final_state, submit
+from contracts.v1 import IngestRequest, JobStatus
+from tests.integration.harness import (
+    final_state,
+    fresh_settings,
+    read_topic,
+    submit,
+    submit_request,
+    worker,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -78,19 +82,9 @@ def test_a_wyscout_and_a_statsperform_match_land_on_match_events(settings, runni
 
 
 def _submit_with_home(settings, match_id: str, home_team_id: str) -> str:
-    job_id = uuid.uuid4().hex
-    trace_id = new_trace_id()
-    request = IngestRequest(job_id, "wyscout", match_id, home_team_id=home_team_id)
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source="wyscout",
-        match_id=match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
-    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
-    return job_id
+    request = IngestRequest(uuid.uuid4().hex, "wyscout", match_id, home_team_id=home_team_id)
+    submit_request(settings, request)
+    return request.job_id
 
 
 def test_a_wyscout_request_naming_the_home_team_sets_the_sides(settings, running_worker):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from processors.devbroker.broker import cache_root, stop_pidfile
+from processors.devtools.devbroker.broker import cache_root, stop_pidfile
 from tests.integration.harness import free_port
 from tests.readme_blocks import Step, bash_script, parse_readme, unmatched
 

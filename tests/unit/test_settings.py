@@ -1,6 +1,6 @@
 """Settings from the environment: Kafka security and secrets that never show."""
 
-from processors.app import _credentials
+from processors.entrypoints.app import _credentials
 from processors.settings import Settings
 
 SECURE_ENV = {
@@ -68,7 +68,7 @@ def test_wyscout_and_statsperform_folders_come_from_the_environment():
         {"PITCHSTREAM_WYSCOUT_DIR": "/data/wy", "PITCHSTREAM_STATSPERFORM_DIR": "https://x/sp"}
     )
     assert (settings.wyscout_dir, settings.statsperform_dir) == ("/data/wy", "https://x/sp")
-    from processors.repositories import build_repositories
+    from processors.adapters.registry import build_repositories
 
     repositories = build_repositories(settings)
     assert {"wyscout", "statsperform"} <= set(repositories)

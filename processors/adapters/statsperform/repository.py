@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from domain import InvalidSourceData, Match, MatchRepository
+from processors.adapters.files import files_for
 from processors.adapters.statsperform.loaders import StatsPerformLoader
 from processors.adapters.statsperform.mapping import OnDropped, map_match
+from processors.settings import Settings
 
 
 class StatsPerformRepository(MatchRepository):
@@ -21,3 +23,12 @@ class StatsPerformRepository(MatchRepository):
 
     def list_matches(self) -> list[str]:
         return self.loader.list_matches()
+
+
+def repository_from_settings(settings: Settings) -> StatsPerformRepository | None:
+    """``PITCHSTREAM_STATSPERFORM_DIR``: a folder or an http(s) base; None when unset."""
+    if not settings.statsperform_dir:
+        return None
+    return StatsPerformRepository(
+        StatsPerformLoader(files_for("statsperform", settings.statsperform_dir))
+    )

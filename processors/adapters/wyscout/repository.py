@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from domain import InvalidRequest, InvalidSourceData, Match, MatchQuery, MatchRepository
+from processors.adapters.files import files_for
 from processors.adapters.wyscout.loaders import WyscoutLoader
 from processors.adapters.wyscout.mapping import OnDropped, map_match
+from processors.settings import Settings
 
 
 class WyscoutRepository(MatchRepository):
@@ -33,3 +35,10 @@ class WyscoutRepository(MatchRepository):
 
     def list_matches(self) -> list[str]:
         return self.loader.list_matches()
+
+
+def repository_from_settings(settings: Settings) -> WyscoutRepository | None:
+    """``PITCHSTREAM_WYSCOUT_DIR``: a folder or an http(s) base; None when unset."""
+    if not settings.wyscout_dir:
+        return None
+    return WyscoutRepository(WyscoutLoader(files_for("wyscout", settings.wyscout_dir)))
