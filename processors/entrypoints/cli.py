@@ -135,7 +135,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
 
 def _wait_and_print(settings: Settings, job_id: str, *, timeout: float) -> int:
     """Follow a job to its final state (progress on stderr), print it; exit 0 when succeeded."""
-    from processors.kafka.job_reader import JobStateReader
+    from processors.adapters.kafka.job_reader import JobStateReader
 
     display = ProgressDisplay(sys.stderr, tty=sys.stderr.isatty())
     try:
