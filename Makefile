@@ -1,7 +1,7 @@
 # Pitchstream developer entry points. `make help` lists them.
 #
 # The integration tests start their own Kafka broker (tests/kafka_fixture.py: $KAFKA_BOOTSTRAP_SERVERS,
-# else testcontainers when Docker answers, else processors.devbroker on the local JVM);
+# else testcontainers when Docker answers, else processors.devtools.devbroker on the local JVM);
 # `make test` itself starts none. For a broker of your own while developing:
 #     export $(make -s broker-start)     # sets KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
 #     make broker-stop
@@ -19,17 +19,18 @@ COV := --cov=domain --cov=contracts --cov=processors --cov-report=term-missing:s
 PYTEST_ARGS ?=
 PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
 
-.PHONY: help venv jars test test-unit lint broker-start broker-stop demo clean distclean
+.PHONY: help venv jars tools test test-unit lint broker-start broker-stop demo clean distclean
 
 help:
 	@echo "make venv          create .venv and install pitchstream[dev] with constraints.txt"
 	@echo "make jars          fetch the Kafka jars (once) into the user cache"
+	@echo "make tools         install jq, kcat and curl (apt-get) when missing; the README test runs them"
 	@echo "make test          all tests with coverage (starts its own broker if needed)"
 	@echo "make test-unit     unit and adapter tests only, no broker"
 	@echo "make lint          ruff check, ruff format --check, mypy domain contracts"
 	@echo "make broker-start  detached dev broker in $(BROKER_DIR)/ (prints KAFKA_BOOTSTRAP_SERVERS=...)"
 	@echo "make broker-stop   stop it"
-	@echo "make demo          run processors.demo"
+	@echo "make demo          run processors.devtools.demo"
 	@echo "make faults        fault-injection suite: kills, broker restarts, hostile requests"
 	@echo "make bench         benchmarks against baselines (bench/README.md)"
 	@echo "make clean         stop the dev broker, remove its state and tool caches"
@@ -45,10 +46,20 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # Instant once the jars are cached (marker file); standard library only, no venv needed.
 jars:
-	$(PYTHON) -m processors.devbroker jars
+	$(PYTHON) -m processors.devtools.devbroker jars
 
-test: venv jars
+test: venv jars tools
 	$(VPY) -m pytest $(COV) $(PYTEST_ARGS)
+
+# Command-line tools the README's commands use (tests/integration/test_readme.py runs them):
+# kcat from the distribution when missing (as root, or with sudo that needs no password).
+tools:
+	@command -v jq >/dev/null && command -v kcat >/dev/null && command -v curl >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+		echo "make tools: installing jq, kcat and curl with apt-get"; \
+		$$SUDO apt-get install -y -q jq kcat curl >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q jq kcat curl >/dev/null; } || \
+		echo "make tools: could not install jq, kcat and curl: install them yourself (the README test needs them)"; }
 
 test-unit: venv
 	$(VPY) -m pytest tests/unit tests/adapters $(PYTEST_ARGS)
@@ -60,13 +71,13 @@ lint: venv
 
 # No `jars` prerequisite: `start` fetches them itself and prints only KAFKA_BOOTSTRAP_SERVERS=...
 broker-start:
-	@$(PYTHON) -m processors.devbroker start --state-dir $(BROKER_DIR)
+	@$(PYTHON) -m processors.devtools.devbroker start --state-dir $(BROKER_DIR)
 
 broker-stop:
-	@$(PYTHON) -m processors.devbroker stop --state-dir $(BROKER_DIR)
+	@$(PYTHON) -m processors.devtools.devbroker stop --state-dir $(BROKER_DIR)
 
 demo: venv jars
-	$(VPY) -m processors.demo
+	$(VPY) -m processors.devtools.demo
 
 clean: broker-stop
 	rm -rf $(BROKER_DIR) build dist .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* *.egg-info
@@ -76,7 +87,7 @@ distclean: clean
 	rm -rf $(VENV)
 
 .PHONY: kloppy-check
-# StatsBomb start locations of passes and shots against kloppy's (an independent reader).
+# Start locations of passes and shots (StatsBomb, Wyscout, Stats Perform) against kloppy's (an independent reader).
 kloppy-check: venv
 	@$(VPY) -c 'import kloppy' 2>/dev/null || \
 		$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[bench]'

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
 import gc
 import json
 import os
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from processors.devtools.worker import log_text, start_worker, stop_worker
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results.json"
@@ -171,7 +174,7 @@ def bench_normalize(settings: Any, *, repeats: int, warmup: int) -> list[dict[st
     from kloppy import metrica as kloppy_metrica
     from kloppy import statsbomb as kloppy_statsbomb
 
-    from processors.repositories import build_repositories
+    from processors.adapters.registry import build_repositories
 
     repositories = build_repositories(settings)
     data = Path(settings.statsbomb_dir) / "data"
@@ -193,6 +196,7 @@ def bench_normalize(settings: Any, *, repeats: int, warmup: int) -> list[dict[st
             }
         )
     cases += metrica_cases(settings, repositories, kloppy_metrica)
+    cases += wyscout_statsperform_cases(settings, repositories)
 
     for case in cases:  # warm-up: imports, caches (the matches-file index), allocator
         for _ in range(warmup):
@@ -271,6 +275,58 @@ def metrica_cases(settings: Any, repositories: dict[str, Any], kloppy_metrica: A
     return cases
 
 
+def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> list[dict]:
+    """Every Wyscout and Stats Perform match under their roots, beside kloppy's readers
+    (``wyscout.load(..., data_version="V2")``, ``statsperform.load_event(ma1, ma3)``)."""
+    from kloppy import statsperform as kloppy_statsperform
+    from kloppy import wyscout as kloppy_wyscout
+
+    cases = []
+    wyscout = repositories.get("wyscout")
+    if wyscout is not None and settings.wyscout_dir:
+        for match_id in wyscout.list_matches():
+            path = Path(settings.wyscout_dir) / f"{match_id}.json"
+            cases.append(
+                {
+                    "source": "wyscout",
+                    "match": match_id,
+                    "raw_events": wyscout.get_match(match_id).raw_event_count,
+                    "ours": lambda m=match_id: ours_normalize(wyscout, m),
+                    "kloppy": lambda p=path: kloppy_wyscout.load(
+                        event_data=str(p), data_version="V2"
+                    ),
+                    "kloppy_note": "wyscout.load(event_data, data_version='V2')",
+                }
+            )
+    else:
+        say("  wyscout: no adapter registered (or no data); skipped")
+    statsperform = repositories.get("statsperform")
+    if statsperform is not None and settings.statsperform_dir:
+        root = Path(settings.statsperform_dir)
+        for match_id in statsperform.list_matches():
+            ma1, ma3 = root / "ma1" / f"{match_id}.json", root / "ma3" / f"{match_id}.json"
+            kloppy_call = None
+            note = "kloppy's statsperform.load_event needs the MA1 file"
+            if ma1.is_file():
+                note = "statsperform.load_event(ma1_data, ma3_data)"
+                kloppy_call = lambda a=ma1, b=ma3: kloppy_statsperform.load_event(  # noqa: E731
+                    ma1_data=str(a), ma3_data=str(b)
+                )
+            cases.append(
+                {
+                    "source": "statsperform",
+                    "match": match_id,
+                    "raw_events": statsperform.get_match(match_id).raw_event_count,
+                    "ours": lambda m=match_id: ours_normalize(statsperform, m),
+                    "kloppy": kloppy_call,
+                    "kloppy_note": note,
+                }
+            )
+    else:
+        say("  statsperform: no adapter registered (or no data); skipped")
+    return cases
+
+
 def _metrica_loads(repository: Any, match_id: str) -> bool:
     try:
         repository.get_match(match_id)
@@ -283,7 +339,7 @@ def profile_normalize(settings: Any, out_dir: Path) -> str:
     """pyinstrument over the normalize path; returns the text report's path."""
     from pyinstrument import Profiler
 
-    from processors.repositories import build_repositories
+    from processors.adapters.registry import build_repositories
 
     repository = build_repositories(settings)["statsbomb"]
     profiler = Profiler(interval=0.0005)
@@ -308,20 +364,20 @@ def kafka_broker() -> Iterator[tuple[str, str]]:
     if external:
         yield external, "KAFKA_BOOTSTRAP_SERVERS"
         return
-    from processors.devbroker import DevBroker
+    from processors.devtools.devbroker import DevBroker
 
     with DevBroker() as broker:
-        yield broker.bootstrap_servers, f"processors.devbroker (Kafka {_kafka_version()})"
+        yield broker.bootstrap_servers, f"processors.devtools.devbroker (Kafka {_kafka_version()})"
 
 
 def _kafka_version() -> str:
-    from processors.devbroker import KAFKA_VERSION
+    from processors.devtools.devbroker import KAFKA_VERSION
 
     return KAFKA_VERSION
 
 
 def fresh_settings(bootstrap: str, work: Path, mirror: Path, partitions: int) -> Any:
-    from processors.kafka.admin import ensure_topics
+    from processors.adapters.kafka.admin import ensure_topics
     from processors.settings import Settings
 
     name = f"bench{uuid.uuid4().hex[:8]}"
@@ -447,7 +503,7 @@ class CompletionWatcher(threading.Thread):
     def explain(self, keys: list[bytes]) -> str:
         """What the watcher was waiting on, per key not done: partition, offsets, and whether
         an open transaction holds that partition's last stable offset (and whose)."""
-        from processors.kafka.publisher import partition_for
+        from processors.adapters.kafka.publisher import partition_for
 
         pending = [k for k in keys if k not in self.done]
         lines = [f"watcher assigned partitions {self.assigned} of {self.topic}"]
@@ -601,33 +657,19 @@ class Worker:
     process: subprocess.Popen[bytes] | None = None
     _log: Any = None
 
-    def env(self) -> dict[str, str]:
-        s = self.settings
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
-        env.update(
-            KAFKA_BOOTSTRAP_SERVERS=s.bootstrap_servers,
-            PITCHSTREAM_APP_ID=s.app_id,
-            PITCHSTREAM_TOPIC_PREFIX=s.topic_prefix,
-            PITCHSTREAM_PARTITIONS=str(s.partitions),
-            PITCHSTREAM_STATSBOMB_DIR=s.statsbomb_dir,
-            PITCHSTREAM_METRICA_DIR="",
-            PITCHSTREAM_WEB_PORT=str(self.web_port),
-            PITCHSTREAM_DATA_DIR=f"{s.data_dir}-{self.web_port}",
-            PITCHSTREAM_LOG_FORMAT="json",
-            PYTHONUNBUFFERED="1",
+    def _settings(self) -> Any:
+        return dataclasses.replace(
+            self.settings,
+            metrica_dir="",
+            web_port=self.web_port,
+            data_dir=f"{self.settings.data_dir}-{self.web_port}",
+            log_format="json",
         )
-        return env
 
     def start(self) -> Worker:
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.cli", "worker"],
-            cwd=REPO,
-            env=self.env(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+        self.process = start_worker(
+            self._settings(), self._log, provider_credentials=False, cwd=REPO
         )
         return self
 
@@ -637,10 +679,7 @@ class Worker:
         return self.process.pid
 
     def output(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
+        return log_text(self.log_path)
 
     def ready_count(self) -> int:
         return self.output().count("worker ready")
@@ -649,15 +688,9 @@ class Worker:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+                stop_worker(self.process)
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -806,7 +839,7 @@ def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tupl
 
 def producer_settings() -> dict[str, Any]:
     """The batching settings our publisher uses (read from it, so the ceiling follows it)."""
-    from processors.kafka import publisher
+    from processors.adapters.kafka import publisher
 
     return dict(getattr(publisher, "PRODUCER_TUNING", {}))
 
@@ -823,7 +856,7 @@ def bench_ceiling(
     """Send every message of ``matches`` with one plain producer; time until all readable."""
     from confluent_kafka import Producer
 
-    from processors.kafka.producer import producer_config
+    from processors.adapters.kafka.producer import producer_config
 
     settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
     topic = settings.topics.match_events
@@ -880,7 +913,7 @@ def bench_ceiling(
 
 def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) -> dict[str, Any]:
     """Fixed costs of one job that do not depend on its size (measured with our own code)."""
-    from processors.kafka.publisher import TransactionalEventPublisher
+    from processors.adapters.kafka.publisher import TransactionalEventPublisher
 
     settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
     publisher = TransactionalEventPublisher(settings)
@@ -915,26 +948,19 @@ def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) 
 
 
 def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | None = None) -> str:
-    from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-    from processors.service import rfc3339, utc_now
+    from contracts.v1 import IngestRequest, new_trace_id
+    from processors.application import job_states
 
     job_id = job_id or uuid.uuid4().hex
     trace_id = new_trace_id()
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source="statsbomb",
-        match_id=match.match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
     request = IngestRequest(job_id=job_id, source="statsbomb", match_id=match.match_id)
+    queued = job_states.queued(request, trace_id=trace_id)
     producer.submit(request, trace_id=trace_id, queued=queued)
     return job_id
 
 
 def job_ids_one_per_partition(partitions: int) -> list[str]:
-    from processors.kafka.publisher import partition_for
+    from processors.adapters.kafka.publisher import partition_for
 
     chosen: dict[int, str] = {}
     while len(chosen) < partitions:
@@ -947,7 +973,7 @@ def run_burst(
     settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
 ) -> dict[str, Any]:
     """Submit ``matches`` back to back; wait until every match's last event is readable."""
-    from processors.kafka.producer import RequestProducer
+    from processors.adapters.kafka.producer import RequestProducer
 
     producer = RequestProducer(settings)
     for match in matches:
@@ -983,7 +1009,7 @@ def run_one_at_a_time(
     settings: Any, watcher: CompletionWatcher, matches: list[SyntheticMatch], timeout: float
 ) -> dict[str, Any]:
     """Each request produced when the previous match is readable: latency on an idle worker."""
-    from processors.kafka.producer import RequestProducer
+    from processors.adapters.kafka.producer import RequestProducer
 
     producer = RequestProducer(settings)
     latencies = []
@@ -1052,7 +1078,7 @@ def bench_end_to_end(
     try:
         # Warm-up: one request per partition, so every worker has run a job.
         warm = mirror.add(max(warmup, PARTITIONS if workers > 1 else warmup), source)
-        from processors.kafka.producer import RequestProducer
+        from processors.adapters.kafka.producer import RequestProducer
 
         producer = RequestProducer(settings)
         job_ids = job_ids_one_per_partition(PARTITIONS)
@@ -1294,10 +1320,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
         }
     )
     for row in results["normalize"]:
-        if row["source"] == "metrica" and row["ratio"]:
+        if row["source"] in ("metrica", "wyscout", "statsperform") and row["ratio"]:
             out.append(
                 {
-                    "name": f"metrica game {row['match']} vs kloppy (no target)",
+                    "name": f"{row['source']} match {row['match']} vs kloppy (no target)",
                     "measured": f"{row['ratio']:.1f}x",
                     "verdict": "info",
                 }

@@ -23,15 +23,30 @@ class ContractError(ValueError):
     """A message that does not satisfy its contract; the text says which field and why."""
 
 
-def field_meta(description: str, **schema: Any) -> dict[str, Any]:
-    """Metadata for a contract field: its description and extra JSON Schema keywords."""
-    return {"description": description, "schema": schema}
+def field_meta(
+    description: str, *, json_name: str | None = None, in_words: str = "", **schema: Any
+) -> dict[str, Any]:
+    """Metadata for a contract field: its description and extra JSON Schema keywords.
+
+    ``json_name`` is the field's key in JSON when it cannot be its Python name (``pass``).
+    ``in_words`` says what a ``pattern`` allows, for error messages (never the regex).
+    """
+    meta: dict[str, Any] = {"description": description, "schema": schema}
+    if json_name is not None:
+        meta["json_name"] = json_name
+    if in_words:
+        meta["in_words"] = in_words
+    return meta
+
+
+def _key(f: dataclasses.Field[Any]) -> str:
+    return f.metadata.get("json_name", f.name)  # type: ignore[no-any-return]
 
 
 def to_dict(value: Any) -> Any:
     """A contract (or part of one) as plain JSON values; None fields are kept as null."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {_key(f): to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):
@@ -49,13 +64,16 @@ def from_dict(cls: type[T], data: Any, *, path: str = "") -> T:
     hints = get_type_hints(cls)
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        field_path = f"{path}.{f.name}" if path else f.name
-        if f.name not in data:
+        key = _key(f)
+        field_path = f"{path}.{key}" if path else key
+        if key not in data:
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise ContractError(f"{field_path}: required field is missing")
             continue
-        value = _decode(hints[f.name], data[f.name], field_path)
-        _check_keywords(f.metadata.get("schema", {}), value, field_path)
+        value = _decode(hints[f.name], data[key], field_path)
+        _check_keywords(
+            f.metadata.get("schema", {}), value, field_path, f.metadata.get("in_words", "")
+        )
         values[f.name] = value
     try:
         return cls(**values)
@@ -107,7 +125,8 @@ def _decode(tp: Any, value: Any, path: str) -> Any:
             raise ContractError(f"{path}: {value!r} is not one of {allowed}") from None
     if origin is Literal:
         if value not in get_args(tp):
-            raise ContractError(f"{path}: {value!r} is not one of {get_args(tp)}")
+            allowed = ", ".join(str(v) for v in get_args(tp))
+            raise ContractError(f"{path}: {value!r} is not one of {allowed}")
         return value
     if origin is tuple:
         if not isinstance(value, list):
@@ -138,11 +157,13 @@ def _decode(tp: Any, value: Any, path: str) -> Any:
     raise TypeError(f"unsupported contract type {tp!r} at {path}")
 
 
-def _check_keywords(keywords: Mapping[str, Any], value: Any, path: str) -> None:
+def _check_keywords(keywords: Mapping[str, Any], value: Any, path: str, in_words: str = "") -> None:
     """The subset of JSON Schema keywords contracts use, enforced on decode as well."""
     if value is None:
         return
     if "pattern" in keywords and not _matches(keywords["pattern"], value):
+        if in_words:
+            raise ContractError(f"{path}: {_preview(value)} is not allowed: {in_words}")
         raise ContractError(f"{path}: {_preview(value)} does not match {keywords['pattern']}")
     if "maxLength" in keywords and len(value) > keywords["maxLength"]:
         raise ContractError(f"{path}: longer than {keywords['maxLength']} characters")
@@ -178,9 +199,9 @@ def _object_schema(cls: type) -> dict[str, Any]:
         schema.update(f.metadata.get("schema", {}))
         if f.default is not dataclasses.MISSING and not dataclasses.is_dataclass(f.default):
             schema["default"] = to_dict(f.default)
-        properties[f.name] = schema
+        properties[_key(f)] = schema
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            required.append(f.name)
+            required.append(_key(f))
     return {
         "type": "object",
         "properties": properties,

@@ -15,7 +15,19 @@ from contracts.v1.ingest_request import SCOPE_SCHEMA, IngestRequest
 from contracts.v1.job_state import JobState
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
 from contracts.v1.match_event import MatchEvent
-from domain import BodyPart, Card, EventType, Outcome, SetPiece
+from contracts.v1.match_info import SCHEMA_ID as MATCH_INFO_SCHEMA_ID
+from contracts.v1.match_info import MatchInfo
+from domain import (
+    BodyPart,
+    Card,
+    DuelKind,
+    EventType,
+    GoalkeeperAction,
+    Outcome,
+    PassHeight,
+    SetPiece,
+    ShotTechnique,
+)
 
 V1_DIR = Path(__file__).parent / "v1"
 _BASE = "https://pitchstream.io/schemas/v1"
@@ -46,6 +58,16 @@ def v1_documents() -> dict[str, Any]:
                 "<source>:<match_id>."
             ),
         ),
+        "match-info.schema.json": json_schema(
+            MatchInfo,
+            schema_id=MATCH_INFO_SCHEMA_ID,
+            title="MatchInfo v1",
+            description=(
+                "What a provider says about a match beyond its events: competition, kick-off, "
+                "venue, referee, teams with line-ups, substitutions, periods, data version. "
+                "Topic match-info (compacted), key <source>:<match_id>."
+            ),
+        ),
         "job-state.schema.json": json_schema(
             JobState,
             schema_id=f"{_BASE}/job-state.json",
@@ -59,6 +81,10 @@ def v1_documents() -> dict[str, Any]:
             "body_part": [member.value for member in BodyPart],
             "set_piece": [member.value for member in SetPiece],
             "card": [member.value for member in Card],
+            "pass_height": [member.value for member in PassHeight],
+            "shot_technique": [member.value for member in ShotTechnique],
+            "goalkeeper_action": [member.value for member in GoalkeeperAction],
+            "duel_kind": [member.value for member in DuelKind],
         },
     }
 

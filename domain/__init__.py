@@ -9,9 +9,32 @@ from domain.errors import (
     SourceUnauthorized,
     SourceUnavailable,
 )
-from domain.match import Event, Match, Team, event_id_for
-from domain.ports import EventPublisher, MatchRepository, ProgressCallback
-from domain.vocabulary import BodyPart, Card, EventType, Outcome, SetPiece
+from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
+from domain.match_info import (
+    DataVersion,
+    KickOff,
+    LineupPlayer,
+    MatchInfo,
+    NamedRef,
+    PeriodInfo,
+    Place,
+    PlayerRef,
+    Substitution,
+    TeamSheet,
+)
+from domain.ports import EventPublisher, MatchQuery, MatchRepository, ProgressCallback
+from domain.vocabulary import (
+    BodyPart,
+    Card,
+    DuelKind,
+    EventType,
+    GoalkeeperAction,
+    Outcome,
+    PassHeight,
+    SetPiece,
+    ShotTechnique,
+    Side,
+)
 
 __all__ = [
     "PITCH_LENGTH_M",
@@ -19,20 +42,39 @@ __all__ = [
     "BodyPart",
     "Card",
     "Coordinates",
+    "DataVersion",
+    "DuelKind",
     "Event",
     "EventPublisher",
     "EventType",
+    "GoalkeeperAction",
     "InvalidRequest",
     "InvalidSourceData",
+    "KickOff",
+    "LineupPlayer",
     "Match",
+    "MatchInfo",
     "MatchNotFound",
+    "MatchQuery",
     "MatchRepository",
+    "NamedRef",
     "Outcome",
+    "PassDetails",
+    "PassHeight",
+    "PeriodInfo",
     "PitchstreamError",
+    "Place",
+    "PlayerRef",
     "ProgressCallback",
     "SetPiece",
+    "ShotDetails",
+    "ShotTechnique",
+    "Side",
     "SourceUnauthorized",
     "SourceUnavailable",
+    "Substitution",
     "Team",
+    "TeamSheet",
+    "count_goals",
     "event_id_for",
 ]

@@ -8,8 +8,10 @@ right touchline (0) to the left touchline (68) as that team attacks. Heights (z)
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
+from itertools import pairwise
 from typing import Any, Final
 
 PITCH_LENGTH_M: Final = 105.0
@@ -21,6 +23,118 @@ _STATSBOMB_WIDTH: Final = 80.0
 _YARD_M: Final = 0.9144
 _STATSBOMB_CELL_SIDE: Final = {1: 1.0, 2: 0.1}
 _isfinite: Final = math.isfinite
+_GOAL_HEIGHT_M: Final = 2.44
+
+
+@dataclass(frozen=True, slots=True)
+class PiecewiseAxis:
+    """One axis of a provider pitch that is not drawn to scale, mapped onto metres.
+
+    ``marks`` pairs a pitch marking's position in the provider's units with its position in
+    metres on the 105 x 68 reference pitch, from the line where the axis starts (a goal line
+    or a touchline) to the middle of the pitch; the other half mirrors the first. Between two
+    marks the mapping is linear. Values off the pitch (balls out of play) are scaled with the
+    whole axis: ``length`` provider units are ``metres`` metres.
+    """
+
+    length: float
+    metres: float
+    marks: tuple[tuple[float, float], ...]
+
+    def __post_init__(self) -> None:
+        ends = (self.marks[0], self.marks[-1])
+        if ends != ((0.0, 0.0), (self.length / 2, self.metres / 2)):
+            raise ValueError(f"marks must run from (0, 0) to the middle, got {ends}")
+        if any(b[0] <= a[0] or b[1] <= a[1] for a, b in pairwise(self.marks)):
+            raise ValueError("marks must increase on both scales")
+
+    def to_metres(self, value: float) -> float:
+        length, metres = self.length, self.metres
+        if value < 0.0 or value > length:
+            return value * metres / length
+        if value > length / 2:
+            return metres - self.to_metres(length - value)
+        marks = self.marks
+        for (low, low_m), (high, high_m) in pairwise(marks):
+            if value <= high:
+                return low_m + (value - low) * (high_m - low_m) / (high - low)
+        return metres / 2  # unreachable: value <= length / 2, the last mark
+
+    def converter(self) -> Callable[[float], float]:
+        """``to_metres`` as one closure with the segments precomputed (the same arithmetic:
+        low_m + (value - low) * (high_m - low_m) / (high - low)); for the per-event path."""
+        length, metres, half = self.length, self.metres, self.length / 2
+        highs = [mark[0] for mark in self.marks[1:]]
+        segments = [
+            (low, low_m, high_m - low_m, high - low)
+            for (low, low_m), (high, high_m) in pairwise(self.marks)
+        ]
+        find = bisect_left
+
+        def convert(value: float) -> float:
+            if value < 0.0 or value > length:
+                return value * metres / length
+            if value > half:
+                low, low_m, rise, run = segments[find(highs, length - value)]
+                return metres - (low_m + (length - value - low) * rise / run)
+            low, low_m, rise, run = segments[find(highs, value)]
+            return low_m + (value - low) * rise / run
+
+        return convert
+
+
+_Marks = tuple[tuple[float, float], ...]
+
+
+def _marks_along(
+    goal_area: float, spot: float, box: float, arc: float, circle: float, half: float
+) -> _Marks:
+    """Goal line, goal area, penalty spot, penalty area, penalty arc (spot + arc radius),
+    centre circle (halfway - circle radius), halfway line; IFAB metres on the right."""
+    return (
+        (0.0, 0.0),
+        (goal_area, 5.5),
+        (spot, 11.0),
+        (box, 16.5),
+        (arc, 11.0 + 9.15),
+        (circle, PITCH_LENGTH_M / 2 - 9.15),
+        (half, PITCH_LENGTH_M / 2),
+    )
+
+
+def _marks_across(
+    box_width: float, goal_area_width: float, goal_width: float, full: float
+) -> _Marks:
+    """Touchline, penalty area side, goal area side, goal post, centre (widths centred)."""
+    return (
+        (0.0, 0.0),
+        ((full - box_width) / 2, (PITCH_WIDTH_M - 40.32) / 2),
+        ((full - goal_area_width) / 2, (PITCH_WIDTH_M - 18.32) / 2),
+        ((full - goal_width) / 2, (PITCH_WIDTH_M - 7.32) / 2),
+        (full / 2, PITCH_WIDTH_M / 2),
+    )
+
+
+# Opta's (Stats Perform) 100 x 100 pitch: penalty area 17 deep and 57.8 wide, goal area 5.8 by
+# 26.4, penalty spot 11.5 from the goal line, goal 9.6 wide, penalty arc 8.9 and centre circle
+# 9.0 in radius (the markings kloppy's OptaPitchDimensions uses). On the reference pitch: 16.5,
+# 40.32, 5.5, 18.32, 11, 7.32 and 9.15 m (IFAB).
+OPTA_X: Final = PiecewiseAxis(
+    100.0, PITCH_LENGTH_M, _marks_along(5.8, 11.5, 17.0, 20.4, 41.0, 50.0)
+)
+OPTA_Y: Final = PiecewiseAxis(100.0, PITCH_WIDTH_M, _marks_across(57.8, 26.4, 9.6, 100.0))
+# Wyscout's 100 x 100 pitch: penalty area 16 by 62, goal area 6 by 26, penalty spot 10, goal 12
+# wide; penalty arc 7.74 and centre circle 8.84 in radius (kloppy's WyscoutPitchDimensions; it
+# marks these two as inferred).
+WYSCOUT_X: Final = PiecewiseAxis(
+    100.0, PITCH_LENGTH_M, _marks_along(6.0, 10.0, 16.0, 17.74, 41.16, 50.0)
+)
+WYSCOUT_Y: Final = PiecewiseAxis(100.0, PITCH_WIDTH_M, _marks_across(62.0, 26.0, 12.0, 100.0))
+_OPTA_X_M: Final = OPTA_X.converter()
+_OPTA_Y_M: Final = OPTA_Y.converter()
+_WYSCOUT_X_M: Final = WYSCOUT_X.converter()
+_WYSCOUT_Y_M: Final = WYSCOUT_Y.converter()
+_OPTA_GOAL_HEIGHT: Final = 38.0  # the crossbar's height in Opta's goal-mouth units
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +214,33 @@ class Coordinates:
         if attacking_right:
             return cls(x=x * PITCH_LENGTH_M, y=(1.0 - y) * PITCH_WIDTH_M)
         return cls(x=(1.0 - x) * PITCH_LENGTH_M, y=y * PITCH_WIDTH_M)
+
+    @classmethod
+    def from_opta(cls, x: float, y: float, *, z: float | None = None) -> Coordinates:
+        """Map a Stats Perform (Opta) location to the canonical frame.
+
+        Opta locations are 0-100 on both axes, origin at the acting team's own goal line and
+        its right touchline, already oriented so that team attacks towards x = 100. The pitch
+        is not drawn to scale: the markings (``OPTA_X``, ``OPTA_Y``) map piecewise-linearly
+        onto the reference pitch, so a penalty (x = 88.5) is taken 11 m from goal. ``z`` is a
+        goal-mouth height in Opta's units (crossbar = 38), turned into metres.
+        """
+        return cls(
+            _OPTA_X_M(x),
+            _OPTA_Y_M(y),
+            None if z is None else z * _GOAL_HEIGHT_M / _OPTA_GOAL_HEIGHT,
+        )
+
+    @classmethod
+    def from_wyscout(cls, x: float, y: float) -> Coordinates:
+        """Map a Wyscout (v2) location to the canonical frame.
+
+        Wyscout locations are 0-100 on both axes, origin top left as the acting team attacks
+        left to right (y = 0 is its left touchline). The pitch is not drawn to scale: the
+        markings (``WYSCOUT_X``, ``WYSCOUT_Y``) map piecewise-linearly onto the reference
+        pitch, so the penalty spot (x = 90) is 11 m from goal; y is flipped.
+        """
+        return cls(_WYSCOUT_X_M(x), PITCH_WIDTH_M - _WYSCOUT_Y_M(y))
 
     def distance_to(self, other: Coordinates) -> float:
         """Distance on the ground (metres), heights ignored."""

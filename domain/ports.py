@@ -4,11 +4,42 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from domain.errors import InvalidRequest
 from domain.match import Match
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of events published so far."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchQuery:
+    """One match to read, with what the request says about it that a provider may not.
+
+    ``home_team_id``: the team that played at home (Wyscout's files do not say).
+    """
+
+    match_id: str
+    home_team_id: str | None = None
+
+    def check(self, match: Match) -> None:
+        """Raise InvalidRequest when the query's facts do not fit ``match``: a home team that
+        plays in neither side, or that contradicts the provider's own home team."""
+        home_id = self.home_team_id
+        if home_id is None:
+            return
+        teams = (match.home.team_id, match.away.team_id)
+        if home_id not in teams:
+            raise InvalidRequest(
+                f"home_team_id {home_id!r} is not a team of {match.source} match "
+                f"{match.match_id} (its teams: {', '.join(teams)})"
+            )
+        if match.sides_known and home_id != match.home.team_id:
+            raise InvalidRequest(
+                f"home_team_id {home_id!r}: {match.source} says {match.home.team_id!r} "
+                f"played at home in match {match.match_id}"
+            )
 
 
 class MatchRepository(ABC):
@@ -20,6 +51,17 @@ class MatchRepository(ABC):
 
         Raises MatchNotFound, InvalidSourceData, SourceUnavailable or SourceUnauthorized.
         """
+
+    def get_match_for(self, query: MatchQuery) -> Match:
+        """The match a request names, with the request's facts (``MatchQuery``) applied.
+
+        This default reads ``get_match`` and checks that the facts fit what the provider says
+        (InvalidRequest otherwise). A provider whose files leave a fact out (Wyscout: which
+        team was at home) overrides it to use the fact.
+        """
+        match = self.get_match(query.match_id)
+        query.check(match)
+        return match
 
 
 class EventPublisher(ABC):

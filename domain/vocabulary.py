@@ -86,3 +86,48 @@ class Card(StrEnum):
     YELLOW = "yellow"
     SECOND_YELLOW = "second_yellow"
     RED = "red"
+
+
+class PassHeight(StrEnum):
+    GROUND = "ground"
+    LOW = "low"
+    HIGH = "high"
+
+
+class ShotTechnique(StrEnum):
+    NORMAL = "normal"
+    VOLLEY = "volley"
+    HALF_VOLLEY = "half_volley"
+    LOB = "lob"
+    OVERHEAD_KICK = "overhead_kick"
+    DIVING_HEADER = "diving_header"
+    BACKHEEL = "backheel"
+
+
+class GoalkeeperAction(StrEnum):
+    """What a goalkeeper event was (a Goal Keeper event's kind)."""
+
+    SAVE = "save"
+    CLAIM = "claim"
+    """A cross or high ball caught or attempted (Opta's Claim and Cross not claimed)."""
+    PUNCH = "punch"
+    SMOTHER = "smother"
+    COLLECTED = "collected"
+    KEEPER_SWEEPER = "keeper_sweeper"
+    SHOT_FACED = "shot_faced"
+    GOAL_CONCEDED = "goal_conceded"
+    PENALTY_SAVED = "penalty_saved"
+    PENALTY_CONCEDED = "penalty_conceded"
+
+
+class DuelKind(StrEnum):
+    AERIAL = "aerial"
+    TACKLE = "tackle"
+    GROUND = "ground"
+    FIFTY_FIFTY = "fifty_fifty"
+    """A loose ball both players go for (StatsBomb's 50/50)."""
+
+
+class Side(StrEnum):
+    HOME = "home"
+    AWAY = "away"

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import structlog
 
+from processors.settings import LIBRDKAFKA_LOGGER  # confluent-kafka clients log through it
+
 _SECRETS: tuple[str, ...] = ()
+_STARTED = time.monotonic()  # about when the process started: this module loads early
 
 
 def scrub(text: str, secrets: Iterable[str] | None = None) -> str:
@@ -64,6 +69,23 @@ def _record_logger_name(
     return event_dict
 
 
+def _drop_frames(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Console format: an exception as its type and message, without the stack frames."""
+    exception = event_dict.get("exception")
+    if isinstance(exception, list):
+        event_dict["exception"] = [
+            {k: v for k, v in item.items() if k != "frames"} if isinstance(item, dict) else item
+            for item in exception
+        ]
+    return event_dict
+
+
+def _traceback_processors(log_format: str) -> list[Any]:
+    if log_format == "json":
+        return [structlog.processors.dict_tracebacks]
+    return [structlog.processors.dict_tracebacks, _drop_frames]
+
+
 def _common_processors() -> list[Any]:
     return [
         structlog.contextvars.merge_contextvars,  # the job's trace_id, job_id, ... when bound
@@ -87,7 +109,7 @@ def configure_logging(
     _SECRETS = tuple(s for s in secrets if s)
     renderer = _ErrorsAsJson(always_json=log_format == "json")
     structlog.configure(
-        processors=[*_common_processors(), structlog.processors.dict_tracebacks, renderer],
+        processors=[*_common_processors(), *_traceback_processors(log_format), renderer],
         wrapper_class=structlog.make_filtering_bound_logger(_level_number(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
@@ -109,18 +131,21 @@ def stdlib_logging_config(*, log_format: str = "console", level: str = "info") -
                 "foreign_pre_chain": [*_common_processors(), _record_logger_name],
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.dict_tracebacks,
+                    *_traceback_processors(log_format),
                     _ErrorsAsJson(always_json=log_format == "json"),
                 ],
             }
         },
+        "filters": {"expected": {"()": ExpectedChatter, "level": _level_number(level)}},
         "handlers": {
             "default": {
                 "class": "logging.StreamHandler",
                 "formatter": "pitchstream",
                 "stream": "ext://sys.stderr",
+                "filters": ["expected"],
             }
         },
+        "loggers": _quiet_libraries(_level_number(level)),
         "root": {"level": _level_number(level), "handlers": ["default"]},
     }
 
@@ -131,3 +156,88 @@ def _level_number(level: str) -> int:
 
 def get_logger(name: str = "pitchstream") -> Any:
     return structlog.get_logger(name)
+
+
+# -- the libraries' chatter -------------------------------------------------------------------
+
+_CHATTY_LIBRARIES = ("faust", "mode", "aiokafka")
+
+
+def _quiet_libraries(level: int) -> dict[str, Any]:
+    """Faust's, mode's and aiokafka's info lines (~60 "Starting..." lines per start) show from
+    ``PITCHSTREAM_LOG_LEVEL=debug``; their warnings and errors always."""
+    quiet = logging.NOTSET if level <= logging.DEBUG else max(level, logging.WARNING)
+    return {name: {"level": quiet} for name in _CHATTY_LIBRARIES}
+
+
+@dataclass(frozen=True, slots=True)
+class _Expected:
+    """A library line that is expected in normal operation, shown at debug level instead.
+
+    ``limit``: after that many in one process it is no longer normal and keeps its level;
+    ``within``: only in the first that many seconds of the process (while it starts).
+    """
+
+    logger: str
+    contains: tuple[str, ...]
+    limit: int | None = None
+    within: float | None = None
+
+
+_COORDINATOR = "aiokafka.consumer.group_coordinator"
+_STARTING = 120.0  # seconds: a worker is ready in 2-15 s, slower on a busy or fresh broker
+
+EXPECTED_CHATTER: tuple[_Expected, ...] = (
+    # The broker loads the group coordinator when a group first appears: aiokafka asks again.
+    # Expected while the worker starts; later they are a real problem and keep their level.
+    _Expected(_COORDINATOR, ("GroupCoordinatorNotAvailableError",), 50, _STARTING),
+    _Expected(_COORDINATOR, ("CoordinatorLoadInProgressError",), 50, _STARTING),
+    _Expected(_COORDINATOR, ("Marking the coordinator dead",), 10, _STARTING),
+    # Faust's leader-election topic: we never create it (topic_allow_declare=False), nor use it.
+    _Expected("aiokafka.cluster", ("__assignor-__leader", "not found in cluster metadata")),
+    _Expected(
+        "faust.assignor.partition_assignor", ("Ignoring missing topic", "__assignor-__leader")
+    ),
+    # librdkafka: the transaction coordinator is still loading on a fresh broker; it retries.
+    _Expected(LIBRDKAFKA_LOGGER, ("Coordinator load in progress",), 50, _STARTING),
+    # librdkafka: a broker connection failed. Retried; a command that cannot reach Kafka says so
+    # in one line (processors.entrypoints.console.check_kafka); producers and consumers raise
+    # the error.
+    _Expected(LIBRDKAFKA_LOGGER, ("Connection refused",)),
+    _Expected(LIBRDKAFKA_LOGGER, ("Failed to resolve",)),
+    _Expected(LIBRDKAFKA_LOGGER, ("brokers are down",)),
+    _Expected(LIBRDKAFKA_LOGGER, ("Disconnected",)),
+    _Expected(LIBRDKAFKA_LOGGER, ("Connection setup timed out",)),
+)
+
+
+class ExpectedChatter(logging.Filter):
+    """Shows the expected library lines above (``EXPECTED_CHATTER``) at debug level.
+
+    A handler filter: a downgraded line is dropped unless ``level`` is debug. Only the exact
+    messages listed are touched; a line beyond its rule's ``limit`` keeps its level.
+    """
+
+    def __init__(self, level: int = logging.INFO, rules: tuple[_Expected, ...] = ()) -> None:
+        super().__init__()
+        self.level = level
+        self.rules = rules or EXPECTED_CHATTER
+        self.seen: dict[int, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG:
+            return True
+        for index, rule in enumerate(self.rules):
+            if not (record.name == rule.logger or record.name.startswith(rule.logger + ".")):
+                continue
+            message = record.getMessage()
+            if not all(part in message for part in rule.contains):
+                continue
+            count = self.seen[index] = self.seen.get(index, 0) + 1
+            if rule.limit is not None and count > rule.limit:
+                return True
+            if rule.within is not None and time.monotonic() - _STARTED > rule.within:
+                return True
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return self.level <= logging.DEBUG
+        return True

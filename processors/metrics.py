@@ -10,57 +10,49 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or CollectorRegistry()
-        self.jobs = Counter(
+        self.registry = registry = registry or CollectorRegistry()
+
+        def counter(name: str, doc: str, *labels: str) -> Counter:
+            return Counter(name, doc, list(labels), registry=registry)
+
+        self.jobs = counter(
             "ingestion_jobs",
             "Ingestion jobs that ended, by source and final status",
-            ["source", "status"],
-            registry=self.registry,
+            "source",
+            "status",
         )
-        self.events_emitted = Counter(
-            "ingestion_events_emitted",
-            "Normalized events published on match-events",
-            ["source"],
-            registry=self.registry,
+        self.events_emitted = counter(
+            "ingestion_events_emitted", "Normalized events published on match-events", "source"
         )
-        self.events_dropped = Counter(
+        self.events_dropped = counter(
             "ingestion_events_dropped",
             "Raw provider events not emitted, by reason",
-            ["source", "reason"],
-            registry=self.registry,
+            "source",
+            "reason",
         )
-        self.events_unmapped = Counter(
+        self.events_unmapped = counter(
             "ingestion_events_unmapped",
             "Events whose provider type has no canonical type (emitted as generic)",
-            ["source"],
-            registry=self.registry,
+            "source",
         )
         self.job_duration = Histogram(
             "ingestion_job_duration_seconds",
             "Wall time of a job from start to its final state",
             ["source"],
             buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300),
-            registry=self.registry,
+            registry=registry,
         )
         self.jobs_in_flight = Gauge(
-            "ingestion_jobs_in_flight",
-            "Jobs running on this worker now",
-            registry=self.registry,
+            "ingestion_jobs_in_flight", "Jobs running on this worker now", registry=registry
         )
-        self.dead_letters = Counter(
+        self.dead_letters = counter(
             "ingestion_dead_letters",
             "Ingest requests sent to the dead-letter topic, by reason",
-            ["reason"],
-            registry=self.registry,
+            "reason",
         )
-        self.duplicate_requests = Counter(
-            "ingestion_duplicate_requests",
-            "Requests for a job that had already ended, ignored",
-            registry=self.registry,
+        self.duplicate_requests = counter(
+            "ingestion_duplicate_requests", "Requests for a job that had already ended, ignored"
         )
-        self.retries = Counter(
-            "ingestion_retries",
-            "Attempts repeated after a transient error, by error code",
-            ["code"],
-            registry=self.registry,
+        self.retries = counter(
+            "ingestion_retries", "Attempts repeated after a transient error, by error code", "code"
         )

@@ -6,6 +6,7 @@ shown: ``repr`` and ``describe`` mask them, and nothing logs the raw values.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from contracts.v1.topics import Topics
+
+LIBRDKAFKA_LOGGER = "librdkafka"  # processors.logs filters its expected lines
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _SHARED_DATA = _REPO_ROOT.parent / "shared" / "data"
@@ -28,6 +31,11 @@ def _default_metrica_dir() -> str:
     return str(candidate) if candidate.is_dir() else ""
 
 
+def _default_dir(*parts: str) -> str:
+    candidate = _SHARED_DATA.joinpath(*parts)
+    return str(candidate) if candidate.is_dir() else ""
+
+
 @dataclass(frozen=True)
 class Settings:
     bootstrap_servers: str = "127.0.0.1:9092"
@@ -39,6 +47,10 @@ class Settings:
     """Root of an offline statsbomb/open-data mirror; empty: statsbombpy (online)."""
     metrica_dir: str = ""
     """Folder of Metrica games (``Sample_Game_1/...``) or an http(s) URL base."""
+    wyscout_dir: str = ""
+    """Folder of Wyscout v2 match files (``<match id>.json``) or an http(s) URL base."""
+    statsperform_dir: str = ""
+    """Folder holding Stats Perform ``ma3/<id>.json`` (and ``ma1/``) or an http(s) URL base."""
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     web_url: str = ""
@@ -48,7 +60,6 @@ class Settings:
     data_dir: str = ""
     log_format: str = "console"
     log_level: str = "info"
-    worker_concurrency: int = 1
     session_timeout: float = 30.0
     """Seconds before the group gives a silent worker's partitions to another."""
     security_protocol: str = "PLAINTEXT"
@@ -73,13 +84,14 @@ class Settings:
             replication_factor=int(get("PITCHSTREAM_REPLICATION_FACTOR", "1")),
             statsbomb_dir=get("PITCHSTREAM_STATSBOMB_DIR", _default_statsbomb_dir()),
             metrica_dir=get("PITCHSTREAM_METRICA_DIR", _default_metrica_dir()),
+            wyscout_dir=get("PITCHSTREAM_WYSCOUT_DIR", _default_dir("wyscout", "v2")),
+            statsperform_dir=get("PITCHSTREAM_STATSPERFORM_DIR", _default_dir("statsperform")),
             web_host=get("PITCHSTREAM_WEB_HOST", cls.web_host),
             web_port=int(get("PITCHSTREAM_WEB_PORT", str(cls.web_port))),
             web_url=get("PITCHSTREAM_WEB_URL"),
             data_dir=get("PITCHSTREAM_DATA_DIR"),
             log_format=get("PITCHSTREAM_LOG_FORMAT", cls.log_format),
             log_level=get("PITCHSTREAM_LOG_LEVEL", cls.log_level),
-            worker_concurrency=int(get("PITCHSTREAM_WORKER_CONCURRENCY", "1")),
             session_timeout=float(get("PITCHSTREAM_SESSION_TIMEOUT", "30")),
             security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper(),
             sasl_mechanism=get("KAFKA_SASL_MECHANISM"),
@@ -88,6 +100,34 @@ class Settings:
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION"),
             api_token=env.get("PITCHSTREAM_API_TOKEN", ""),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that ``from_env`` reads back as these settings (secrets included:
+        for a child process, never for a log)."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "PITCHSTREAM_APP_ID": self.app_id,
+            "PITCHSTREAM_TOPIC_PREFIX": self.topic_prefix,
+            "PITCHSTREAM_PARTITIONS": str(self.partitions),
+            "PITCHSTREAM_REPLICATION_FACTOR": str(self.replication_factor),
+            "PITCHSTREAM_STATSBOMB_DIR": self.statsbomb_dir,
+            "PITCHSTREAM_METRICA_DIR": self.metrica_dir,
+            "PITCHSTREAM_WYSCOUT_DIR": self.wyscout_dir,
+            "PITCHSTREAM_STATSPERFORM_DIR": self.statsperform_dir,
+            "PITCHSTREAM_WEB_HOST": self.web_host,
+            "PITCHSTREAM_WEB_PORT": str(self.web_port),
+            "PITCHSTREAM_WEB_URL": self.web_url,
+            "PITCHSTREAM_DATA_DIR": self.data_dir,
+            "PITCHSTREAM_LOG_FORMAT": self.log_format,
+            "PITCHSTREAM_LOG_LEVEL": self.log_level,
+            "PITCHSTREAM_SESSION_TIMEOUT": str(self.session_timeout),
+            "KAFKA_SECURITY_PROTOCOL": self.security_protocol,
+            "KAFKA_SASL_MECHANISM": self.sasl_mechanism,
+            "KAFKA_SASL_USERNAME": self.sasl_username,
+            "KAFKA_SASL_PASSWORD": self.sasl_password,
+            "KAFKA_SSL_CA_LOCATION": self.ssl_ca_location,
+            "PITCHSTREAM_API_TOKEN": self.api_token,
+        }
 
     @property
     def public_web_url(self) -> str:
@@ -118,11 +158,16 @@ class Settings:
             shown[f.name] = "***" if (not f.repr and value) else value
         return shown
 
-    def kafka_client_config(self) -> dict[str, str]:
-        """librdkafka settings shared by every confluent-kafka client we create."""
-        config = {
+    def kafka_client_config(self) -> dict[str, Any]:
+        """librdkafka settings shared by every confluent-kafka client we create.
+
+        ``logger``: librdkafka's lines go through the standard library's logging (and so our
+        format, levels and filters: processors.logs), not straight to stderr.
+        """
+        config: dict[str, Any] = {
             "bootstrap.servers": self.bootstrap_servers,
             "security.protocol": self.security_protocol,
+            "logger": logging.getLogger(LIBRDKAFKA_LOGGER),
         }
         if self.sasl_mechanism:
             config["sasl.mechanism"] = self.sasl_mechanism

@@ -1,10 +1,18 @@
-"""In-memory implementations of the domain ports, for tests without Kafka or files."""
+"""In-memory implementations of the ports (domain and application), for tests without Kafka
+or files; each subclasses the port it stands for."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
+from contracts.v1.job_state import job_state_to_dict
 from domain import Event, EventPublisher, Match, MatchNotFound, MatchRepository, ProgressCallback
+from processors.application.ports import JobStore, VersionRecord, VersionStore
+from processors.entrypoints.consumer import ConsumedMessage
 
 
 class InMemoryRepository(MatchRepository):
@@ -67,3 +75,119 @@ class _Crash(BaseException):
 
 Crash = _Crash
 Factory = Callable[[], EventPublisher]
+
+
+class InMemoryJobStore(JobStore):
+    """The job table as a dict of JobState v1 dicts, as the Faust table holds them."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, dict] = {}
+        self.flushes = 0
+
+    def get(self, job_id: str) -> JobState | None:
+        value = self.states.get(job_id)
+        return None if value is None else decode_job_state(value)
+
+    def put(self, state: JobState) -> None:
+        self.states[state.job_id] = job_state_to_dict(state)
+
+    async def flush(self) -> None:
+        self.flushes += 1
+
+
+class InMemoryVersions(VersionStore):
+    def __init__(self) -> None:
+        self.records: dict[str, VersionRecord] = {}
+
+    def get(self, key: str) -> VersionRecord | None:
+        return self.records.get(key)
+
+    def put(self, key: str, record: VersionRecord) -> None:
+        self.records[key] = record
+
+
+class InMemoryWorker:
+    """A worker's wiring (``build_runner``) over the fakes: the topics are one queue that
+    ``pump`` delivers in order, as if every partition were on this worker."""
+
+    def __init__(
+        self,
+        matches: dict[str, Match] | None = None,
+        *,
+        secrets: tuple[str, ...] = (),
+        sources: tuple[str, ...] = ("statsbomb",),
+    ) -> None:
+        from processors.application.ingest import IngestionService
+        from processors.entrypoints.consumer import build_runner
+        from processors.metrics import Metrics
+
+        self.store = InMemoryJobStore()
+        self.messages: deque[tuple[str, ConsumedMessage]] = deque()
+        self.dead_letters: list[tuple[bytes | None, bytes | None, list]] = []
+        self.repository = InMemoryRepository(matches)
+        self.publisher = InMemoryPublisher()
+        self.versions = InMemoryVersions()
+        self.service = IngestionService(
+            {source: self.repository for source in sources},
+            self.publisher,
+            metrics=Metrics(),
+            clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+            sleep=lambda _: None,
+            secrets=secrets,
+        )
+
+        async def send_request(key: bytes, value: bytes, headers: list) -> None:
+            self.messages.append(("request", _message(key, value, headers)))
+
+        async def send_update(key: bytes, value: bytes, headers: list) -> None:
+            self.messages.append(("update", _message(key, value, headers)))
+
+        async def send_dead_letter(key: bytes | None, value: bytes | None, headers: list) -> None:
+            self.dead_letters.append((key, value, headers))
+
+        async def flush() -> None:
+            return None
+
+        self.runner = build_runner(
+            self.service,
+            self.store,
+            send_request=send_request,
+            send_update=send_update,
+            send_dead_letter=send_dead_letter,
+            flush_sends=flush,
+            versions=self.versions,
+        )
+
+    def deliver(self, value: bytes | None, *, key: bytes | None = None, headers=None) -> None:
+        """One message on ingest-requests (partition 0, offset 7), and all that follows."""
+        message = ConsumedMessage("ingest-requests", 0, 7, key, value, headers or [])
+        self.messages.append(("request", message))
+        asyncio.run(self.pump())
+
+    def submit(self, request: IngestRequest, **headers: str) -> None:
+        self.deliver(
+            encode_ingest_request(request),
+            key=request.job_id.encode(),
+            headers=[(k, v.encode()) for k, v in headers.items()],
+        )
+
+    def update(self, value: bytes | None, *, key: bytes | None = None) -> None:
+        self.messages.append(("update", _message(key, value, [])))
+        asyncio.run(self.pump())
+
+    async def pump(self) -> None:
+        while self.messages:
+            kind, message = self.messages.popleft()
+            if kind == "request":
+                await self.runner.handle_request(message)
+            else:
+                await self.runner.apply_update(message)
+
+    def state(self, job_id: str = "job-1") -> JobState:
+        state = self.store.get(job_id)
+        assert state is not None, f"no job {job_id}"
+        return state
+
+
+def _message(key: bytes | None, value: bytes | None, headers: list) -> ConsumedMessage:
+    return ConsumedMessage("t", 0, 0, key, value, headers)

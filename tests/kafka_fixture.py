@@ -7,8 +7,8 @@ this order:
    ``make broker-start`` or compose); nothing is started or stopped.
 2. A testcontainers ``KafkaContainer`` (KRaft) when a Docker engine answers ``docker info``
    within a few seconds.
-3. Otherwise ``processors.devbroker.DevBroker``: Apache Kafka from Maven jars on the local JVM,
-   in a temp dir removed afterwards.
+3. Otherwise ``processors.devtools.devbroker.DevBroker``: Apache Kafka from Maven jars on the
+   local JVM, in a temp dir removed afterwards.
 
 All three are configured alike where it matters: single node, replication factor 1 for the
 internal topics, no initial rebalance delay, no topic auto-creation (tests create their
@@ -73,7 +73,7 @@ def _testcontainers_kafka() -> Iterator[str]:
 
 @contextmanager
 def _devbroker_kafka() -> Iterator[str]:
-    from processors.devbroker import DevBroker
+    from processors.devtools.devbroker import DevBroker
 
     with DevBroker() as broker:
         log.info(
@@ -104,5 +104,5 @@ def bootstrap_servers_for_tests() -> Iterator[str]:
                 yield bootstrap
             return
     with _devbroker_kafka() as bootstrap:
-        _announce("processors.devbroker (Kafka from Maven jars, no Docker)", bootstrap)
+        _announce("processors.devtools.devbroker (Kafka from Maven jars, no Docker)", bootstrap)
         yield bootstrap

@@ -26,3 +26,11 @@ def statsbomb_dir() -> Path:
 
 def metrica_dir() -> Path:
     return shared_data_dir() / "metrica-sample-data" / "data"
+
+
+def wyscout_dir() -> Path:
+    return shared_data_dir() / "wyscout" / "v2"
+
+
+def statsperform_dir() -> Path:
+    return shared_data_dir() / "statsperform"

@@ -22,6 +22,12 @@ from contracts.v1.match_event import (
     encode_match_event,
     match_event_payload,
 )
+from contracts.v1.match_info import (
+    MatchInfo,
+    decode_match_info,
+    encode_match_info,
+    match_info_payload,
+)
 
 __all__ = [
     "SOURCES",
@@ -33,14 +39,18 @@ __all__ = [
     "JobStatus",
     "Location",
     "MatchEvent",
+    "MatchInfo",
     "decode_ingest_request",
     "decode_job_state",
     "decode_match_event",
+    "decode_match_info",
     "encode_ingest_request",
     "encode_job_state",
     "encode_match_event",
+    "encode_match_info",
     "match_event_headers",
     "match_event_payload",
+    "match_info_payload",
     "message_headers",
     "new_trace_id",
 ]

@@ -9,7 +9,6 @@ match, with ``parent_job_id`` set.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -18,25 +17,41 @@ import orjson
 
 from contracts.codec import ContractError, field_meta, from_dict, to_dict
 
-SOURCES: Final = ("statsbomb", "metrica")
+SOURCES: Final = ("statsbomb", "metrica", "wyscout", "statsperform")
+# Providers whose matches are files under one root: ``all_matches`` backfills every one.
+FOLDER_SOURCES: Final = ("metrica", "wyscout", "statsperform")
 QUEUES: Final = ("default",)
 JOB_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 # A match id names a file or folder at the provider: no separators, no "..", printable ASCII.
 MATCH_ID_PATTERN: Final = r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 MAX_REQUEST_BYTES: Final = 64 * 1024
+JOB_ID_IN_WORDS: Final = (
+    "use 1 to 128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit"
+)
+MATCH_ID_IN_WORDS: Final = (
+    "use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit, "
+    "without '..' (no '/', spaces or control characters)"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class IngestRequest:
     job_id: str = field(
-        metadata=field_meta("Unique id of the job; the message key", pattern=JOB_ID_PATTERN)
+        metadata=field_meta(
+            "Unique id of the job; the message key",
+            pattern=JOB_ID_PATTERN,
+            in_words=JOB_ID_IN_WORDS,
+        )
     )
-    source: Literal["statsbomb", "metrica"] = field(metadata=field_meta("The data provider"))
+    source: Literal["statsbomb", "metrica", "wyscout", "statsperform"] = field(
+        metadata=field_meta("The data provider")
+    )
     match_id: str | None = field(
         default=None,
         metadata=field_meta(
             "The provider's match id; absent for a season or all-games backfill",
             pattern=MATCH_ID_PATTERN,
+            in_words=MATCH_ID_IN_WORDS,
             maxLength=128,
         ),
     )
@@ -60,7 +75,9 @@ class IngestRequest:
     )
     all_matches: bool = field(
         default=False,
-        metadata=field_meta("Backfill every game under the configured root (metrica only)"),
+        metadata=field_meta(
+            "Backfill every match under the configured root (metrica, wyscout, statsperform)"
+        ),
     )
     force: bool = field(
         default=False,
@@ -69,7 +86,9 @@ class IngestRequest:
     parent_job_id: str | None = field(
         default=None,
         metadata=field_meta(
-            "Set on a backfill's child: the parent job's id", pattern=JOB_ID_PATTERN
+            "Set on a backfill's child: the parent job's id",
+            pattern=JOB_ID_PATTERN,
+            in_words=JOB_ID_IN_WORDS,
         ),
     )
     source_version: str | None = field(
@@ -78,6 +97,18 @@ class IngestRequest:
             "Set on a backfill's child: the match's version at listing (StatsBomb last_updated, "
             "a SHA-256 of a Metrica game's files); unchanged since the last success: skipped",
             maxLength=200,
+        ),
+    )
+
+    home_team_id: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "One match only: the provider's id of the team that played at home, for providers "
+            "whose data does not say (wyscout); it must name one of the match's teams (and "
+            "agree with the provider when the provider says), else the job fails with "
+            "invalid_request",
+            minLength=1,
+            maxLength=128,
         ),
     )
 
@@ -95,6 +126,8 @@ class IngestRequest:
 def scope_problem(request: IngestRequest) -> str | None:
     """Why the request does not name exactly one scope, or None when it does."""
     season = request.competition_id is not None or request.season_id is not None
+    if request.home_team_id is not None and request.match_id is None:
+        return "home_team_id: only with match_id (one match), not on a backfill"
     if request.match_id is not None:
         if season or request.all_matches:
             return (
@@ -113,17 +146,23 @@ def scope_problem(request: IngestRequest) -> str | None:
             return f"competition_id: {request.source} has no competitions; use all_matches"
         return None
     if request.all_matches:
-        if request.source != "metrica":
+        if request.source not in FOLDER_SOURCES:
             return (
-                "all_matches: metrica only; a statsbomb backfill names competition_id and season_id"
+                f"all_matches: {', '.join(FOLDER_SOURCES)} only; a statsbomb backfill names "
+                "competition_id and season_id"
             )
         return None
     return (
         "match_id: required field is missing (a backfill names competition_id and season_id "
-        "for statsbomb, or all_matches for metrica, instead)"
+        "for statsbomb, or all_matches for a folder provider, instead)"
     )
 
 
+# A backfill names no home team (null is the same as absent).
+_HOME_TEAM_GIVEN: Final = {
+    "required": ["home_team_id"],
+    "properties": {"home_team_id": {"type": "string"}},
+}
 SCOPE_SCHEMA: Final = {
     "oneOf": [
         {
@@ -139,11 +178,16 @@ SCOPE_SCHEMA: Final = {
                 "competition_id": {"type": "integer"},
                 "season_id": {"type": "integer"},
             },
+            "not": _HOME_TEAM_GIVEN,
         },
         {
-            "title": "every Metrica game under the configured root",
+            "title": "every game under the configured root (Metrica, Wyscout, Stats Perform)",
             "required": ["all_matches"],
-            "properties": {"source": {"const": "metrica"}, "all_matches": {"const": True}},
+            "properties": {
+                "source": {"enum": list(FOLDER_SOURCES)},
+                "all_matches": {"const": True},
+            },
+            "not": _HOME_TEAM_GIVEN,
         },
     ]
 }
@@ -163,7 +207,3 @@ def decode_ingest_request(payload: bytes) -> IngestRequest:
     except orjson.JSONDecodeError as error:
         raise ContractError(f"request is not JSON: {error}") from None
     return from_dict(IngestRequest, data)
-
-
-def with_job_id(request: IngestRequest, job_id: str) -> IngestRequest:
-    return dataclasses.replace(request, job_id=job_id)

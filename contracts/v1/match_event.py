@@ -5,13 +5,29 @@ Topic ``match-events``, key ``<source>:<match_id>``; one match stays ordered in 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import orjson
 
 from contracts.codec import ContractError, field_meta, from_dict
-from domain import BodyPart, Card, Event, EventType, Match, Outcome, SetPiece
+from domain import (
+    BodyPart,
+    Card,
+    DuelKind,
+    Event,
+    EventType,
+    GoalkeeperAction,
+    Match,
+    Outcome,
+    PassDetails,
+    PassHeight,
+    SetPiece,
+    ShotDetails,
+    ShotTechnique,
+    Side,
+)
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event.json"
 
@@ -21,6 +37,35 @@ class Location:
     x: float = field(metadata=field_meta("Metres from the acting team's own goal line (0..105)"))
     y: float = field(metadata=field_meta("Metres from the acting team's right touchline (0..68)"))
     z: float | None = field(default=None, metadata=field_meta("Height in metres (shots only)"))
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    player_id: str = field(metadata=field_meta("The receiving player's id"))
+    player_name: str = field(metadata=field_meta("The receiving player's name"))
+
+
+@dataclass(frozen=True, slots=True)
+class PassInfo:
+    height: PassHeight | None = field(metadata=field_meta("How high the pass travelled"))
+    cross: bool = field(metadata=field_meta("A cross"))
+    through_ball: bool = field(metadata=field_meta("A through ball"))
+    switch: bool = field(metadata=field_meta("A switch of play"))
+    cut_back: bool = field(metadata=field_meta("A cut-back"))
+    goal_assist: bool = field(metadata=field_meta("The provider credits it with a goal's assist"))
+    shot_assist: bool = field(
+        metadata=field_meta("The provider links it to a shot that was not a goal")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ShotInfo:
+    technique: ShotTechnique | None = field(metadata=field_meta("How the shot was struck"))
+    first_time: bool = field(metadata=field_meta("Struck first time"))
+    penalty: bool = field(metadata=field_meta("A penalty kick"))
+    key_pass_id: str | None = field(
+        metadata=field_meta("Our event_id of the pass the provider links to this shot")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +94,33 @@ class MatchEvent:
     )
     card: Card | None = field(metadata=field_meta("Card shown with this event"))
     related_event_ids: tuple[str, ...] = field(metadata=field_meta("Ids of related events"))
+    # Added in v1 (additive): always written, null when unknown; absent in older payloads.
+    team_side: Side | None = field(
+        default=None,
+        metadata=field_meta("home or away; null when the provider does not say who is at home"),
+    )
+    receiver: Receiver | None = field(
+        default=None, metadata=field_meta("Who received the ball (passes)")
+    )
+    received_seconds: float | None = field(
+        default=None,
+        metadata=field_meta("Seconds since the period start when the receiver got the ball"),
+    )
+    under_pressure: bool | None = field(
+        default=None, metadata=field_meta("Under pressure; null when the provider never says")
+    )
+    pass_: PassInfo | None = field(
+        default=None, metadata=field_meta("Pass details (passes only)", json_name="pass")
+    )
+    shot: ShotInfo | None = field(default=None, metadata=field_meta("Shot details (shots only)"))
+    goalkeeper_action: GoalkeeperAction | None = field(
+        default=None, metadata=field_meta("What a goalkeeper event was")
+    )
+    duel_kind: DuelKind | None = field(default=None, metadata=field_meta("The kind of duel"))
+    metrics: Mapping[str, float] | None = field(
+        default=None,
+        metadata=field_meta("Provider metrics, named after their provider (statsbomb_xg)"),
+    )
 
 
 def _location(point: Any) -> dict[str, float] | None:
@@ -59,6 +131,40 @@ def _location(point: Any) -> dict[str, float] | None:
     return {"x": round(point.x, 4), "y": round(point.y, 4), "z": round(point.z, 4)}
 
 
+def _team_side(match: Match, team_id: str) -> str | None:
+    """Null exactly when ``match.sides_known`` is false (then the MatchInfo sides are null too)."""
+    if not match.sides_known or not team_id:
+        return None
+    if team_id == match.home.team_id:
+        return "home"
+    return "away" if team_id == match.away.team_id else None
+
+
+def _pass(details: PassDetails | None) -> dict[str, Any] | None:
+    if details is None:
+        return None
+    return {
+        "height": None if details.height is None else details.height.value,
+        "cross": details.cross,
+        "through_ball": details.through_ball,
+        "switch": details.switch,
+        "cut_back": details.cut_back,
+        "goal_assist": details.goal_assist,
+        "shot_assist": details.shot_assist,
+    }
+
+
+def _shot(details: ShotDetails | None) -> dict[str, Any] | None:
+    if details is None:
+        return None
+    return {
+        "technique": None if details.technique is None else details.technique.value,
+        "first_time": details.first_time,
+        "penalty": details.penalty,
+        "key_pass_id": details.key_pass_id,
+    }
+
+
 def match_event_payload(match: Match, event: Event, position: int) -> dict[str, Any]:
     """The v1 payload of one event as a plain dict (the hot path: no intermediate objects)."""
     team_name = ""
@@ -66,6 +172,9 @@ def match_event_payload(match: Match, event: Event, position: int) -> dict[str, 
         team_name = match.home.name
     elif event.team_id == match.away.team_id:
         team_name = match.away.name
+    receiver = None
+    if event.receiver_id is not None:
+        receiver = {"player_id": event.receiver_id, "player_name": event.receiver_name or ""}
     return {
         "event_id": event.event_id,
         "source": event.source,
@@ -87,22 +196,43 @@ def match_event_payload(match: Match, event: Event, position: int) -> dict[str, 
         "set_piece": None if event.set_piece is None else event.set_piece.value,
         "card": None if event.card is None else event.card.value,
         "related_event_ids": list(event.related_event_ids),
+        "team_side": _team_side(match, event.team_id),
+        "receiver": receiver,
+        "received_seconds": None
+        if event.received_seconds is None
+        else round(event.received_seconds, 3),
+        "under_pressure": event.under_pressure,
+        "pass": _pass(event.pass_details),
+        "shot": _shot(event.shot_details),
+        "goalkeeper_action": None
+        if event.goalkeeper_action is None
+        else event.goalkeeper_action.value,
+        "duel_kind": None if event.duel_kind is None else event.duel_kind.value,
+        "metrics": dict(event.metrics) if event.metrics else None,
     }
 
 
 def encode_match_event(match: Match, event: Event, position: int) -> bytes:
     """``orjson.dumps(match_event_payload(...))``, byte for byte, with less work per event.
 
-    orjson writes a StrEnum member as its value and a tuple as an array, so the enum
-    ``.value`` lookups and the list copy are skipped; absent locations skip a call.
+    orjson writes a StrEnum member as its value, a tuple as an array and a dataclass as an
+    object of its fields, so the enum ``.value`` lookups, the list copy and the detail dicts
+    are skipped; absent locations skip a call.
     """
     team_id = event.team_id
+    sides = match.sides_known
     if team_id == match.home.team_id:
         team_name = match.home.name
+        side = "home" if sides else None
     elif team_id == match.away.team_id:
         team_name = match.away.name
+        side = "away" if sides else None
     else:
         team_name = ""
+        side = None
+    receiver_id = event.receiver_id
+    received = event.received_seconds
+    metrics = event.metrics
     start, end = event.start, event.end
     return _dumps(
         {
@@ -126,6 +256,17 @@ def encode_match_event(match: Match, event: Event, position: int) -> bytes:
             "set_piece": event.set_piece,
             "card": event.card,
             "related_event_ids": event.related_event_ids,
+            "team_side": side,
+            "receiver": None
+            if receiver_id is None
+            else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
+            "received_seconds": None if received is None else round(received, 3),
+            "under_pressure": event.under_pressure,
+            "pass": event.pass_details,
+            "shot": event.shot_details,
+            "goalkeeper_action": event.goalkeeper_action,
+            "duel_kind": event.duel_kind,
+            "metrics": dict(metrics) if metrics else None,
         }
     )
 

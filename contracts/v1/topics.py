@@ -23,6 +23,11 @@ class Topics:
         return f"{self.prefix}match-events"
 
     @property
+    def match_info(self) -> str:
+        """Compacted, key ``<source>:<match_id>``: MatchInfo v1, written with the events."""
+        return f"{self.prefix}match-info"
+
+    @property
     def job_updates(self) -> str:
         return f"{self.prefix}job-updates"
 

@@ -13,8 +13,8 @@ import pytest
 
 from domain import InvalidSourceData, MatchNotFound
 from processors.adapters.metrica.repository import MetricaRepository
+from processors.adapters.registry import build_repositories
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.repositories import build_repositories
 from processors.settings import Settings
 from tests.paths import metrica_dir, statsbomb_dir
 

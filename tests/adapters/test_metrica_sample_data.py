@@ -290,7 +290,7 @@ def test_normalize_prints_valid_match_event_v1_lines(matches, game):
         [
             sys.executable,
             "-m",
-            "processors.cli",
+            "processors.entrypoints.cli",
             "normalize",
             "--source",
             "metrica",

@@ -1,15 +1,7 @@
-"""The statsbombpy loader against a local HTTP server holding the open-data files.
-
-statsbombpy reads open data from URLs in ``statsbombpy.config.OPEN_DATA_PATHS``; pointing
-that dict (in place) at a server on 127.0.0.1 exercises the real library without internet.
-"""
+"""The statsbombpy loader against a local HTTP server holding the open-data files
+(``open_data_server`` in ``tests/adapters/conftest.py``)."""
 
 from __future__ import annotations
-
-import functools
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import orjson
 import pytest
@@ -17,42 +9,11 @@ import statsbombpy.config
 
 from domain import MatchNotFound, SourceUnavailable
 from processors.adapters.statsbomb import StatsBombPy, StatsBombRepository
-from processors.service import IngestionService, RetryPolicy
+from processors.application.ingest import IngestionService
+from processors.application.retry import RetryPolicy
+from tests.adapters.conftest import BROKEN_MATCH
 from tests.fakes import InMemoryPublisher
 from tests.paths import statsbomb_dir
-
-BROKEN_MATCH = "500500"
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if BROKEN_MATCH in self.path:
-            self.send_error(503, "upstream down")
-            return
-        super().do_GET()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def open_data_server(monkeypatch) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(statsbomb_dir()))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/data"
-    for name, path in {
-        "events": "events/{match_id}.json",
-        "lineups": "lineups/{match_id}.json",
-        "matches": "matches/{competition_id}/{season_id}.json",
-    }.items():
-        monkeypatch.setitem(statsbombpy.config.OPEN_DATA_PATHS, name, f"{base}/{path}")
-    monkeypatch.delenv("SB_USERNAME", raising=False)
-    monkeypatch.delenv("SB_PASSWORD", raising=False)
-    yield base
-    server.shutdown()
-    server.server_close()
 
 
 def test_statsbombpy_reads_the_same_events_as_the_files(open_data_server):
@@ -108,3 +69,21 @@ def test_an_empty_answer_from_the_paid_api_is_an_error_not_an_empty_match(monkey
     assert loader.uses_paid_api
     with pytest.raises(MatchNotFound, match="returned no events"):
         loader.raw_events("3788741")
+
+
+def test_statsbombpy_gives_the_line_ups_and_the_info_what_it_can(open_data_server):
+    match = StatsBombRepository(StatsBombPy()).get_match("3788741")
+    info = match.info
+    assert [len(team.players) for team in info.teams] == [23, 23]
+    assert [sum(1 for p in t.players if p.starter) for t in info.teams] == [11, 11]
+    # no matches-file entry for a single match online: nothing guessed
+    assert [team.side for team in info.teams] == [None, None]
+    assert (info.kick_off, info.venue, info.data_version) == (None, None, None)
+
+
+def test_statsbombpy_without_line_ups_still_gives_the_match(open_data_server, monkeypatch):
+    missing = f"{open_data_server}/lineups/none-{{match_id}}.json"
+    monkeypatch.setitem(statsbombpy.config.OPEN_DATA_PATHS, "lineups", missing)
+    match = StatsBombRepository(StatsBombPy()).get_match("3788741")
+    assert match.info.lineup_derivation == "starters from the Starting XI events (no line-ups file)"
+    assert [sum(1 for p in t.players if p.starter) for t in match.info.teams] == [11, 11]

@@ -34,9 +34,9 @@ from hypothesis import strategies as st
 
 from contracts.v1 import IngestRequest, JobState, decode_job_state
 from contracts.v1.headers import message_headers
+from processors.adapters.kafka.admin import ensure_topics
+from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.kafka.admin import ensure_topics
-from processors.kafka.producer import RequestProducer
 from processors.settings import Settings
 from tests.integration.harness import WorkerProcess, free_port, wait_for
 from tests.paths import statsbomb_dir
@@ -163,7 +163,7 @@ def stopping(worker: WorkerProcess) -> Iterator[WorkerProcess]:
 
 @contextmanager
 def own_broker() -> Iterator[object]:
-    from processors.devbroker import DevBroker
+    from processors.devtools.devbroker import DevBroker
 
     with DevBroker() as broker:
         yield broker
@@ -427,7 +427,7 @@ def diagnose(settings: Settings, worker: WorkerProcess, pending: list[str]) -> s
     from confluent_kafka import ConsumerGroupTopicPartitions
     from confluent_kafka.admin import AdminClient
 
-    from processors.kafka.publisher import partition_for
+    from processors.adapters.kafka.publisher import partition_for
     from tests.integration.harness import end_offsets
 
     admin = AdminClient(settings.kafka_client_config())

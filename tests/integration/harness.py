@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,9 +15,14 @@ from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, TopicPartition
 
-from processors.kafka.admin import ensure_topics
+from contracts.v1 import IngestRequest, JobState, new_trace_id
+from processors.adapters.kafka.admin import ensure_topics
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.producer import RequestProducer
+from processors.application import job_states
+from processors.devtools.worker import log_text, start_worker, stop_worker, worker_env
 from processors.settings import Settings
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
 
 T = TypeVar("T")
 
@@ -52,6 +56,8 @@ def fresh_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings
         partitions=4,
         statsbomb_dir=str(statsbomb_dir()),
         metrica_dir=str(metrica_dir()),
+        wyscout_dir=str(wyscout_dir()),
+        statsperform_dir=str(statsperform_dir()),
         web_port=free_port(),
         data_dir=str(tmp_path / f"{name}-data"),
     )
@@ -62,22 +68,9 @@ def fresh_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHSTREAM_", "SB_"))}
-    env.update(
-        KAFKA_BOOTSTRAP_SERVERS=settings.bootstrap_servers,
-        PITCHSTREAM_APP_ID=settings.app_id,
-        PITCHSTREAM_TOPIC_PREFIX=settings.topic_prefix,
-        PITCHSTREAM_PARTITIONS=str(settings.partitions),
-        PITCHSTREAM_STATSBOMB_DIR=settings.statsbomb_dir,
-        PITCHSTREAM_METRICA_DIR=settings.metrica_dir,
-        PITCHSTREAM_WEB_PORT=str(settings.web_port),
-        PITCHSTREAM_DATA_DIR=settings.data_dir,
-        PITCHSTREAM_LOG_FORMAT=settings.log_format,
-        PYTHONUNBUFFERED="1",
-    )
-    if settings.api_token:
-        env["PITCHSTREAM_API_TOKEN"] = settings.api_token
-    return env
+    """The environment of a worker or CLI process under test: ``settings`` and nothing of
+    ours (nor StatsBomb credentials) from the environment running the tests."""
+    return worker_env(settings, provider_credentials=False)
 
 
 @dataclass
@@ -90,16 +83,10 @@ class WorkerProcess:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, ready_timeout: float = 90.0) -> WorkerProcess:
-        env = settings_env(self.settings) | self.extra_env
         self._log = self.log_path.open("ab")
         self._ready_marker_count = self.output().count("worker ready")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "processors.cli", "worker"],
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+        self.process = start_worker(
+            self.settings, self._log, provider_credentials=False, extra_env=self.extra_env
         )
         wait_for(
             lambda: self._ready() or self._died(),
@@ -117,10 +104,7 @@ class WorkerProcess:
         return self.process is not None and self.process.poll() is not None
 
     def output(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
+        return log_text(self.log_path)
 
     def kill(self) -> None:
         """kill -9: no chance to clean up, as in a crash."""
@@ -129,13 +113,8 @@ class WorkerProcess:
             self.process.wait(30)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+        if self.process:
+            stop_worker(self.process)
         if getattr(self, "_log", None):
             self._log.close()
 
@@ -198,3 +177,24 @@ def worker(settings: Settings, tmp_path: Path, name: str = "worker") -> Iterator
         yield process
     finally:
         process.stop()
+
+
+def submit_request(settings: Settings, request: IngestRequest) -> str:
+    """Produce ``request`` and its ``queued`` state as a submitter does; the trace id."""
+    trace_id = new_trace_id()
+    queued = job_states.queued(request, trace_id=trace_id)
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    return trace_id
+
+
+def submit(
+    settings: Settings, source: str, match_id: str, job_id: str | None = None
+) -> tuple[str, str]:
+    """One match's request; the job id and trace id."""
+    job_id = job_id or uuid.uuid4().hex
+    request = IngestRequest(job_id=job_id, source=source, match_id=match_id)
+    return job_id, submit_request(settings, request)
+
+
+def final_state(settings: Settings, job_id: str, timeout: float = 120.0) -> JobState:
+    return JobStateReader(settings).wait_until(job_id, lambda s: s.status.is_final, timeout=timeout)

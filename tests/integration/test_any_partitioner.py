@@ -24,9 +24,9 @@ import pytest
 from confluent_kafka import Producer
 
 from contracts.v1 import IngestRequest, JobStatus, encode_ingest_request
-from processors.backfill import child_job_id
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.publisher import partition_for
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.backfill import child_job_id
 from processors.settings import Settings
 from tests.integration.harness import (
     WorkerProcess,
@@ -159,7 +159,7 @@ def check_every_lookup(settings: Settings, landed: dict[str, int], ports: list[i
     one_of_each = [next(j for j in landed if j.startswith(p)) for p in KINDS]
     for job_id in one_of_each:  # a process each: a few are enough
         shown = subprocess.run(
-            [sys.executable, "-m", "processors.cli", "jobs", "show", job_id],
+            [sys.executable, "-m", "processors.entrypoints.cli", "jobs", "show", job_id],
             env=env,
             capture_output=True,
             text=True,

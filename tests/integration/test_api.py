@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from contracts.v1 import JobStatus, decode_ingest_request, decode_job_state
-from processors.jobs import PROGRESS_INTERVAL
-from processors.kafka.publisher import partition_for
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.ingest import PROGRESS_INTERVAL
 from tests.integration.harness import (
     WorkerProcess,
     free_port,
@@ -105,16 +105,6 @@ def metric(text: str, name: str, **labels: str) -> float | None:
         if found:
             return float(found.group(1))
     return None
-
-
-@pytest.fixture
-def settings(kafka_bootstrap, tmp_path):
-    return fresh_settings(kafka_bootstrap, tmp_path)
-
-
-@pytest.fixture
-def running_worker(settings, tmp_path):
-    yield from worker(settings, tmp_path)
 
 
 def test_an_ingest_through_the_api_ends_succeeded_and_the_metrics_say_so(settings, running_worker):
@@ -327,7 +317,7 @@ def _owner(process: WorkerProcess) -> bool:
 
 def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_worker):
     env = settings_env(settings)
-    cli = [sys.executable, "-m", "processors.cli"]
+    cli = [sys.executable, "-m", "processors.entrypoints.cli"]
     submitted = subprocess.run(
         [
             *cli,
@@ -350,7 +340,7 @@ def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_w
     job_id = submitted.stdout.splitlines()[0]
     bars = [line for line in submitted.stderr.splitlines() if line.startswith("[")]
     assert bars[-1].startswith("[" + "#" * 30 + "]"), bars  # not a TTY: one line per state
-    assert "4002/4002 events succeeded" in bars[-1]
+    assert "4002 events emitted, 0 lost; succeeded" in bars[-1]
 
     failed = ingest(settings.web_port, "999999").json()["job_id"]
     follow(settings.web_port, failed)

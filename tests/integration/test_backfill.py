@@ -12,20 +12,18 @@ import uuid
 import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
-from processors.backfill import child_job_id, queued_state
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.producer import RequestProducer
-from processors.kafka.publisher import partition_for
-from processors.service import rfc3339, utc_now
+from contracts.v1 import IngestRequest, JobState, JobStatus
+from processors.adapters.kafka.publisher import partition_for
+from processors.application.backfill import child_job_id
+from tests.integration import harness
 from tests.integration.harness import (
     WorkerProcess,
     free_port,
     fresh_settings,
     read_topic,
     settings_env,
+    submit_request,
     wait_for,
-    worker,
 )
 from tests.paths import statsbomb_dir
 
@@ -48,23 +46,11 @@ def submit_season(settings, job_id: str, **extra: object) -> None:
         season_id=EURO_2020[1],
         **extra,
     )
-    trace_id = new_trace_id()
-    queued = queued_state(request, trace_id=trace_id, updated_at=rfc3339(utc_now()))
-    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    submit_request(settings, request)
 
 
 def final_state(settings, job_id: str, timeout: float = 300.0) -> JobState:
-    return JobStateReader(settings).wait_until(job_id, lambda s: s.status.is_final, timeout=timeout)
-
-
-@pytest.fixture
-def settings(kafka_bootstrap, tmp_path):
-    return fresh_settings(kafka_bootstrap, tmp_path)
-
-
-@pytest.fixture
-def running_worker(settings, tmp_path):
-    yield from worker(settings, tmp_path)
+    return harness.final_state(settings, job_id, timeout=timeout)
 
 
 def test_euro_2020_is_backfilled_and_a_second_run_skips_the_unchanged_match(
@@ -79,7 +65,7 @@ def test_euro_2020_is_backfilled_and_a_second_run_skips_the_unchanged_match(
         [
             sys.executable,
             "-m",
-            "processors.cli",
+            "processors.entrypoints.cli",
             "submit",
             "--source",
             "statsbomb",

@@ -10,49 +10,13 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, new_trace_id
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.producer import RequestProducer
-from processors.kafka.publisher import partition_for
-from processors.service import rfc3339, utc_now
-from tests.integration.harness import fresh_settings, read_topic, worker
+from contracts.v1 import JobStatus, decode_job_state
+from processors.adapters.kafka.publisher import partition_for
+from tests.integration.harness import final_state, read_topic, submit
 
 pytestmark = pytest.mark.integration
 
 MATCH_EVENT_SCHEMA = orjson.loads((V1_DIR / "match-event.schema.json").read_bytes())
-
-
-@pytest.fixture
-def settings(kafka_bootstrap, tmp_path):
-    return fresh_settings(kafka_bootstrap, tmp_path)
-
-
-@pytest.fixture
-def running_worker(settings, tmp_path):
-    yield from worker(settings, tmp_path)
-
-
-def submit(settings, source: str, match_id: str, job_id: str | None = None) -> tuple[str, str]:
-    job_id = job_id or uuid.uuid4().hex
-    trace_id = new_trace_id()
-    queued = JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source=source,
-        match_id=match_id,
-        trace_id=trace_id,
-        updated_at=rfc3339(utc_now()),
-    )
-    RequestProducer(settings).submit(
-        IngestRequest(job_id=job_id, source=source, match_id=match_id),
-        trace_id=trace_id,
-        queued=queued,
-    )
-    return job_id, trace_id
-
-
-def final_state(settings, job_id: str, timeout: float = 120.0) -> JobState:
-    return JobStateReader(settings).wait_until(job_id, lambda s: s.status.is_final, timeout=timeout)
 
 
 def test_a_statsbomb_match_lands_on_match_events_complete_and_in_order(settings, running_worker):
@@ -112,12 +76,17 @@ def test_the_job_state_reads_as_plain_json_from_the_changelog(settings, running_
     assert seen[-1]["raw_events_read"] == 4002
 
 
-def test_an_unknown_match_fails_its_job_with_a_clear_reason(settings, running_worker):
-    job_id, trace_id = submit(settings, "statsbomb", "999999")
+@pytest.mark.parametrize(
+    "source, match_id", [("statsbomb", "999999"), ("metrica", "Sample_Game_404")]
+)
+def test_an_unknown_match_fails_its_job_with_a_clear_reason(
+    settings, running_worker, source, match_id
+):
+    job_id, trace_id = submit(settings, source, match_id)
     state = final_state(settings, job_id)
     assert state.status is JobStatus.FAILED
     assert state.error_code == "match_not_found"
-    assert "999999" in (state.error_message or "")
+    assert match_id in (state.error_message or "")
     assert state.trace_id == trace_id
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from contracts.schemas import V1_DIR
 from contracts.v1 import JobStatus
-from tests.integration.harness import fresh_settings, read_topic, worker
-from tests.integration.test_ingest_end_to_end import final_state, submit
+from tests.integration.harness import final_state, read_topic, submit
 
 pytestmark = pytest.mark.integration
 
@@ -28,16 +27,6 @@ SCORES = {
     "Sample_Game_2": {"Home": 3, "Away": 2},
     "Sample_Game_3": {"Team B": 2},
 }
-
-
-@pytest.fixture
-def settings(kafka_bootstrap, tmp_path):
-    return fresh_settings(kafka_bootstrap, tmp_path)
-
-
-@pytest.fixture
-def running_worker(settings, tmp_path):
-    yield from worker(settings, tmp_path)
 
 
 def test_the_three_metrica_sample_games_land_on_match_events(settings, running_worker):
@@ -74,11 +63,3 @@ def test_the_three_metrica_sample_games_land_on_match_events(settings, running_w
             elif p["type"] == "own_goal_against":
                 goals["Away" if p["team_name"] == "Home" else "Home"] += 1
         assert dict(goals) == SCORES[game], game
-
-
-def test_an_unknown_metrica_game_fails_its_job_as_not_found(settings, running_worker):
-    job_id, _ = submit(settings, "metrica", "Sample_Game_404")
-    state = final_state(settings, job_id)
-    assert state.status is JobStatus.FAILED
-    assert state.error_code == "match_not_found"
-    assert "Sample_Game_404" in (state.error_message or "")

@@ -9,8 +9,8 @@ import pytest
 
 from contracts.v1 import IngestRequest, JobStatus
 from contracts.v1.headers import message_headers
-from processors.kafka.job_reader import JobStateReader
-from processors.kafka.producer import RequestProducer
+from processors.adapters.kafka.job_reader import JobStateReader
+from processors.adapters.kafka.producer import RequestProducer
 from tests.integration.harness import WorkerProcess, fresh_settings, read_topic
 
 pytestmark = pytest.mark.integration

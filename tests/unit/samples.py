@@ -8,28 +8,14 @@ from domain import Coordinates, Event, EventType, Match, Outcome, Team, event_id
 def synthetic_match(match_id: str = "m1", *, events: int = 3, source: str = "statsbomb") -> Match:
     home, away = Team("1", "Home"), Team("2", "Away")
     built = [
-        Event(
-            event_id=event_id_for(source, match_id, f"e{i}"),
-            source=source,
-            match_id=match_id,
-            source_event_id=f"e{i}",
-            source_type="Pass",
-            type=EventType.PASS,
-            index=i,
-            period=1,
-            seconds=float(i),
-            team_id="1" if i % 2 == 0 else "2",
+        Event(  # event_id, source, match_id, source_event_id, source_type, type, index, period, ...
+            *(event_id_for(source, match_id, f"e{i}"), source, match_id, f"e{i}", "Pass"),
+            *(EventType.PASS, i, 1, float(i), "1" if i % 2 == 0 else "2"),
             start=Coordinates(50.0, 30.0),
             outcome=Outcome.SUCCESS,
         )
         for i in range(events)
     ]
-    return Match.assemble(
-        source=source,
-        match_id=match_id,
-        home=home,
-        away=away,
-        events=built,
-        raw_event_count=events + 1,
-        dropped={"unreadable_event": 1},
-    )
+    teams = {"home": home, "away": away}
+    drops = {"raw_event_count": events + 1, "dropped": {"unreadable_event": 1}}
+    return Match.assemble(source=source, match_id=match_id, events=built, **teams, **drops)

@@ -17,8 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
-from processors.cli import _run_faust_worker, build_parser, cmd_topics_create, cmd_worker
-from processors.kafka.admin import topic_specs
+from processors.adapters.kafka.admin import topic_specs
+from processors.entrypoints.cli import (
+    _run_faust_worker,
+    build_parser,
+    cmd_topics_create,
+    cmd_worker,
+)
 from processors.settings import Settings
 from tests.paths import REPO_ROOT
 

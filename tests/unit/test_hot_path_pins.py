@@ -7,7 +7,7 @@ import pytest
 from contracts.v1.headers import match_event_headers
 from domain import Coordinates, Event, EventType, Match, Team, event_id_for
 from domain.match import EVENT_ID_NAMESPACE
-from processors.kafka.publisher import TransactionalEventPublisher, partition_for
+from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
 
 KNOWN_IDS = [

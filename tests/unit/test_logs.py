@@ -26,6 +26,8 @@ def restore_logging():
     structlog.reset_defaults()
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name in ("faust", "mode", "aiokafka"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -109,7 +111,7 @@ def test_scrub_replaces_each_secret():
 def test_library_errors_through_the_standard_library_are_json_too(capsys):
     configure_logging(log_format="console", secrets=["hunter2-password"])
     logging.config.dictConfig(stdlib_logging_config(log_format="console", level="info"))
-    logging.getLogger("faust.worker").info("starting")
+    logging.getLogger("faust.worker").warning("starting")
     logging.getLogger("aiokafka").error("broker refused hunter2-password")
     first, second = lines(capsys)
     assert not first.startswith("{") and "starting" in first
@@ -117,3 +119,93 @@ def test_library_errors_through_the_standard_library_are_json_too(capsys):
     assert record["level"] == "error"
     assert record["logger"] == "aiokafka"
     assert record["event"] == "broker refused ***"
+
+
+def test_the_libraries_info_lines_show_only_at_debug_level(capsys):
+    for level in ("info", "debug"):
+        logging.config.dictConfig(stdlib_logging_config(log_format="console", level=level))
+        logging.getLogger("faust.worker").info(f"[^Worker]: Starting... at {level}")
+        logging.getLogger("aiokafka.consumer").warning(f"a real warning at {level}")
+    output = capsys.readouterr().err
+    assert "Starting... at info" not in output and "Starting... at debug" in output
+    assert "a real warning at info" in output and "a real warning at debug" in output
+
+
+def test_expected_coordinator_and_assignor_chatter_is_not_an_error(capsys):
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="info"))
+    logging.getLogger("aiokafka.consumer.group_coordinator").error(
+        "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError"
+    )
+    logging.getLogger("aiokafka.cluster").error(
+        "Topic pitchstream-__assignor-__leader not found in cluster metadata"
+    )
+    logging.getLogger("faust.assignor.partition_assignor").warning(
+        "Ignoring missing topic: 'pitchstream-__assignor-__leader'"
+    )
+    logging.getLogger("librdkafka").warning(
+        "GETPID [rdkafka#producer-2] [thrd:main]: Failed to acquire idempotence PID from broker "
+        "127.0.0.1:46031/1: Broker: Coordinator load in progress: retrying"
+    )
+    assert lines(capsys) == []
+
+
+def test_the_same_messages_about_other_topics_stay_errors(capsys):
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="info"))
+    logging.getLogger("aiokafka.cluster").error("Topic match-events not found in cluster metadata")
+    (line,) = lines(capsys)
+    assert orjson.loads(line)["level"] == "error"
+
+
+def test_a_coordinator_that_never_comes_is_an_error_again(capsys):
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="info"))
+    coordinator = logging.getLogger("aiokafka.consumer.group_coordinator")
+    for _ in range(60):
+        coordinator.error(
+            "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError"
+        )
+    records = [orjson.loads(line) for line in lines(capsys)]
+    assert len(records) == 10 and {r["level"] for r in records} == {"error"}
+
+
+def test_expected_lines_show_at_debug_level_as_debug(capsys):
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="debug"))
+    logging.getLogger("librdkafka").error(
+        "FAIL [rdkafka#producer-1] [thrd:127.0.0.1:1/bootstrap]: 127.0.0.1:1/bootstrap: Connect "
+        "to ipv4#127.0.0.1:1 failed: Connection refused (after 0ms in state CONNECT)"
+    )
+    (line,) = lines(capsys)
+    assert orjson.loads(line)["level"] == "debug"
+
+
+def test_console_format_shows_an_exception_without_its_stack_frames(capsys):
+    configure_logging(log_format="console")
+    try:
+        raise FileNotFoundError("no such directory")
+    except FileNotFoundError:
+        get_logger("t").exception("worker failed")
+    (line,) = lines(capsys)
+    record = orjson.loads(line)
+    assert record["exception"][0]["exc_type"] == "FileNotFoundError"
+    assert "frames" not in record["exception"][0]
+
+
+def test_json_format_keeps_the_stack_frames(capsys):
+    configure_logging(log_format="json")
+    try:
+        raise FileNotFoundError("no such directory")
+    except FileNotFoundError:
+        get_logger("t").exception("worker failed")
+    (line,) = lines(capsys)
+    assert orjson.loads(line)["exception"][0]["frames"]
+
+
+def test_coordinator_chatter_long_after_the_start_keeps_its_level(capsys, monkeypatch):
+    import processors.logs
+
+    logging.config.dictConfig(stdlib_logging_config(log_format="json", level="info"))
+    monkeypatch.setattr(processors.logs, "_STARTED", processors.logs.time.monotonic() - 3600)
+    logging.getLogger("aiokafka.consumer.group_coordinator").warning(
+        "Marking the coordinator dead (node 1)for group pitchstream."
+    )
+    (line,) = lines(capsys)
+    assert orjson.loads(line)["level"] == "warning"

@@ -1,6 +1,6 @@
 """Settings from the environment: Kafka security and secrets that never show."""
 
-from processors.app import _credentials
+from processors.entrypoints.app import _credentials
 from processors.settings import Settings
 
 SECURE_ENV = {
@@ -17,6 +17,7 @@ SECURE_ENV = {
 def test_kafka_security_comes_from_the_environment():
     settings = Settings.from_env(SECURE_ENV)
     config = settings.kafka_client_config()
+    assert config.pop("logger").name == "librdkafka"  # librdkafka's lines through our logging
     assert config == {
         "bootstrap.servers": "broker-1:9093",
         "security.protocol": "SASL_SSL",
@@ -60,3 +61,15 @@ def test_peers_reach_a_worker_at_its_public_url():
         {"PITCHSTREAM_WEB_HOST": "0.0.0.0", "PITCHSTREAM_WEB_URL": "http://worker-2:6066"}
     )
     assert in_a_container.public_web_url == "http://worker-2:6066"
+
+
+def test_wyscout_and_statsperform_folders_come_from_the_environment():
+    settings = Settings.from_env(
+        {"PITCHSTREAM_WYSCOUT_DIR": "/data/wy", "PITCHSTREAM_STATSPERFORM_DIR": "https://x/sp"}
+    )
+    assert (settings.wyscout_dir, settings.statsperform_dir) == ("/data/wy", "https://x/sp")
+    from processors.adapters.registry import build_repositories
+
+    repositories = build_repositories(settings)
+    assert {"wyscout", "statsperform"} <= set(repositories)
+    assert "wyscout" not in build_repositories(Settings(wyscout_dir=""))

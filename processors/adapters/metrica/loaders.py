@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -36,6 +37,8 @@ from domain import (
 )
 from processors.adapters.metrica.mapping import (
     DEFAULT_FRAME_RATE,
+    EptsInfo,
+    EptsPlayer,
     MetricaGame,
     RawRow,
     split_subtypes,
@@ -53,6 +56,9 @@ _CSV_COLUMNS: Final = {
     "Start Frame": "start_frame",
     "Start Time [s]": "start_time",
     "From": "player",
+    "To": "receiver",
+    "End Frame": "end_frame",
+    "End Time [s]": "end_time",
     "Start X": "start_x",
     "Start Y": "start_y",
     "End X": "end_x",
@@ -218,6 +224,9 @@ def parse_csv_events(data: bytes) -> list[RawRow]:
                 start_frame=_number(values.start_frame),
                 start_time=_number(values.start_time),
                 player_id=_text(values.player),
+                receiver_id=_text(values.receiver),
+                end_frame=_number(values.end_frame),
+                end_time=_number(values.end_time),
                 start_x=_number(values.start_x),
                 start_y=_number(values.start_y),
                 end_x=_number(values.end_x),
@@ -258,6 +267,7 @@ def parse_json_events(data: bytes) -> list[RawRow]:
         if isinstance(index, bool) or not isinstance(index, int):
             index = position
         player = event.get("from")
+        receiver = event.get("to")
         rows.append(
             RawRow(
                 index=index,
@@ -270,6 +280,10 @@ def parse_json_events(data: bytes) -> list[RawRow]:
                 start_time=_number(start.get("time")),
                 player_id=_named(player, "id"),
                 player_name=_named(player),
+                receiver_id=_named(receiver, "id"),
+                receiver_name=_named(receiver),
+                end_frame=_number(end.get("frame")),
+                end_time=_number(end.get("time")),
                 start_x=_number(start.get("x")),
                 start_y=_number(start.get("y")),
                 end_x=_number(end.get("x")),
@@ -285,14 +299,44 @@ class EptsMetadata:
     away: Team
     frame_rate: float = DEFAULT_FRAME_RATE
     player_names: dict[str, str] = field(default_factory=dict)
+    info: EptsInfo = field(default_factory=EptsInfo)
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _child_text(element: ElementTree.Element, name: str) -> str:
+    return next((c.text or "" for c in element if _local(c.tag) == name), "").strip()
+
+
+def _provider_parameters(element: ElementTree.Element) -> dict[str, str]:
+    """``ProviderParameter`` Name/Value pairs under ``element`` (one level of wrapper)."""
+    found: dict[str, str] = {}
+    for parameter in element.iter():
+        if _local(parameter.tag) == "ProviderParameter":
+            found[_child_text(parameter, "Name")] = _child_text(parameter, "Value")
+    return found
+
+
+_PERIOD_PARAMETERS: Final = {
+    1: ("first_half_start", "first_half_end"),
+    2: ("second_half_start", "second_half_end"),
+    3: ("first_extra_half_start", "first_extra_half_end"),
+    4: ("second_extra_half_start", "second_extra_half_end"),
+}
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def parse_epts_metadata(data: bytes) -> EptsMetadata:
-    """Teams (home = the Score's ``idLocalTeam``), player names and frame rate of a game.
+    """Teams (home = the Score's ``idLocalTeam``), player names and frame rate of a game, and
+    what else the metadata says (competition, session start, players, period frames).
 
     Read with the standard library's expat parser, which expands no external entities and
     (expat >= 2.4.1) refuses entity-expansion bombs.
@@ -304,15 +348,29 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
     elements = list(root.iter())
     team_names: dict[str, str] = {}
     player_names: dict[str, str] = {}
+    players: list[EptsPlayer] = []
     home_id = away_id = ""
     frame_rate = DEFAULT_FRAME_RATE
+    competition_id = competition_name = session_start = None
+    period_frames: dict[int, tuple[int, int]] = {}
     for element in elements:
         tag = _local(element.tag)
-        name = next((c.text or "" for c in element if _local(c.tag) == "Name"), "").strip()
+        name = _child_text(element, "Name")
         if tag == "Team" and element.get("id"):
             team_names[element.get("id", "")] = name
         elif tag == "Player" and element.get("id"):
-            player_names[element.get("id", "")] = name
+            player_id = element.get("id", "")
+            player_names[player_id] = name
+            parameters = _provider_parameters(element)
+            players.append(
+                EptsPlayer(
+                    player_id=player_id,
+                    team_id=element.get("teamId", ""),
+                    name=name or player_id,
+                    jersey_number=_int(_child_text(element, "ShirtNumber")),
+                    position=parameters.get("position_type") or None,
+                )
+            )
         elif tag == "Score" and not home_id:
             home_id = element.get("idLocalTeam", "")
             away_id = element.get("idVisitingTeam", "")
@@ -321,6 +379,17 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
             if not rate > 0:
                 raise InvalidSourceData(f"metrica EPTS metadata: frame rate {element.text!r}")
             frame_rate = rate
+        elif tag == "Competition" and competition_id is None:
+            competition_id = element.get("id") or None
+            competition_name = (element.text or "").strip() or None
+        elif tag == "Session" and session_start is None:
+            session_start = _child_text(element, "Start") or None
+        elif tag == "ProviderGlobalParameters":
+            parameters = _provider_parameters(element)
+            for period, (first, last) in _PERIOD_PARAMETERS.items():
+                start, end = _int(parameters.get(first, "")), _int(parameters.get(last, ""))
+                if start is not None and end is not None and end >= start:
+                    period_frames[period] = (start, end)
     if not home_id or not away_id or home_id == away_id:
         raise InvalidSourceData("metrica EPTS metadata names no local and visiting team")
     return EptsMetadata(
@@ -328,6 +397,13 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
         away=Team(away_id, team_names.get(away_id) or away_id),
         frame_rate=frame_rate,
         player_names=player_names,
+        info=EptsInfo(
+            competition_id=competition_id,
+            competition_name=competition_name,
+            session_start=session_start,
+            players=tuple(players),
+            period_frames=period_frames,
+        ),
     )
 
 
@@ -335,25 +411,35 @@ GAME_EVENT_FILES: Final = ("_RawEventsData.csv", "_events.json")
 GAME_FILES: Final = (*GAME_EVENT_FILES, "_metadata.xml")
 
 
-def game_version(store: MetricaStore, match_id: str) -> str:
-    """A SHA-256 over the game's files (Metrica publishes no last-updated time)."""
+def _files_version(files: Mapping[str, bytes | None]) -> str:
     digest = hashlib.sha256()
     for suffix in GAME_FILES:
-        data = store.fetch(match_id, f"{match_id}{suffix}")
+        data = files.get(suffix)
         digest.update(f"{suffix}:{-1 if data is None else len(data)}:".encode())
         digest.update(data or b"")
     return f"sha256:{digest.hexdigest()}"
 
 
+def game_version(store: MetricaStore, match_id: str) -> str:
+    """A SHA-256 over the game's files (Metrica publishes no last-updated time)."""
+    return _files_version({s: store.fetch(match_id, f"{match_id}{s}") for s in GAME_FILES})
+
+
 def load_game(store: MetricaStore, match_id: str) -> MetricaGame:
-    """The game's files from ``store``: CSV events if present, else JSON events + metadata."""
-    csv = store.fetch(match_id, f"{match_id}_RawEventsData.csv")
+    """The game's files from ``store``: CSV events if present, else JSON events + metadata.
+
+    Every game file is fetched once, so the game's version (``game_version``) comes with it."""
+    files = {suffix: store.fetch(match_id, f"{match_id}{suffix}") for suffix in GAME_FILES}
+    version = _files_version(files)
+    csv = files["_RawEventsData.csv"]
     if csv is not None:
-        return MetricaGame(match_id, CSV_HOME, CSV_AWAY, tuple(parse_csv_events(csv)))
-    events = store.fetch(match_id, f"{match_id}_events.json")
+        return MetricaGame(
+            match_id, CSV_HOME, CSV_AWAY, tuple(parse_csv_events(csv)), version=version
+        )
+    events = files["_events.json"]
     if events is None:
         raise MatchNotFound(f"metrica match {match_id} not found in {store.describe()}")
-    metadata_bytes = store.fetch(match_id, f"{match_id}_metadata.xml")
+    metadata_bytes = files["_metadata.xml"]
     if metadata_bytes is None:
         raise InvalidSourceData(
             f"metrica match {match_id}: {match_id}_events.json has no {match_id}_metadata.xml"
@@ -366,4 +452,6 @@ def load_game(store: MetricaStore, match_id: str) -> MetricaGame:
         tuple(parse_json_events(events)),
         frame_rate=metadata.frame_rate,
         player_names=metadata.player_names,
+        version=version,
+        metadata=metadata.info,
     )

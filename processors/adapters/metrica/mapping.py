@@ -28,15 +28,18 @@ from domain import (
     BodyPart,
     Card,
     Coordinates,
+    DuelKind,
     Event,
     EventType,
     Match,
     Outcome,
     SetPiece,
     Team,
+    count_goals,
     event_id_for,
 )
 from domain.match import MAX_PERIOD
+from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"
 DEFAULT_FRAME_RATE: Final = 25.0
@@ -102,6 +105,13 @@ _CARD_SUBTYPES: Final[Mapping[str, Card]] = {
     "RED": Card.RED,
 }
 
+# CHALLENGE subtypes naming the kind of duel (the first present wins).
+_DUEL_SUBTYPES: Final[Mapping[str, DuelKind]] = {
+    "AERIAL": DuelKind.AERIAL,
+    "TACKLE": DuelKind.TACKLE,
+    "GROUND": DuelKind.GROUND,
+}
+
 # The Metrica types with which a taker restarts play after a SET PIECE row.
 _SET_PIECE_TAKERS: Final = frozenset({"PASS", "SHOT", "BALL LOST", "BALL OUT"})
 
@@ -129,6 +139,11 @@ class RawRow:
     start_time: float = math.nan
     player_id: str = ""
     player_name: str = ""
+    receiver_id: str = ""
+    """``To``: the player the pass reached (Metrica records failed passes as other types)."""
+    receiver_name: str = ""
+    end_frame: float = math.nan
+    end_time: float = math.nan
     start_x: float = math.nan
     start_y: float = math.nan
     end_x: float = math.nan
@@ -145,6 +160,31 @@ class MetricaGame:
     rows: tuple[RawRow, ...]
     frame_rate: float = DEFAULT_FRAME_RATE
     player_names: Mapping[str, str] = field(default_factory=dict)
+    version: str | None = None
+    """A SHA-256 over the game's files (``sha256:<hex>``): Metrica has no version of its own."""
+    metadata: EptsInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EptsPlayer:
+    player_id: str
+    team_id: str
+    name: str
+    jersey_number: int | None = None
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EptsInfo:
+    """What a game's EPTS metadata says beyond teams and names, as given."""
+
+    competition_id: str | None = None
+    competition_name: str | None = None
+    session_start: str | None = None
+    """``Sessions/Session/Start``, UTC as written."""
+    players: tuple[EptsPlayer, ...] = ()
+    period_frames: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    """First and last frame of each period (``first_half_start``...)."""
 
 
 class DroppedRow(Exception):
@@ -278,6 +318,7 @@ def map_row(
     period_start: float,
     attacking_right: bool | None,
     player_names: Mapping[str, str],
+    frame_rate: float = DEFAULT_FRAME_RATE,
 ) -> Event:
     """One readable row as a domain event; raises DroppedRow when it cannot be placed."""
     row = readable.row
@@ -297,6 +338,11 @@ def map_row(
         outcome = _DEFAULT_OUTCOME.get(row.type)
     if _is_own_goal(row, start, end):
         event_type, outcome = EventType.OWN_GOAL_AGAINST, None
+    receiver_id = receiver_name = received = None
+    if row.type == "PASS" and row.receiver_id:
+        receiver_id = row.receiver_id
+        receiver_name = player_names.get(receiver_id) or row.receiver_name or receiver_id
+        received = _received_seconds(row, readable, frame_rate, period_start)
     return Event(
         event_id=event_id_for(SOURCE, match_id, row.source_event_id),
         source=SOURCE,
@@ -316,7 +362,27 @@ def map_row(
         body_part=_first(row.subtypes, _BODY_PART_SUBTYPES),
         set_piece=_first(row.subtypes, _SET_PIECE_SUBTYPES),
         card=_first(row.subtypes, _CARD_SUBTYPES) if row.type == "CARD" else None,
+        receiver_id=receiver_id,
+        receiver_name=receiver_name,
+        received_seconds=received,
+        duel_kind=_first(row.subtypes, _DUEL_SUBTYPES) if row.type == "CHALLENGE" else None,
     )
+
+
+def _received_seconds(
+    row: RawRow, readable: _Readable, frame_rate: float, period_start: float
+) -> float | None:
+    """The pass's end (frame, else time) since the period start; None when the file gives
+    no end, or one before the start (Metrica writes 0 for some unknown ends)."""
+    if math.isfinite(row.end_frame):
+        end = row.end_frame / frame_rate
+    elif math.isfinite(row.end_time):
+        end = row.end_time
+    else:
+        return None
+    if end < readable.match_seconds:
+        return None
+    return round(end - period_start, 6)
 
 
 def _takes(set_piece: Event, action: Event) -> bool:
@@ -389,6 +455,7 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
                     period_start=period_starts[r.period],
                     attacking_right=directions.get((r.period, r.row.team)),
                     player_names=game.player_names,
+                    frame_rate=game.frame_rate,
                 )
             )
         except DroppedRow as error:
@@ -410,12 +477,16 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
                 f"row {current.index} merged into row {following.index}",
             )
 
+    kept = [e for e in events if e is not None]
+    unmapped = Counter(("type", e.source_type) for e in kept if e.type is EventType.GENERIC)
     return Match.assemble(
         source=SOURCE,
         match_id=game.match_id,
         home=game.home,
         away=game.away,
-        events=[e for e in events if e is not None],
+        events=kept,
         raw_event_count=len(game.rows),
         dropped=dropped,
+        unmapped=unmapped,
+        info=build_match_info(game, kept, count_goals(kept, game.home.team_id, game.away.team_id)),
     )

@@ -17,9 +17,11 @@ import orjson
 
 from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable, Team
 from processors.adapters.statsbomb.mapping import RawEvent, RawEvents, SbEvent
+from processors.adapters.statsbomb.match_info import teams_from_entry
 
 # Typed decoding reads only the fields the mapper uses (8-10 ms instead of orjson's 17-27 ms
-# for a 3.3 MB file, no dict per object); a file that does not fit the types is read as dicts.
+# for a 3.3 MB file, no dict per object); a file with an event that does not fit the types is
+# read as dicts, which the mapper converts into the same structs one event at a time.
 _decode_typed_events = msgspec.json.Decoder(list[SbEvent]).decode
 
 
@@ -29,6 +31,14 @@ class StatsBombLoader(ABC):
 
     @abstractmethod
     def teams(self, match_id: str) -> tuple[Team, Team] | None: ...
+
+    def match_entry(self, match_id: str) -> dict[str, Any] | None:
+        """The match's entry in its season's matches file, when the loader can find it."""
+        return None
+
+    def lineups(self, match_id: str) -> list[Any] | None:
+        """The match's line-ups file (one entry per team), when there is one."""
+        return None
 
     @abstractmethod
     def list_matches(self, competition_id: int, season_id: int) -> list[dict[str, Any]]:
@@ -55,7 +65,7 @@ class OpenDataMirror(StatsBombLoader):
     def __init__(self, root: Path) -> None:
         root = Path(root)
         self.data_dir = root / "data" if (root / "data").is_dir() else root
-        self._teams: dict[str, tuple[Team, Team]] | None = None
+        self._entries: dict[str, dict[str, Any]] | None = None
         self._lock = threading.Lock()
 
     def describe(self) -> str:
@@ -94,28 +104,37 @@ class OpenDataMirror(StatsBombLoader):
         return [entry for entry in entries if isinstance(entry, dict)]
 
     def teams(self, match_id: str) -> tuple[Team, Team] | None:
-        with self._lock:
-            if self._teams is None:
-                self._teams = self._index_matches_files()
-        return self._teams.get(match_id)
+        entry = self.match_entry(match_id)
+        return None if entry is None else teams_from_entry(entry)
 
-    def _index_matches_files(self) -> dict[str, tuple[Team, Team]]:
-        """Home and away of every match the mirror lists, read once per loader."""
-        index: dict[str, tuple[Team, Team]] = {}
+    def match_entry(self, match_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._index_matches_files()
+        return self._entries.get(match_id)
+
+    def lineups(self, match_id: str) -> list[Any] | None:
+        """``lineups/<id>.json``; a missing or unreadable file costs the line-ups only."""
+        path = self.data_dir / "lineups" / f"{match_id}.json"
+        if not path.is_file():
+            return None
+        try:
+            lineups = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError:
+            return None
+        return lineups if isinstance(lineups, list) else None
+
+    def _index_matches_files(self) -> dict[str, dict[str, Any]]:
+        """The entry of every match the mirror lists, read once per loader."""
+        index: dict[str, dict[str, Any]] = {}
         for path in sorted((self.data_dir / "matches").glob("*/*.json")):
             try:
                 matches = orjson.loads(path.read_bytes())
             except orjson.JSONDecodeError:
                 continue  # a broken matches file costs home/away names, not the match
             for entry in matches if isinstance(matches, list) else ():
-                try:
-                    home, away = entry["home_team"], entry["away_team"]
-                    index[str(entry["match_id"])] = (
-                        Team(str(home["home_team_id"]), home["home_team_name"]),
-                        Team(str(away["away_team_id"]), away["away_team_name"]),
-                    )
-                except (KeyError, TypeError, ValueError):
-                    continue
+                if isinstance(entry, dict) and "match_id" in entry:
+                    index[str(entry["match_id"])] = entry
         return index
 
 
@@ -161,6 +180,20 @@ class StatsBombPy(StatsBombLoader):
 
     def teams(self, match_id: str) -> tuple[Team, Team] | None:
         return None
+
+    def lineups(self, match_id: str) -> list[Any] | None:
+        """statsbombpy's line-ups (one entry per team); None when it has none."""
+        try:
+            lineups = self._sb().lineups(match_id=int(match_id), fmt="dict")
+        except ValueError:
+            return None
+        except Exception as error:  # requests' errors, as statsbombpy lets them through
+            classified = _classify_http_error(error, match_id)
+            if isinstance(classified, MatchNotFound):
+                return None  # no line-ups costs the line-ups, not the match
+            raise classified from None
+        values = lineups.values() if isinstance(lineups, dict) else lineups or ()
+        return [entry for entry in values if isinstance(entry, dict)] or None
 
     def list_matches(self, competition_id: int, season_id: int) -> list[dict[str, Any]]:
         where = f"competition {competition_id} season {season_id}"

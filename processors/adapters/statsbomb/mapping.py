@@ -1,14 +1,18 @@
 """StatsBomb raw events to domain events: pure functions and tables, no I/O.
 
+One path: every raw event is read through the ``SbEvent`` struct (only the fields mapped
+here, typed strictly). The offline mirror decodes its files straight into these structs with
+msgspec; statsbombpy's dicts are converted into the same structs one event at a time
+(``msgspec.convert``), so both sources meet the same rules. An event that does not fit the
+types is dropped and counted (``invalid_location`` when its location is what does not fit,
+else ``unreadable_event``), never half-read.
+
 The type table names every StatsBomb event type in the open data specification (v4); a type
 it does not name becomes ``EventType.GENERIC`` with the provider's name kept in
-``source_type``. A raw event that cannot be read (no usable period, time or location) is
-dropped and counted under a reason, never silently.
-
-Raw events come as plain dicts (any loader) or, from the offline mirror, as ``SbEvent``
-structs that msgspec decodes straight from the file with only the fields read here, typed
-strictly. The two paths give the same domain events: the loader decodes typed only when
-every event of the file fits these types exactly, and otherwise falls back to dicts.
+``source_type``. Each type's detail object is read by its own small parser (``_DETAIL_PARSERS``,
+type name to function). A provider value that no table knows (a new outcome, body part, pass
+type...) leaves its field empty and is counted on the match (``Match.unmapped``: field,
+provider value, count), never silently dropped.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Final
 
 import msgspec
@@ -25,13 +28,28 @@ from domain import (
     BodyPart,
     Card,
     Coordinates,
+    DuelKind,
     Event,
     EventType,
+    GoalkeeperAction,
     Match,
     Outcome,
+    PassDetails,
+    PassHeight,
     SetPiece,
+    ShotDetails,
+    ShotTechnique,
     Team,
+    count_goals,
     event_id_for,
+)
+from processors.adapters.statsbomb.match_info import (
+    INFO_TYPES as _INFO_TYPES,
+)
+from processors.adapters.statsbomb.match_info import (
+    InfoFacts,
+    build_match_info,
+    teams_from_entry,
 )
 
 SOURCE: Final = "statsbomb"
@@ -43,10 +61,10 @@ class SbNamed(msgspec.Struct, gc=False):
 
 
 class SbRef(msgspec.Struct, gc=False):
-    """A team or player reference: both keys required (a dict event has them or falls back)."""
+    """A team or player reference; a reference without a name reads as an empty name."""
 
     id: int | str
-    name: str
+    name: str = ""
 
 
 class SbDetail(msgspec.Struct, gc=False):
@@ -58,6 +76,32 @@ class SbDetail(msgspec.Struct, gc=False):
     type: SbNamed | None = None
     card: SbNamed | None = None
     head: bool | None = None
+    # Pass
+    recipient: SbRef | None = None
+    height: SbNamed | None = None
+    technique: SbNamed | None = None  # also Shot
+    cross: bool = False
+    through_ball: bool = False
+    switch: bool = False
+    cut_back: bool = False
+    goal_assist: bool = False
+    shot_assist: bool = False
+    # Shot
+    first_time: bool = False
+    statsbomb_xg: float | None = None
+    key_pass_id: str | None = None
+    # Substitution
+    replacement: SbRef | None = None
+
+
+class SbLineupEntry(msgspec.Struct, gc=False):
+    player: SbRef
+    position: SbNamed | None = None
+    jersey_number: int | None = None
+
+
+class SbTactics(msgspec.Struct, gc=False):
+    lineup: list[SbLineupEntry] = msgspec.field(default_factory=list)
 
 
 class SbTypeRef(msgspec.Struct, gc=False):
@@ -67,15 +111,18 @@ class SbTypeRef(msgspec.Struct, gc=False):
 class SbEvent(msgspec.Struct, gc=False):
     """One raw StatsBomb event as the mapper reads it; every other key is skipped unread."""
 
-    id: str
+    id: str | int
     period: int
     timestamp: str
     type: SbTypeRef
     index: int = 0
+    minute: int | None = None
     location: list[float] | None = None
     team: SbRef | None = None
     player: SbRef | None = None
     related_events: list[str] = msgspec.field(default_factory=list)
+    under_pressure: bool = False
+    tactics: SbTactics | None = None
     pass_: SbDetail | None = msgspec.field(default=None, name="pass")
     shot: SbDetail | None = None
     carry: SbDetail | None = None
@@ -89,8 +136,6 @@ class SbEvent(msgspec.Struct, gc=False):
     foul_committed: SbDetail | None = None
     bad_behaviour: SbDetail | None = None
     substitution: SbDetail | None = None
-    # the dict path reads raw.get("") for types without a detail object; so does this one
-    no_detail_key: SbDetail | None = msgspec.field(default=None, name="")
 
 
 RawEvents = list[RawEvent] | list[SbEvent]
@@ -204,28 +249,59 @@ _CARD_MAP: Final[Mapping[str, Card]] = {
     "Red Card": Card.RED,
 }
 
-# The key of each type's detail object in a raw event ("Pass" -> raw["pass"]).
-_DETAIL_KEY: Final[Mapping[str, str]] = {
-    "Pass": "pass",
-    "Shot": "shot",
-    "Carry": "carry",
-    "Ball Receipt*": "ball_receipt",
-    "Dribble": "dribble",
-    "Duel": "duel",
-    "50/50": "50_50",
-    "Interception": "interception",
-    "Clearance": "clearance",
-    "Goal Keeper": "goalkeeper",
-    "Foul Committed": "foul_committed",
-    "Bad Behaviour": "bad_behaviour",
-    "Substitution": "substitution",
+# Known values of a detail's ``type`` that are not set pieces (a pass starting a possession
+# after a recovery or an interception, a shot from open play).
+_PASS_TYPE: Final[Mapping[str, SetPiece | None]] = {
+    **_SET_PIECE_MAP,
+    "Recovery": None,
+    "Interception": None,
+}
+_SHOT_TYPE: Final[Mapping[str, SetPiece | None]] = {**_SET_PIECE_MAP, "Open Play": None}
+
+
+_PASS_HEIGHT: Final[Mapping[str, PassHeight]] = {
+    "Ground Pass": PassHeight.GROUND,
+    "Low Pass": PassHeight.LOW,
+    "High Pass": PassHeight.HIGH,
 }
 
+# Pass techniques: a through ball is also flagged; the swings say nothing we publish.
+_PASS_TECHNIQUE: Final[Mapping[str, bool]] = {
+    "Through Ball": True,
+    "Inswinging": False,
+    "Outswinging": False,
+    "Straight": False,
+}
 
-# The same, as SbEvent attributes; a type without a detail object reads the "" key.
-_DETAIL_ATTR: Final[Mapping[str, str]] = {
-    name: {"pass": "pass_", "50_50": "fifty_fifty"}.get(key, key)
-    for name, key in _DETAIL_KEY.items()
+_SHOT_TECHNIQUE: Final[Mapping[str, ShotTechnique]] = {
+    "Normal": ShotTechnique.NORMAL,
+    "Volley": ShotTechnique.VOLLEY,
+    "Half Volley": ShotTechnique.HALF_VOLLEY,
+    "Lob": ShotTechnique.LOB,
+    "Overhead Kick": ShotTechnique.OVERHEAD_KICK,
+    "Diving Header": ShotTechnique.DIVING_HEADER,
+    "Backheel": ShotTechnique.BACKHEEL,
+}
+
+_GOALKEEPER_ACTION: Final[Mapping[str, GoalkeeperAction]] = {
+    "Shot Saved": GoalkeeperAction.SAVE,
+    "Save": GoalkeeperAction.SAVE,
+    "Shot Saved Off Target": GoalkeeperAction.SAVE,
+    "Shot Saved to Post": GoalkeeperAction.SAVE,
+    "Punch": GoalkeeperAction.PUNCH,
+    "Smother": GoalkeeperAction.SMOTHER,
+    "Collected": GoalkeeperAction.COLLECTED,
+    "Keeper Sweeper": GoalkeeperAction.KEEPER_SWEEPER,
+    "Shot Faced": GoalkeeperAction.SHOT_FACED,
+    "Goal Conceded": GoalkeeperAction.GOAL_CONCEDED,
+    "Penalty Saved": GoalkeeperAction.PENALTY_SAVED,
+    "Penalty Saved to Post": GoalkeeperAction.PENALTY_SAVED,
+    "Penalty Conceded": GoalkeeperAction.PENALTY_CONCEDED,
+}
+
+_DUEL_KIND: Final[Mapping[str, DuelKind]] = {
+    "Aerial Lost": DuelKind.AERIAL,
+    "Tackle": DuelKind.TACKLE,
 }
 
 
@@ -245,38 +321,48 @@ class Fidelity:
     shot: int
 
 
-def detect_fidelity(raw_events: Iterable[RawEvent]) -> Fidelity:
+def as_sb_event(raw: RawEvent | SbEvent) -> SbEvent:
+    """A raw event as the struct the mapper reads; DroppedEvent when it does not fit.
+
+    statsbombpy hands out dicts; they go through the same types as the mirror's files."""
+    if type(raw) is SbEvent:
+        return raw
+    try:
+        return _convert(raw, SbEvent)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        reason = "invalid_location" if "location" in message else "unreadable_event"
+        event_id = raw.get("id") if isinstance(raw, Mapping) else None
+        raise DroppedEvent(reason, f"{event_id}: {message}") from None
+
+
+_convert: Final = msgspec.convert
+
+
+def _as_sb_events(raw_events: Iterable[RawEvent | SbEvent]) -> list[SbEvent | DroppedEvent]:
+    converted: list[SbEvent | DroppedEvent] = []
+    for raw in raw_events:
+        try:
+            converted.append(as_sb_event(raw))
+        except DroppedEvent as drop:
+            converted.append(drop)
+    return converted
+
+
+def detect_fidelity(raw_events: Iterable[RawEvent | SbEvent]) -> Fidelity:
     """Fidelity is not stated in event files; a fractional location reveals it.
 
     Passes, carries and dribbles reveal the xy fidelity; shots have a fidelity of their own.
     The matches file's ``xy_fidelity_version`` can disagree with older event files, so we
-    trust the events.
+    trust the events. Events that do not fit the types are skipped (they are dropped later).
     """
     xy = shot = 1
     for raw in raw_events:
-        location = raw.get("location")
-        try:
-            if not location or (
-                float(location[0]).is_integer() and float(location[1]).is_integer()
-            ):
+        if type(raw) is not SbEvent:
+            try:
+                raw = as_sb_event(raw)
+            except DroppedEvent:
                 continue
-            name = raw["type"]["name"]
-        except (TypeError, ValueError, KeyError, IndexError):
-            continue  # map_event drops and counts this event
-
-        if name == "Shot":
-            shot = 2
-        elif name in ("Pass", "Carry", "Dribble"):
-            xy = 2
-        if xy == shot == 2:
-            break
-    return Fidelity(xy=xy, shot=shot)
-
-
-def _detect_fidelity_typed(raw_events: list[SbEvent]) -> Fidelity:
-    """``detect_fidelity`` for typed events (the same decisions)."""
-    xy = shot = 1
-    for raw in raw_events:
         location = raw.location
         if not location:
             continue
@@ -301,160 +387,264 @@ def parse_timestamp(value: str) -> float:
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
-def _point(value: Any, fidelity: int) -> Coordinates | None:
-    if value is None:
+class _Context:
+    """What mapping one match needs beyond the event at hand: its fidelity, the ids already
+    computed, and the tally of provider values no table knows."""
+
+    __slots__ = ("fidelity", "ids", "match_id", "receipts", "unmapped")
+
+    def __init__(self, match_id: str, fidelity: Fidelity) -> None:
+        self.match_id = match_id
+        self.fidelity = fidelity
+        self.ids: dict[str, str] = {}
+        self.unmapped: Counter[tuple[str, str]] = Counter()
+        self.receipts: dict[str, tuple[int, float, str]] = {}
+
+    def event_id(self, source_event_id: str) -> str:
+        """``event_id_for`` remembered per match: related events name ids seen before."""
+        event_id = self.ids.get(source_event_id)
+        if event_id is None:
+            event_id = self.ids[source_event_id] = event_id_for(
+                SOURCE, self.match_id, source_event_id
+            )
+        return event_id
+
+
+_UNKNOWN: Final = object()
+
+
+def _lookup(table: Mapping[str, Any], named: SbNamed | None, field: str, ctx: _Context) -> Any:
+    """The canonical value of a provider name; an unknown name is counted under ``field``."""
+    if named is None or named.name is None:
         return None
-    if len(value) == 3:
-        return Coordinates.from_statsbomb(value[0], value[1], xy_fidelity=fidelity, z=value[2])
-    return Coordinates.from_statsbomb(value[0], value[1], xy_fidelity=fidelity)
-
-
-def _named(detail: Mapping[str, Any], key: str) -> str | None:
-    value = detail.get(key)
-    if value is None:
+    value = table.get(named.name, _UNKNOWN)
+    if value is _UNKNOWN:
+        ctx.unmapped[(field, named.name)] += 1
         return None
-    if type(value) is dict:  # the common case, without the abstract-class check
-        return value.get("name")
-    return value.get("name") if isinstance(value, Mapping) else None
+    return value
 
 
-def map_event(raw: RawEvent, *, match_id: str, fidelity: Fidelity) -> Event:
-    """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be."""
-    return _map_event(raw, match_id, fidelity, {})
+def _body_part(detail: SbDetail, ctx: _Context) -> BodyPart | None:
+    if detail.body_part is None and detail.head:  # older files flag headers only
+        return BodyPart.HEAD
+    return _lookup(_BODY_PART_MAP, detail.body_part, "body_part", ctx)  # type: ignore[no-any-return]
 
 
-def _event_id(ids: dict[str, str], match_id: str, source_event_id: str) -> str:
-    """``event_id_for`` remembered per match: related events name ids seen before."""
-    event_id = ids.get(source_event_id)
-    if event_id is None:
-        event_id = ids[source_event_id] = event_id_for(SOURCE, match_id, source_event_id)
-    return event_id
+# What a parser reads from one type's detail object: the four base fields, then the extras
+# in Event's order (receiver_id, receiver_name, received_seconds, pass_details,
+# shot_details, goalkeeper_action, duel_kind, metrics).
+Extras = tuple[
+    str | None,
+    str | None,
+    float | None,
+    PassDetails | None,
+    ShotDetails | None,
+    GoalkeeperAction | None,
+    DuelKind | None,
+    tuple[tuple[str, float], ...],
+]
+Details = tuple[Outcome | None, BodyPart | None, SetPiece | None, Card | None, Extras]
+DetailParser = Callable[[SbEvent, SbDetail, _Context], Details]
+_NO_EXTRAS: Final[Extras] = (None, None, None, None, None, None, None, ())
+_NO_DETAILS: Final[Details] = (None, None, None, None, _NO_EXTRAS)
 
 
-def _map_event(raw: RawEvent, match_id: str, fidelity: Fidelity, ids: dict[str, str]) -> Event:
-    try:
-        source_event_id = str(raw["id"])
-        type_name = raw["type"]["name"]
-        period = int(raw["period"])
-        seconds = parse_timestamp(raw["timestamp"])
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise DroppedEvent("unreadable_event", f"{raw.get('id')}: {error!r}") from None
-    event_type = _TYPE_MAP.get(type_name, EventType.GENERIC)
-    detail: Mapping[str, Any] = raw.get(_DETAIL_KEY.get(type_name, ""), None) or _NO_DETAIL
-    cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
-    try:
-        location = raw.get("location")
-        start = None if location is None else _point(location, cell)
-        end_location = detail.get("end_location")
-        end = None if end_location is None else _point(end_location, cell)
-    except (TypeError, ValueError, IndexError) as error:
-        raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
-
-    if detail:
-        outcome_name = _named(detail, "outcome")
-        outcome = _OUTCOME_MAP.get(outcome_name) if outcome_name else None
-        body_part_name = _named(detail, "body_part")
-        if body_part_name is None and detail.get("head"):
-            body_part_name = "Head"
-        set_piece_name = _named(detail, "type")
-        card_name = _named(detail, "card")
-        body_part = _BODY_PART_MAP.get(body_part_name) if body_part_name else None
-        set_piece = _SET_PIECE_MAP.get(set_piece_name) if set_piece_name else None
-        card = _CARD_MAP.get(card_name) if card_name else None
-    else:  # most events have no detail object: nothing to look up
-        outcome_name = outcome = body_part = set_piece = card = None
-    if outcome is None and outcome_name is None and event_type in _SUCCESS_UNLESS_SAID:
-        outcome = Outcome.SUCCESS
-    team = raw.get("team") or _NO_DETAIL
-    player = raw.get("player") or _NO_DETAIL
-    related = raw.get("related_events", ())
-    try:
-        return Event(
-            _event_id(ids, match_id, source_event_id),
-            SOURCE,
-            match_id,
-            source_event_id,
-            type_name,
-            event_type,
-            int(raw.get("index", 0)),
-            period,
-            seconds,
-            str(team.get("id", "")),
-            str(player.get("id", "")),
-            str(player.get("name", "")),
-            start,
-            end,
-            outcome,
-            body_part,
-            set_piece,
-            card,
-            tuple([_event_id(ids, match_id, str(other)) for other in related]),
-        )
-    except ValueError as error:
-        raise DroppedEvent("invalid_value", f"{source_event_id}: {error}") from None
+def _outcome(detail: SbDetail, ctx: _Context) -> Outcome | None:
+    return _lookup(_OUTCOME_MAP, detail.outcome, "outcome", ctx)  # type: ignore[no-any-return]
 
 
-_NO_DETAIL: Final[Mapping[str, Any]] = MappingProxyType({})
-_EMPTY_DETAIL: Final = SbDetail()
+def _success_unless_said(detail: SbDetail, ctx: _Context) -> Outcome | None:
+    """Passes and ball receipts carry an outcome only when something went wrong."""
+    if detail.outcome is None or detail.outcome.name is None:
+        return Outcome.SUCCESS
+    return _outcome(detail, ctx)
+
+
+def _received_seconds(raw: SbEvent, receiver_id: str, ctx: _Context) -> float | None:
+    """When the receiver got the ball: the linked Ball Receipt by that player, in the same
+    period and not before the pass (two sample passes link a receipt timed before them: the
+    link is not trusted then)."""
+    for other in raw.related_events:
+        receipt = ctx.receipts.get(other)
+        if receipt is not None and receipt[0] == raw.period and receipt[2] == receiver_id:
+            return receipt[1] if receipt[1] >= parse_timestamp(raw.timestamp) else None
+    return None
+
+
+def _parse_pass(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    outcome = _success_unless_said(detail, ctx)
+    receiver_id = receiver_name = received = None
+    recipient = detail.recipient
+    if recipient is not None and detail.outcome is None:  # a failed pass had no receiver
+        receiver_id, receiver_name = str(recipient.id), recipient.name
+        received = _received_seconds(raw, receiver_id, ctx)
+    through = _lookup(_PASS_TECHNIQUE, detail.technique, "pass_technique", ctx)
+    details = PassDetails(
+        _lookup(_PASS_HEIGHT, detail.height, "pass_height", ctx),
+        detail.cross,
+        detail.through_ball or bool(through),
+        detail.switch,
+        detail.cut_back,
+        detail.goal_assist,
+        detail.shot_assist,
+    )
+    return (
+        outcome,
+        _body_part(detail, ctx),
+        _lookup(_PASS_TYPE, detail.type, "pass_type", ctx),
+        None,
+        (receiver_id, receiver_name, received, details, None, None, None, ()),
+    )
+
+
+def _parse_shot(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    set_piece = _lookup(_SHOT_TYPE, detail.type, "shot_type", ctx)
+    key_pass = detail.key_pass_id
+    details = ShotDetails(
+        _lookup(_SHOT_TECHNIQUE, detail.technique, "shot_technique", ctx),
+        detail.first_time,
+        set_piece is SetPiece.PENALTY,
+        None if key_pass is None else ctx.event_id(key_pass),
+    )
+    xg = detail.statsbomb_xg
+    metrics = () if xg is None else (("statsbomb_xg", xg),)
+    return (
+        _outcome(detail, ctx),
+        _body_part(detail, ctx),
+        set_piece,
+        None,
+        (None, None, None, None, details, None, None, metrics),
+    )
+
+
+def _parse_ball_receipt(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (_success_unless_said(detail, ctx), None, None, None, _NO_EXTRAS)
+
+
+def _parse_outcome_only(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """Dribble, Interception: only the outcome maps onto our fields."""
+    return (_outcome(detail, ctx), None, None, None, _NO_EXTRAS)
+
+
+def _parse_duel(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """A Duel; StatsBomb's ``Aerial Lost`` carries no outcome: its name says it was lost."""
+    kind = _lookup(_DUEL_KIND, detail.type, "duel_type", ctx)
+    outcome = _outcome(detail, ctx)
+    if outcome is None and detail.outcome is None and _named(detail.type) == "Aerial Lost":
+        outcome = Outcome.FAILURE
+    return (outcome, None, None, None, (*_NO_EXTRAS[:6], kind, ()))  # type: ignore[return-value]
+
+
+def _named(value: SbNamed | None) -> str | None:
+    return None if value is None else value.name
+
+
+def _parse_fifty_fifty(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (
+        _outcome(detail, ctx),
+        None,
+        None,
+        None,
+        (*_NO_EXTRAS[:6], DuelKind.FIFTY_FIFTY, ()),  # type: ignore[return-value]
+    )
+
+
+def _parse_clearance(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    return (None, _body_part(detail, ctx), None, None, _NO_EXTRAS)
+
+
+def _parse_goalkeeper(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    action = _lookup(_GOALKEEPER_ACTION, detail.type, "goalkeeper_type", ctx)
+    return (
+        _outcome(detail, ctx),
+        _body_part(detail, ctx),
+        None,
+        None,
+        (*_NO_EXTRAS[:5], action, None, ()),  # type: ignore[return-value]
+    )
+
+
+def _parse_card(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """Foul Committed and Bad Behaviour: a card, when one was shown."""
+    return (None, None, None, _lookup(_CARD_MAP, detail.card, "card", ctx), _NO_EXTRAS)
+
+
+def _parse_nothing(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
+    """Carry (its end location is read for every type) and Substitution (its ``outcome``
+    is the reason, Tactical or Injury, not a result; the player coming on goes to the
+    match info)."""
+    return _NO_DETAILS
+
+
+# Each type's detail object ("Pass" -> raw["pass"]) and the parser that reads it.
+_DETAIL_PARSERS: Final[Mapping[str, tuple[str, DetailParser]]] = {
+    "Pass": ("pass_", _parse_pass),
+    "Shot": ("shot", _parse_shot),
+    "Carry": ("carry", _parse_nothing),
+    "Ball Receipt*": ("ball_receipt", _parse_ball_receipt),
+    "Dribble": ("dribble", _parse_outcome_only),
+    "Duel": ("duel", _parse_duel),
+    "50/50": ("fifty_fifty", _parse_fifty_fifty),
+    "Interception": ("interception", _parse_outcome_only),
+    "Clearance": ("clearance", _parse_clearance),
+    "Goal Keeper": ("goalkeeper", _parse_goalkeeper),
+    "Foul Committed": ("foul_committed", _parse_card),
+    "Bad Behaviour": ("bad_behaviour", _parse_card),
+    "Substitution": ("substitution", _parse_nothing),
+}
 
 
 # Coordinates.from_statsbomb with the cell size bound, by fidelity (1 or 2).
 _TO_CANONICAL: Final = {cell: Coordinates.statsbomb_converter(cell) for cell in (1, 2)}
 
 
-def _typed_point(value: list[float], cell: int) -> Coordinates:
-    """``_point`` for a typed location (never None here): the same points, the same errors."""
+def _point(value: list[float], cell: int) -> Coordinates:
     convert = _TO_CANONICAL[cell]
     if len(value) == 3:
         return convert(value[0], value[1], value[2])
     return convert(value[0], value[1])
 
 
-def _map_typed_event(raw: SbEvent, match_id: str, fidelity: Fidelity, ids: dict[str, str]) -> Event:
-    """``_map_event`` for a typed event: the same decisions, attribute reads instead of
-    lookups (the types already hold what the dict path converts or checks)."""
-    source_event_id = raw.id
+def map_event(raw: RawEvent | SbEvent, *, match_id: str, fidelity: Fidelity) -> Event:
+    """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be.
+
+    Alone, an event has no linked Ball Receipt: ``received_seconds`` needs ``map_match``."""
+    return _map_event(as_sb_event(raw), _Context(match_id, fidelity))
+
+
+def _map_event(raw: SbEvent, ctx: _Context) -> Event:
+    source_event_id = raw.id if type(raw.id) is str else str(raw.id)
     type_name = raw.type.name
     try:
         seconds = parse_timestamp(raw.timestamp)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except ValueError as error:
         raise DroppedEvent("unreadable_event", f"{source_event_id}: {error!r}") from None
-    event_type = _TYPE_MAP.get(type_name, EventType.GENERIC)
-    detail = getattr(raw, _DETAIL_ATTR.get(type_name, "no_detail_key")) or _EMPTY_DETAIL
+    event_type = _TYPE_MAP.get(type_name)
+    if event_type is None:
+        event_type = EventType.GENERIC
+        ctx.unmapped[("type", type_name)] += 1
+    parser = _DETAIL_PARSERS.get(type_name)
+    detail = None if parser is None else getattr(raw, parser[0])
+    fidelity = ctx.fidelity
     cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
     try:
         location = raw.location
-        start = None if location is None else _typed_point(location, cell)
-        end_location = detail.end_location
-        end = None if end_location is None else _typed_point(end_location, cell)
+        start = None if location is None else _point(location, cell)
+        end_location = None if detail is None else detail.end_location
+        end = None if end_location is None else _point(end_location, cell)
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
-
-    if detail is _EMPTY_DETAIL:  # most events have no detail object: nothing to look up
-        outcome_name = outcome = body_part = set_piece = card = None
+    if parser is None:  # most events have no detail object: nothing to look up
+        outcome, body_part, set_piece, card, extras = _NO_DETAILS
     else:
-        named = detail.outcome
-        outcome_name = None if named is None else named.name
-        outcome = _OUTCOME_MAP.get(outcome_name) if outcome_name else None
-        named = detail.body_part
-        body_part_name = None if named is None else named.name
-        if body_part_name is None and detail.head:
-            body_part_name = "Head"
-        named = detail.type
-        set_piece_name = None if named is None else named.name
-        named = detail.card
-        card_name = None if named is None else named.name
-        body_part = _BODY_PART_MAP.get(body_part_name) if body_part_name else None
-        set_piece = _SET_PIECE_MAP.get(set_piece_name) if set_piece_name else None
-        card = _CARD_MAP.get(card_name) if card_name else None
-    if outcome is None and outcome_name is None and event_type in _SUCCESS_UNLESS_SAID:
-        outcome = Outcome.SUCCESS
+        outcome, body_part, set_piece, card, extras = parser[1](raw, detail or _EMPTY_DETAIL, ctx)
     team, player = raw.team, raw.player
+    event_id = ctx.event_id
     try:
         return Event(
-            _event_id(ids, match_id, source_event_id),
+            event_id(source_event_id),
             SOURCE,
-            match_id,
+            ctx.match_id,
             source_event_id,
             type_name,
             event_type,
@@ -470,28 +660,32 @@ def _map_typed_event(raw: SbEvent, match_id: str, fidelity: Fidelity, ids: dict[
             body_part,
             set_piece,
             card,
-            tuple([_event_id(ids, match_id, other) for other in raw.related_events]),
+            tuple([event_id(other) for other in raw.related_events]),
+            raw.under_pressure,  # StatsBomb writes it only when true
+            *extras,
         )
     except ValueError as error:
         raise DroppedEvent("invalid_value", f"{source_event_id}: {error}") from None
 
 
-def teams_from_starting_lineups(raw_events: Iterable[RawEvent]) -> tuple[Team, Team] | None:
+_EMPTY_DETAIL: Final = SbDetail()
+
+
+def teams_from_starting_lineups(
+    raw_events: Iterable[RawEvent | SbEvent | DroppedEvent],
+) -> tuple[Team, Team] | None:
     """Home and away when no matches file says: StatsBomb lists the home Starting XI first."""
     teams: list[Team] = []
     for raw in raw_events:
-        if type(raw) is SbEvent:
-            if raw.type.name == "Starting XI" and raw.team is not None:
-                team_id = str(raw.team.id)
-                if all(t.team_id != team_id for t in teams):
-                    teams.append(Team(team_id, raw.team.name))
-                if len(teams) == 2:
-                    return teams[0], teams[1]
-            continue
-        if raw.get("type", {}).get("name") == "Starting XI":
-            team = raw.get("team") or {}
-            if "id" in team and all(t.team_id != str(team["id"]) for t in teams):
-                teams.append(Team(str(team["id"]), str(team.get("name", ""))))
+        if type(raw) is not SbEvent:
+            try:
+                raw = as_sb_event(raw)  # type: ignore[arg-type]
+            except (DroppedEvent, AttributeError):
+                continue
+        if raw.type.name == "Starting XI" and raw.team is not None:
+            team_id = str(raw.team.id)
+            if all(t.team_id != team_id for t in teams):
+                teams.append(Team(team_id, raw.team.name))
             if len(teams) == 2:
                 return teams[0], teams[1]
     return None
@@ -500,32 +694,54 @@ def teams_from_starting_lineups(raw_events: Iterable[RawEvent]) -> tuple[Team, T
 OnDropped = Callable[[str, str], None]
 
 
+def _receipts(structs: Iterable[SbEvent | DroppedEvent]) -> dict[str, tuple[int, float, str]]:
+    """Every readable Ball Receipt by id: (period, seconds, player id)."""
+    receipts: dict[str, tuple[int, float, str]] = {}
+    for raw in structs:
+        if type(raw) is SbEvent and raw.type.name == "Ball Receipt*" and raw.player is not None:
+            try:
+                seconds = parse_timestamp(raw.timestamp)
+            except ValueError:
+                continue
+            receipts[str(raw.id)] = (raw.period, seconds, str(raw.player.id))
+    return receipts
+
+
 def map_match(
     raw_events: RawEvents,
     *,
     match_id: str,
     teams: tuple[Team, Team] | None = None,
     on_dropped: OnDropped | None = None,
+    entry: Mapping[str, Any] | None = None,
+    lineups: list[Any] | None = None,
 ) -> Match:
-    """A whole StatsBomb match: every raw event mapped, or dropped under a counted reason."""
-    home_away = teams or teams_from_starting_lineups(raw_events)
+    """A whole StatsBomb match: every raw event mapped, or dropped under a counted reason.
+
+    ``teams`` (home, away) come from the matches file (``entry``, when given, says the same
+    and more); without either, from the order of the Starting XI events, and then which side
+    was at home is not known. ``lineups`` is the match's line-ups file. The match carries its
+    ``MatchInfo``.
+    """
+    structs = _as_sb_events(raw_events)
+    if teams is None and entry is not None:
+        teams = teams_from_entry(entry)
+    sides_known = teams is not None
+    home_away = teams or teams_from_starting_lineups(structs)
     if home_away is None:
         raise ValueError(f"match {match_id}: no matches file entry and no Starting XI events")
     home, away = home_away
-    typed = bool(raw_events) and type(raw_events[0]) is SbEvent
-    if typed:
-        fidelity = _detect_fidelity_typed(raw_events)  # type: ignore[arg-type]
-        map_one: Callable[[Any, str, Fidelity, dict[str, str]], Event] = _map_typed_event
-    else:
-        fidelity = detect_fidelity(raw_events)  # type: ignore[arg-type]
-        map_one = _map_event
+    ctx = _Context(match_id, detect_fidelity(s for s in structs if type(s) is SbEvent))
+    ctx.receipts = _receipts(structs)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     known_teams = {home.team_id, away.team_id}
-    ids: dict[str, str] = {}
-    for raw in raw_events:
+    facts = InfoFacts()
+    for raw in structs:
         try:
-            event = map_one(raw, match_id, fidelity, ids)
+            if type(raw) is not SbEvent:
+                raise raw  # type: ignore[misc]
+            event = _map_event(raw, ctx)
             if event.team_id not in known_teams:
                 raise DroppedEvent("unknown_team", f"{event.source_event_id}: {event.team_id}")
         except DroppedEvent as drop:
@@ -533,7 +749,19 @@ def map_match(
             if on_dropped is not None:
                 on_dropped(drop.reason, str(drop))
             continue
+        if event.type in _INFO_TYPES:
+            facts.add(event, raw)
         events.append(event)
+    info = build_match_info(
+        match_id,
+        home,
+        away,
+        sides_known=sides_known,
+        goals=count_goals(events, home.team_id, away.team_id),
+        facts=facts,
+        entry=entry,
+        lineups=lineups,
+    )
     return Match.assemble(
         source=SOURCE,
         match_id=match_id,
@@ -542,4 +770,6 @@ def map_match(
         events=events,
         raw_event_count=len(raw_events),
         dropped=dropped,
+        unmapped={(field, value): count for (field, value), count in ctx.unmapped.items()},
+        info=info,
     )

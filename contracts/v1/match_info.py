@@ -1,0 +1,162 @@
+"""MatchInfo v1: what a provider says about a match beyond its events (contracts/README.md).
+
+Topic ``match-info``, compacted, key ``<source>:<match_id>``: the latest record of a match is
+its current info. Plain JSON. Every field holds only what the provider says; a value it does
+not give is null, and a derived value says how it was derived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+
+from contracts.codec import ContractError, field_meta, from_dict, to_dict
+from domain import MatchInfo as DomainMatchInfo
+from domain import Side
+
+SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-info.json"
+CE_TYPE: Final = "io.pitchstream.match-info.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRef:
+    id: str = field(metadata=field_meta("The provider's id"))
+    name: str | None = field(default=None, metadata=field_meta("The provider's name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str | None = field(metadata=field_meta("The provider's id, when it has one"))
+    name: str = field(metadata=field_meta("The name, surrounding whitespace removed"))
+    country: str | None = field(default=None, metadata=field_meta("The country's name"))
+
+
+@dataclass(frozen=True, slots=True)
+class KickOff:
+    utc: str | None = field(metadata=field_meta("Kick-off in UTC, YYYY-MM-DDTHH:MM:SSZ"))
+    local: str | None = field(
+        metadata=field_meta("Local time as the provider gives it, without a zone")
+    )
+    time_zone: str | None = field(metadata=field_meta("IANA zone the local time was read in"))
+    derivation: str = field(metadata=field_meta("How utc was obtained, or why it was not"))
+
+
+@dataclass(frozen=True, slots=True)
+class LineupPlayer:
+    player_id: str = field(metadata=field_meta("The provider's player id"))
+    name: str = field(metadata=field_meta("The provider's player name"))
+    first_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
+    last_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
+    nickname: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
+    jersey_number: int | None = field(default=None, metadata=field_meta("Shirt number"))
+    position: str | None = field(
+        default=None, metadata=field_meta("The provider's position name at the player's start")
+    )
+    starter: bool | None = field(
+        default=None, metadata=field_meta("Started the match; null when the provider does not say")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSheet:
+    team_id: str = field(metadata=field_meta("The provider's team id"))
+    name: str = field(metadata=field_meta("The provider's team name"))
+    side: Side | None = field(
+        metadata=field_meta("home or away; null when the provider does not say")
+    )
+    goals: int = field(metadata=field_meta("Goals credited to the team, own goals included"))
+    players: tuple[LineupPlayer, ...] = field(
+        default=(), metadata=field_meta("The line-up (see lineup_derivation)")
+    )
+    country: str | None = field(
+        default=None,
+        metadata=field_meta("The team's country as the provider names it (additive, optional)"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerRef:
+    player_id: str = field(metadata=field_meta("The provider's player id"))
+    name: str = field(metadata=field_meta("The provider's player name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    team_id: str = field(metadata=field_meta("The team making the substitution"))
+    period: int = field(metadata=field_meta("Period", minimum=1, maximum=5))
+    seconds: float = field(metadata=field_meta("Seconds since the period start", minimum=0))
+    minute: int | None = field(metadata=field_meta("The match clock's minute, as given"))
+    player_off: PlayerRef = field(metadata=field_meta("The player leaving"))
+    player_on: PlayerRef | None = field(metadata=field_meta("The player coming on"))
+    event_id: str | None = field(metadata=field_meta("Our event_id of the substitution event"))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodInfo:
+    period: int = field(metadata=field_meta("Period", minimum=1, maximum=5))
+    start_utc: str | None = field(default=None, metadata=field_meta("Start in UTC, when known"))
+    end_utc: str | None = field(default=None, metadata=field_meta("End in UTC, when known"))
+    duration_seconds: float | None = field(
+        default=None, metadata=field_meta("Length of the period, when known", minimum=0)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    value: str = field(metadata=field_meta("The version value"))
+    kind: str = field(
+        metadata=field_meta("statsbomb_last_updated, statsperform_last_updated or content_sha256")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchInfo:
+    source: str = field(metadata=field_meta("The data provider"))
+    match_id: str = field(metadata=field_meta("The provider's match id"))
+    teams: tuple[TeamSheet, ...] = field(
+        metadata=field_meta("Exactly two; home first when known", minItems=2, maxItems=2)
+    )
+    score_derivation: str = field(metadata=field_meta("How the teams' goals were counted"))
+    competition: NamedRef | None = field(default=None, metadata=field_meta("Competition"))
+    season: NamedRef | None = field(default=None, metadata=field_meta("Season"))
+    match_date: str | None = field(
+        default=None, metadata=field_meta("YYYY-MM-DD as the provider gives it")
+    )
+    kick_off: KickOff | None = field(default=None, metadata=field_meta("Scheduled kick-off"))
+    venue: Place | None = field(default=None, metadata=field_meta("Venue"))
+    referee: Place | None = field(default=None, metadata=field_meta("Referee"))
+    substitutions: tuple[Substitution, ...] = field(
+        default=(), metadata=field_meta("Substitutions in match order")
+    )
+    periods: tuple[PeriodInfo, ...] = field(
+        default=(), metadata=field_meta("Periods, where the provider says something of them")
+    )
+    data_version: DataVersion | None = field(
+        default=None, metadata=field_meta("The provider's version of this match's data")
+    )
+    lineup_derivation: str | None = field(
+        default=None, metadata=field_meta("Where the line-ups come from")
+    )
+
+
+def match_info_payload(info: DomainMatchInfo) -> dict[str, Any]:
+    """The v1 payload of a match's info as plain JSON values."""
+    payload: dict[str, Any] = to_dict(info)
+    return payload
+
+
+def encode_match_info(info: DomainMatchInfo) -> bytes:
+    return orjson.dumps(match_info_payload(info))
+
+
+def decode_match_info(payload: bytes) -> MatchInfo:
+    try:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise ContractError(f"match info is not JSON: {error}") from None
+    info = from_dict(MatchInfo, data)
+    if len(info.teams) != 2:
+        raise ContractError(f"teams: expected exactly two, got {len(info.teams)}")
+    return info

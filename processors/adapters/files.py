@@ -1,0 +1,147 @@
+"""Provider files under one root: a local folder or an http(s) URL base with the same layout.
+
+Used by the providers whose files are named by match id (Wyscout, Stats Perform). A store only
+fetches bytes; it refuses a match id that is not a plain file name, so no request can read
+outside the root. A missing file is ``None``, for the loader to turn into ``MatchNotFound``.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Final
+
+from contracts.v1.ingest_request import MATCH_ID_PATTERN
+from domain import (
+    InvalidRequest,
+    InvalidSourceData,
+    MatchNotFound,
+    SourceUnauthorized,
+    SourceUnavailable,
+)
+
+MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+_MATCH_ID: Final = re.compile(MATCH_ID_PATTERN)
+
+
+def checked_match_id(source: str, match_id: str) -> str:
+    """A match id is one file name: letters, digits, '_', '.', '-'; no separators, no '..'."""
+    if not isinstance(match_id, str) or not _MATCH_ID.fullmatch(match_id):
+        raise InvalidRequest(
+            f"{source} match id {match_id!r} is not a file name "
+            "(letters, digits, '_', '.', '-'; no '..')"
+        )
+    return match_id
+
+
+class FileStore(ABC):
+    """Reads files by their path relative to the root (``folder/<match id>.json``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    @abstractmethod
+    def fetch(self, folder: str, file_name: str) -> bytes | None:
+        """The file's bytes, or None when it is not there. ``folder`` is ours ("" or a
+        fixed name such as "ma3"); ``file_name`` holds the match id and is checked."""
+
+    @abstractmethod
+    def describe(self) -> str: ...
+
+    def list_names(self, folder: str, suffix: str) -> list[str]:
+        """Names (without ``suffix``) of the files in ``folder`` that look like match ids."""
+        raise InvalidRequest(f"{self.describe()} cannot list its matches; name a match_id")
+
+
+class LocalFiles(FileStore):
+    def __init__(self, source: str, root: Path | str) -> None:
+        super().__init__(source)
+        self.root = Path(root).resolve()
+
+    def describe(self) -> str:
+        return f"{self.source} folder {self.root}"
+
+    def _path(self, folder: str, file_name: str) -> Path:
+        base = (self.root / folder).resolve() if folder else self.root
+        path = (base / file_name).resolve()
+        if not path.is_relative_to(self.root) or path.parent != base:
+            raise InvalidRequest(f"{self.source} file {file_name!r} resolves outside {self.root}")
+        return path
+
+    def fetch(self, folder: str, file_name: str) -> bytes | None:
+        path = self._path(folder, file_name)
+        if not path.is_file():
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidSourceData(
+                f"{self.source} file {path.name} is larger than {MAX_FILE_BYTES} B"
+            )
+        return path.read_bytes()
+
+    def list_names(self, folder: str, suffix: str) -> list[str]:
+        base = (self.root / folder).resolve() if folder else self.root
+        if not base.is_dir():
+            raise MatchNotFound(f"{self.describe()} has no folder {folder or '.'}")
+        names = []
+        for path in base.iterdir():
+            name = path.name[: -len(suffix)] if path.name.endswith(suffix) else ""
+            linked_elsewhere = path.resolve().parent != base
+            if name and _MATCH_ID.fullmatch(name) and path.is_file() and not linked_elsewhere:
+                names.append(name)
+        return sorted(names)
+
+
+class HttpFiles(FileStore):
+    def __init__(self, source: str, base_url: str, *, timeout: float = 30.0) -> None:
+        super().__init__(source)
+        parts = urllib.parse.urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {base_url!r}")
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.timeout = timeout
+
+    def describe(self) -> str:
+        parts = urllib.parse.urlsplit(self.base_url)
+        return f"{self.source} URL {parts.scheme}://{parts.hostname}{parts.path}"  # no credentials
+
+    def url_for(self, folder: str, file_name: str) -> str:
+        quoted = urllib.parse.quote(file_name, safe="")
+        url = urllib.parse.urljoin(self.base_url, f"{folder}/{quoted}" if folder else quoted)
+        if not url.startswith(self.base_url):
+            raise InvalidRequest(f"{self.source} file {file_name!r} resolves outside the URL base")
+        return url
+
+    def fetch(self, folder: str, file_name: str) -> bytes | None:
+        url = self.url_for(folder, file_name)
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                body: bytes = response.read(MAX_FILE_BYTES + 1)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            if error.code in (401, 403):
+                raise SourceUnauthorized(
+                    f"{self.describe()} refused {file_name} (HTTP {error.code})"
+                ) from None
+            raise SourceUnavailable(
+                f"{self.describe()} answered HTTP {error.code} for {file_name}"
+            ) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise SourceUnavailable(f"{self.describe()} unreachable: {reason}") from None
+        if len(body) > MAX_FILE_BYTES:
+            raise InvalidSourceData(
+                f"{self.source} file {file_name} is larger than {MAX_FILE_BYTES} B"
+            )
+        return body
+
+
+def files_for(source: str, location: str) -> FileStore:
+    """An http(s) URL base or a folder."""
+    if location.startswith(("http://", "https://")):
+        return HttpFiles(source, location)
+    return LocalFiles(source, Path(location))

@@ -1,0 +1,128 @@
+"""Reads job states straight from the job table's changelog, as any consumer could.
+
+The changelog is compacted JSON keyed by job id. Faust writes a job's states into the
+partition its request arrived in, and that is whatever the request's producer chose: murmur2
+(Java clients, Faust, our own producers), CRC32 (librdkafka's default ``consistent_random``:
+kcat, confluent-kafka) or an explicit partition. So a lookup reads every partition of this
+small compacted topic, never the one a partitioner would pick.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+from contracts.v1 import JobState, decode_job_state
+from processors.application.job_states import most_advanced
+from processors.settings import Settings
+
+
+class JobStateReader:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.topic = settings.topics.jobs_changelog
+
+    def _consumer(self) -> Consumer:
+        return Consumer(
+            {
+                **self.settings.kafka_client_config(),
+                "group.id": f"{self.settings.app_id}-job-reader",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "enable.partition.eof": True,
+            }
+        )
+
+    def _partitions(self, consumer: Consumer, timeout: float) -> list[int]:
+        metadata = consumer.list_topics(self.topic, timeout=timeout)
+        topic = metadata.topics.get(self.topic)
+        if topic is None or topic.error is not None or not topic.partitions:
+            return list(range(self.settings.partitions))  # not created yet: our own count
+        return sorted(topic.partitions)
+
+    def states(self, job_id: str, *, timeout: float, follow: bool) -> Iterator[JobState]:
+        """Every recorded state of ``job_id``, from every partition of the changelog; without
+        ``follow`` it stops once each partition was read to its end, with ``follow`` it waits
+        for more until timeout."""
+        consumer = self._consumer()
+        wanted = job_id.encode()
+        deadline = time.monotonic() + timeout
+        try:
+            partitions = self._partitions(consumer, timeout)
+            consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+            pending = set(partitions)
+            while time.monotonic() < deadline:
+                message = consumer.poll(min(0.5, max(deadline - time.monotonic(), 0.01)))
+                if message is None:
+                    continue
+                error = message.error()
+                if error is not None:
+                    if error.code() == error._PARTITION_EOF:
+                        pending.discard(message.partition())
+                        if not follow and not pending:
+                            return
+                        continue
+                    raise KafkaException(error)
+                if message.key() == wanted and message.value() is not None:
+                    yield decode_job_state(message.value())
+        finally:
+            consumer.close()
+
+    def latest(self, job_id: str, *, timeout: float = 30.0) -> JobState | None:
+        return most_advanced(self.states(job_id, timeout=timeout, follow=False))
+
+    def wait_until(
+        self,
+        job_id: str,
+        done: Callable[[JobState], bool],
+        *,
+        timeout: float,
+        on_state: Callable[[JobState], Any] | None = None,
+    ) -> JobState:
+        last = None
+        for state in self.states(job_id, timeout=timeout, follow=True):
+            last = state
+            if on_state is not None:
+                on_state(state)
+            if done(state):
+                return state
+        raise TimeoutError(
+            f"job {job_id} did not finish within {timeout:.0f}s "
+            f"(last status: {last.status.value if last else 'not seen'})"
+        )
+
+    def all_latest(self, *, timeout: float = 30.0) -> list[JobState]:
+        """The latest state of every job on the changelog (all partitions, read to their end)."""
+        consumer = self._consumer()
+        latest: dict[bytes, JobState] = {}
+        deadline = time.monotonic() + timeout
+        try:
+            metadata = consumer.list_topics(self.topic, timeout=timeout)
+            partitions = set(metadata.topics[self.topic].partitions)
+            consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
+            pending = set(partitions)
+            while pending:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"could not read {self.topic} to its end in {timeout:.0f}s")
+                message = consumer.poll(0.5)
+                if message is None:
+                    continue
+                error = message.error()
+                if error is not None:
+                    if error.code() == error._PARTITION_EOF:
+                        pending.discard(message.partition())
+                        continue
+                    raise KafkaException(error)
+                key = message.key()
+                if key is None:
+                    continue
+                if message.value() is None:
+                    latest.pop(key, None)  # a tombstone: the job was removed
+                else:
+                    latest[key] = decode_job_state(message.value())
+        finally:
+            consumer.close()
+        return list(latest.values())

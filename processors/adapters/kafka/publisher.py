@@ -1,0 +1,317 @@
+"""Publishes a match's events in one Kafka transaction per job.
+
+Producers are kept per input partition, the classic exactly-once layout: a job's request is
+keyed by its job id, so it comes from ingest-requests partition ``partition_for(job_id)``,
+and the producer for that partition has ``transactional.id`` ``<app_id>-ingest-p<partition>``.
+It is made and ``init_transactions``-ed once (about 60 ms, bench/README.md) and reused by
+that partition's next jobs, each job still one transaction: consumers reading
+``read_committed`` see a match's events all together or not at all.
+
+Fencing. Only the newest holder of a transactional id can commit; ``init_transactions``
+aborts whatever an earlier holder left open. Whoever takes a partition over (another worker
+after a rebalance, or this one after a crash) either resumes the interrupted job, and
+``published_since`` always opens a fresh producer for that id before counting what an
+earlier attempt committed (so the count is final), or starts a new job on that partition
+with a producer it makes then (fencing the earlier holder) or with one it made earlier (if
+someone took the id since, that producer is fenced: it is dropped and the error raised as
+retriable, so the service retries, resumes, and fences with a fresh one). A producer made
+for the job that fails stays fatal: another instance took the id during this very job.
+Any failed transaction drops its producer. Jobs of one partition run one at a time (ingest
+agent concurrency 1); a producer is taken out of the cache while a job uses it, under a
+lock, so jobs of different partitions in executor threads never share one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from aiokafka.partitioner import murmur2
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+
+from contracts.v1.headers import match_event_headers
+from contracts.v1.match_event import encode_match_event
+from domain import EventPublisher, Match, ProgressCallback
+from processors.adapters.kafka.errors import raises_broker_errors
+from processors.adapters.kafka.producer import producer_config
+from processors.settings import Settings
+
+PROGRESS_EVERY = 500
+
+# Batching of the per-job producer (bench/README.md has the measurements behind them).
+# An attempt killed mid-transaction blocks read_committed readers of its partition until a
+# new attempt fences it or the broker aborts it after this long; a match takes seconds.
+TRANSACTION_TIMEOUT_MS: Final = 30_000
+
+PRODUCER_TUNING: Final[dict[str, Any]] = {
+    "linger.ms": 5,
+    "batch.size": 1_000_000,
+    "compression.type": "lz4",
+}
+_ZERO_SPAN: Final = "00000000-0000-0000"
+_CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def partition_for(key: str, partitions: int) -> int:
+    """The partition Java clients, Faust and librdkafka's murmur2 pick for ``key``."""
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+
+
+class TransactionalEventPublisher(EventPublisher):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        producer_factory: Callable[[dict[str, Any]], Producer] = Producer,
+    ) -> None:
+        self.settings = settings
+        self.topic = settings.topics.match_events
+        self._producer_factory = producer_factory
+        self._lock = threading.Lock()
+        # transactional id -> (idle producer, the job it was opened for or None once used)
+        self._producers: dict[str, tuple[Producer, str | None]] = {}
+
+    def transactional_id(self, job_id: str) -> str:
+        """The id of the job's input partition (requests are keyed by job id)."""
+        partition = partition_for(job_id, self.settings.partitions)
+        return f"{self.settings.app_id}-ingest-p{partition}"
+
+    def open_producer(self, job_id: str) -> Producer:
+        """A fresh producer holding the job's transactional id; earlier holders are fenced."""
+        producer = self._producer_factory(
+            producer_config(
+                self.settings,
+                **{
+                    "transactional.id": self.transactional_id(job_id),
+                    **PRODUCER_TUNING,
+                    "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
+                },
+            )
+        )
+        # Connect first: init_transactions on a producer that has no broker connection yet
+        # finds no coordinator and waits for librdkafka's retry timer (60-500 ms per job,
+        # measured in bench/); a metadata request for our topic connects in a few ms.
+        producer.list_topics(self.topic, timeout=30)
+        producer.init_transactions(60)
+        return producer
+
+    def _take(self, job_id: str) -> tuple[Producer, bool]:
+        """The partition's producer, out of the cache while in use; True when it was opened
+        for an earlier job (its errors may be stale: someone may have taken the id since)."""
+        with self._lock:
+            cached = self._producers.pop(self.transactional_id(job_id), None)
+        if cached is not None:
+            producer, opened_for = cached
+            return producer, opened_for != job_id
+        return self.open_producer(job_id), False
+
+    def _put_back(self, job_id: str, producer: Producer) -> None:
+        with self._lock:
+            # A producer opened meanwhile for this id (a resume) is the newer holder: keep it.
+            self._producers.setdefault(self.transactional_id(job_id), (producer, None))
+
+    @raises_broker_errors
+    def publish(
+        self,
+        match: Match,
+        *,
+        job_id: str,
+        trace_id: str,
+        on_progress: ProgressCallback | None = None,
+    ) -> int:
+        producer, reused = self._take(job_id)
+        key = match.key.encode()
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
+        try:
+            producer.begin_transaction()
+            try:
+                produce, topic = producer.produce, self.topic
+                for position, event in enumerate(match.events):
+                    value = encode_match_event(match, event, position)
+                    headers = headers_for(event.event_id)
+                    try:
+                        produce(topic, key=key, value=value, headers=headers)
+                    except BufferError:
+                        self._produce(producer, key, value, headers)
+                    if on_progress is not None and (position + 1) % PROGRESS_EVERY == 0:
+                        on_progress(position + 1)
+                producer.commit_transaction(60)
+            except BaseException:
+                _abort_quietly(producer)
+                raise
+        except KafkaException as error:  # the producer is dropped, never put back
+            if reused and _is_fatal(error):
+                raise _retriable(error) from error
+            raise
+        self._put_back(job_id, producer)
+        if on_progress is not None:
+            on_progress(len(match.events))
+        return len(match.events)
+
+    def _produce(self, producer: Producer, key: bytes, value: bytes, headers: Any) -> None:
+        while True:
+            try:
+                producer.produce(self.topic, key=key, value=value, headers=headers)
+                return
+            except BufferError:
+                producer.poll(0.05)  # the local queue is full: let librdkafka send
+
+    @raises_broker_errors
+    def checkpoint(self, match_key: str) -> str:
+        """``<partition>@<end offset>`` of the match's partition now."""
+        partition = partition_for(match_key, self.settings.partitions)
+        consumer = Consumer(self._reader_config())
+        try:
+            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
+        finally:
+            consumer.close()
+        return f"{partition}@{high}"
+
+    @raises_broker_errors
+    def published_since(self, checkpoint: str, *, job_id: str) -> int:
+        partition_text, _, offset_text = checkpoint.partition("@")
+        partition, start_offset = int(partition_text), int(offset_text)
+        # Fence first: once a fresh producer holds the job's transactional id, no earlier
+        # holder (an earlier attempt, a zombie worker) can commit, so the count below is
+        # final. It replaces the cached producer (now fenced); publish() takes it.
+        producer = self.open_producer(job_id)
+        with self._lock:
+            self._producers[self.transactional_id(job_id)] = (producer, job_id)
+        return self._committed_event_count(
+            job_id=job_id, partition=partition, start_offset=start_offset
+        )
+
+    def _committed_event_count(self, *, job_id: str, partition: int, start_offset: int) -> int:
+        """Events of ``job_id`` committed after ``start_offset``, once nothing before is open.
+
+        A transaction still open on the partition (another job's attempt, killed mid-way)
+        holds back what ``read_committed`` can see, maybe our own earlier commit too. So we
+        read until the position passes the high watermark taken after fencing: by then every
+        transaction begun before the fence is resolved, committed or aborted (within
+        ``transaction.timeout.ms``), and the count is complete.
+        """
+        high = self._high_watermark(partition)
+        if high <= start_offset:
+            return 0
+        consumer = Consumer(self._reader_config())
+        tp = TopicPartition(self.topic, partition, start_offset)
+        count = 0
+        wanted = job_id.encode()
+        deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
+        try:
+            consumer.assign([tp])
+            position = start_offset
+            while position < high:
+                if time.monotonic() > deadline:
+                    raise KafkaException(
+                        KafkaError(
+                            KafkaError._TIMED_OUT,
+                            f"{self.topic}[{partition}] stayed behind an open transaction "
+                            f"(read up to {position} of {high})",
+                        )
+                    )
+                message = consumer.poll(1.0)
+                if message is None:
+                    # read_committed skips aborted records and markers; the position tells.
+                    position = max(position, consumer.position([tp])[0].offset)
+                    continue
+                if message.error():
+                    raise KafkaException(message.error())
+                position = message.offset() + 1
+                for name, value in message.headers() or ():
+                    if name == "job_id" and value == wanted:
+                        count += 1
+                        break
+        finally:
+            consumer.close()
+        return count
+
+    def _high_watermark(self, partition: int) -> int:
+        consumer = Consumer({**self._reader_config(), "isolation.level": "read_uncommitted"})
+        try:
+            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
+        finally:
+            consumer.close()
+        return int(high)
+
+    def _reader_config(self) -> dict[str, Any]:
+        return {
+            **self.settings.kafka_client_config(),
+            "group.id": f"{self.settings.app_id}-publisher-check",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+            "enable.partition.eof": False,
+            "auto.offset.reset": "earliest",
+        }
+
+
+class _HeaderTemplate:
+    """``match_event_headers(...)`` for every event of one job, without rebuilding the parts
+    that are the same for all of them: only ``ce_id`` and ``traceparent`` change per event.
+    """
+
+    def __init__(self, match: Match, *, time: str, trace_id: str, job_id: str) -> None:
+        self.trace_id = trace_id
+        self.match_key = match.key
+        self.source = match.source
+        self.time = time
+        self.job_id = job_id
+        sample = match_event_headers(
+            event_id="0", source=match.source, match_key=match.key, time=time,
+            trace_id=trace_id, job_id=job_id,
+        )  # fmt: skip
+        names = [name for name, _ in sample]
+        self._ce_id = names.index("ce_id")
+        self._traceparent = names.index("traceparent")
+        self._fixed = sample
+        self._prefix = f"00-{trace_id}-".encode()
+
+    def __call__(self, event_id: str) -> list[tuple[str, bytes]]:
+        if not _CANONICAL_UUID.fullmatch(event_id) or event_id.startswith(_ZERO_SPAN):
+            return match_event_headers(
+                event_id=event_id, source=self.source, match_key=self.match_key,
+                time=self.time, trace_id=self.trace_id, job_id=self.job_id,
+            )  # fmt: skip
+        headers = self._fixed.copy()
+        headers[self._ce_id] = ("ce_id", event_id.encode())
+        # traceparent's span id: the event id's first 16 hex digits (contracts.v1.headers)
+        span = event_id[:8] + event_id[9:13] + event_id[14:18]
+        headers[self._traceparent] = ("traceparent", self._prefix + span.encode() + b"-01")
+        return headers
+
+
+def _is_fatal(error: KafkaException) -> bool:
+    kafka_error = error.args[0] if error.args else None
+    if not isinstance(kafka_error, KafkaError):
+        return False
+    return kafka_error.fatal() or kafka_error.code() in _FENCED_CODES
+
+
+_FENCED_CODES: Final = frozenset(
+    {KafkaError._FENCED, KafkaError.INVALID_PRODUCER_EPOCH, KafkaError.PRODUCER_FENCED}
+)
+
+
+def _retriable(error: KafkaException) -> KafkaException:
+    """A reused producer's fatal error as a retriable one: the retry fences afresh."""
+    kafka_error = error.args[0]
+    return KafkaException(
+        KafkaError(
+            kafka_error.code(),
+            f"cached transactional producer unusable, retry with a new one: {kafka_error.str()}",
+            fatal=False,
+            retriable=True,
+        )
+    )
+
+
+def _abort_quietly(producer: Producer) -> None:
+    # fenced or broker gone: the next attempt's init_transactions aborts it
+    with contextlib.suppress(KafkaException):
+        producer.abort_transaction(30)

@@ -1,0 +1,168 @@
+"""Where Stats Perform match files come from, and reading MA1 + MA3 into a match file.
+
+Layout under the root (``PITCHSTREAM_STATSPERFORM_DIR``, a folder or an http(s) URL base):
+``ma3/<match id>.json`` (the events, required) and ``ma1/<match id>.json`` (match information
+and line-ups, optional: MA3 carries a ``matchInfo`` of its own). Home and away come from
+``matchInfo.contestant[].position``; when neither file says, the sides stay unknown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import orjson
+
+from domain import InvalidSourceData, MatchNotFound, Team
+from processors.adapters.files import FileStore, checked_match_id
+from processors.adapters.statsperform.mapping import (
+    SOURCE,
+    StatsPerformMatchFile,
+    StatsPerformPlayer,
+    parse_utc,
+)
+
+EVENTS_FOLDER: Final = "ma3"
+INFO_FOLDER: Final = "ma1"
+SUFFIX: Final = ".json"
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _decode(data: bytes, what: str) -> dict[str, Any]:
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"{what} is not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise InvalidSourceData(f"{what} holds {type(document).__name__}, not an object")
+    return document
+
+
+def teams_of(match_info: Mapping[str, Any], match_id: str) -> tuple[tuple[Team, Team], bool]:
+    """(home, away) and True when ``position`` says; else the file's order and False."""
+    contestants = [c for c in match_info.get("contestant") or () if isinstance(c, dict)]
+    teams = [
+        (Team(str(c.get("id", "")), _text(c.get("name")) or str(c.get("id", ""))), c)
+        for c in contestants
+        if c.get("id")
+    ]
+    if len(teams) != 2:
+        raise InvalidSourceData(f"statsperform match {match_id}: {len(teams)} contestants")
+    positions = [c.get("position") for _, c in teams]
+    if positions == ["home", "away"]:
+        return (teams[0][0], teams[1][0]), True
+    if positions == ["away", "home"]:
+        return (teams[1][0], teams[0][0]), True
+    return (teams[0][0], teams[1][0]), False
+
+
+def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
+    """Line-ups from MA1's ``liveData.lineUp``: starters have a formation place other than 0,
+    substitutes the position ``Substitute`` (their ``subPosition`` is kept as position)."""
+    players: dict[str, StatsPerformPlayer] = {}
+    for lineup in live_data.get("lineUp") or ():
+        if not isinstance(lineup, dict):
+            continue
+        team_id = str(lineup.get("contestantId", ""))
+        for player in lineup.get("player") or ():
+            if not isinstance(player, dict) or not player.get("playerId"):
+                continue
+            place = _text(player.get("formationPlace"))
+            position = _text(player.get("position"))
+            substitute = position == "Substitute"
+            if place is not None:
+                starter: bool | None = place != "0"
+            else:
+                starter = False if substitute else None
+            shirt = player.get("shirtNumber")
+            players[str(player["playerId"])] = StatsPerformPlayer(
+                player_id=str(player["playerId"]),
+                name=_text(player.get("matchName")) or _text(player.get("knownName")) or "",
+                team_id=team_id,
+                first_name=_text(player.get("firstName")),
+                last_name=_text(player.get("lastName")),
+                jersey_number=shirt if isinstance(shirt, int) else None,
+                position=_text(player.get("subPosition")) if substitute else position,
+                starter=starter,
+                known_name=_text(player.get("knownName")),
+            )
+    return players
+
+
+def period_starts_of(live_data: Mapping[str, Any]) -> dict[int, datetime]:
+    starts: dict[int, datetime] = {}
+    for period in _object(live_data.get("matchDetails")).get("period") or ():
+        try:
+            starts[int(period["id"])] = parse_utc(str(period["start"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return starts
+
+
+def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerformMatchFile:
+    events_doc = _decode(ma3, f"statsperform match {match_id}: MA3 file")
+    info_doc = _decode(ma1, f"statsperform match {match_id}: MA1 file") if ma1 else {}
+    events = _object(events_doc.get("liveData")).get("event")
+    if not isinstance(events, list):
+        raise InvalidSourceData(f"statsperform match {match_id}: MA3 has no liveData.event list")
+    match_info = _object(info_doc.get("matchInfo")) or _object(events_doc.get("matchInfo"))
+    (home, away), sides_known = teams_of(match_info, match_id)
+    live_data = _object(info_doc.get("liveData"))
+    ma3_live = {k: v for k, v in _object(events_doc.get("liveData")).items() if k != "event"}
+    return StatsPerformMatchFile(
+        match_id=match_id,
+        teams=(home, away),
+        events=tuple(events),
+        sides_known=sides_known,
+        players=players_of(live_data),
+        period_starts_utc=period_starts_of(live_data),
+        match_info=match_info,
+        ma1_live_data=live_data,
+        ma3_live_data=ma3_live,
+        content_sha256=content_version(ma3, ma1),
+    )
+
+
+def content_version(ma3: bytes, ma1: bytes | None) -> str:
+    """A SHA-256 over the MA3 and MA1 files (``sha256:<hex>``; MA1 absent counts as such)."""
+    digest = hashlib.sha256()
+    for data in (ma3, ma1):
+        digest.update(f"{-1 if data is None else len(data)}:".encode())
+        digest.update(data or b"")
+    return f"sha256:{digest.hexdigest()}"
+
+
+class StatsPerformLoader:
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def _files(self, match_id: str) -> tuple[bytes, bytes | None]:
+        file_name = f"{checked_match_id(SOURCE, match_id)}{SUFFIX}"
+        ma3 = self.store.fetch(EVENTS_FOLDER, file_name)
+        if ma3 is None:
+            raise MatchNotFound(f"statsperform match {match_id} not found in {self.describe()}")
+        return ma3, self.store.fetch(INFO_FOLDER, file_name)
+
+    def load(self, match_id: str) -> StatsPerformMatchFile:
+        ma3, ma1 = self._files(match_id)
+        return parse_match_files(ma3, ma1, match_id)
+
+    def list_matches(self) -> list[str]:
+        """Every match with an MA3 file (for a backfill), sorted by id."""
+        return self.store.list_names(EVENTS_FOLDER, SUFFIX)
+
+    def version(self, match_id: str) -> str:
+        """A SHA-256 over the MA3 and MA1 files (MA1's ``lastUpdated`` covers MA1 only)."""
+        return content_version(*self._files(match_id))

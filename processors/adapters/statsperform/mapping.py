@@ -1,0 +1,674 @@
+"""Stats Perform (Opta) MA3 raw events to domain events: pure tables and small parsers.
+
+An MA3 event names its type by Opta's ``typeId`` (1 pass, 16 goal...) and qualifies it with
+``qualifier`` entries (``qualifierId`` and an optional ``value``: 28 own goal, 15 head, 140/141
+pass end...). The type decides the canonical type (a few with a qualifier or the outcome:
+a save with qualifier 94 is an outfield block, a foul is committed (outcome 0) or won (1));
+qualifiers give body part, set piece, card and end location. A type no table names becomes
+``generic``; ``unmapped_vocabulary`` counts such types and every qualifier no table reads.
+Locations are 0-100, oriented per event for the acting team (``Coordinates.from_opta``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from domain import (
+    BodyPart,
+    Card,
+    Coordinates,
+    DuelKind,
+    Event,
+    EventType,
+    GoalkeeperAction,
+    Match,
+    Outcome,
+    PassDetails,
+    SetPiece,
+    ShotDetails,
+    Team,
+    count_goals,
+    event_id_for,
+)
+from processors.adapters.statsperform.match_info import SOURCE, build_match_info
+
+RawEvent = Mapping[str, Any]
+Qualifiers = Mapping[int, str | None]
+OnDropped = Callable[[str, str], None]
+
+UNREADABLE_EVENT: Final = "unreadable_event"
+INVALID_LOCATION: Final = "invalid_location"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
+DELETED_BY_PROVIDER: Final = "deleted_by_provider"
+OUTSIDE_PLAY: Final = "outside_play"
+
+DELETED_EVENT_TYPE: Final = 43
+PERIOD_START_TYPE: Final = 32
+PRE_MATCH_PERIOD: Final = 16
+# Opta's periods 10-14 are breaks and full time: markers outside play (e.g. the end of the
+# match as a second End event). Period 16 is pre-match (the team set-ups): period 1, 0 s.
+_BREAK_PERIODS: Final = frozenset({10, 11, 12, 13, 14, 15})
+# Minutes on the match clock when each period starts (the clock runs on through the match).
+_PERIOD_CLOCK_START_MIN: Final[Mapping[int, int]] = {1: 0, 2: 45, 3: 90, 4: 105, 5: 120}
+
+# Opta event type names (Opta's F24/MA3 event definitions), for ``source_type``.
+_TYPE_NAMES: Final[Mapping[int, str]] = {
+    1: "Pass",
+    2: "Offside Pass",
+    3: "Take On",
+    4: "Foul",
+    5: "Out",
+    6: "Corner Awarded",
+    7: "Tackle",
+    8: "Interception",
+    9: "Turnover",
+    10: "Save",
+    11: "Claim",
+    12: "Clearance",
+    13: "Miss",
+    14: "Post",
+    15: "Attempt Saved",
+    16: "Goal",
+    17: "Card",
+    18: "Player off",
+    19: "Player on",
+    20: "Player retired",
+    21: "Player returns",
+    22: "Player becomes goalkeeper",
+    23: "Goalkeeper becomes player",
+    24: "Condition change",
+    25: "Official change",
+    27: "Start delay",
+    28: "End delay",
+    30: "End",
+    32: "Start",
+    34: "Team set up",
+    35: "Player changed position",
+    36: "Player changed Jersey number",
+    37: "Collection End",
+    40: "Formation change",
+    41: "Punch",
+    42: "Good skill",
+    43: "Deleted event",
+    44: "Aerial",
+    45: "Challenge",
+    47: "Rescinded card",
+    49: "Ball recovery",
+    50: "Dispossessed",
+    51: "Error",
+    52: "Keeper pick-up",
+    53: "Cross not claimed",
+    54: "Smother",
+    55: "Offside provoked",
+    56: "Shield ball opp",
+    57: "Foul throw-in",
+    58: "Penalty faced",
+    59: "Keeper Sweeper",
+    60: "Chance missed",
+    61: "Ball touch",
+    63: "Temp_Save",
+    64: "Resume",
+    65: "Contentious referee decision",
+    67: "50/50",
+    68: "Referee Drop Ball",
+    70: "Injury Time Announcement",
+    71: "Coach Setup",
+    74: "Blocked Pass",
+    75: "Delayed Start",
+    76: "Early end",
+    79: "Coverage interruption",
+    80: "Drop of Ball",
+    81: "Obstacle",
+    83: "Attempted tackle",
+    84: "Deleted After Review",
+}
+
+_TYPE_MAP: Final[Mapping[int, EventType]] = {
+    1: EventType.PASS,
+    2: EventType.PASS,
+    3: EventType.DRIBBLE,
+    4: EventType.FOUL_COMMITTED,  # outcome 1: the foul won (see _foul)
+    5: EventType.BALL_OUT,
+    6: EventType.BALL_OUT,
+    7: EventType.DUEL,
+    8: EventType.INTERCEPTION,
+    9: EventType.BALL_LOST,
+    10: EventType.GOALKEEPER,  # qualifier 94: an outfield player's block (see _save)
+    11: EventType.GOALKEEPER,
+    12: EventType.CLEARANCE,
+    13: EventType.SHOT,
+    14: EventType.SHOT,
+    15: EventType.SHOT,
+    16: EventType.SHOT,  # qualifier 28: own goal (see _shot)
+    17: EventType.CARD,
+    18: EventType.PLAYER_OFF,
+    19: EventType.PLAYER_ON,
+    20: EventType.PLAYER_OFF,
+    21: EventType.PLAYER_ON,
+    30: EventType.PERIOD_END,
+    32: EventType.PERIOD_START,
+    34: EventType.STARTING_LINEUP,
+    40: EventType.TACTICAL_SHIFT,
+    41: EventType.GOALKEEPER,
+    44: EventType.DUEL,
+    45: EventType.DRIBBLED_PAST,
+    49: EventType.BALL_RECOVERY,
+    50: EventType.BALL_LOST,
+    51: EventType.ERROR,
+    52: EventType.GOALKEEPER,
+    53: EventType.GOALKEEPER,
+    54: EventType.GOALKEEPER,
+    56: EventType.SHIELD,
+    57: EventType.FOUL_COMMITTED,
+    58: EventType.GOALKEEPER,
+    59: EventType.GOALKEEPER,
+    61: EventType.MISCONTROL,
+    67: EventType.DUEL,
+    68: EventType.REFEREE_BALL_DROP,
+    74: EventType.BLOCK,
+    83: EventType.DUEL,
+}
+
+# Types whose ``outcome`` (1/0) says success or failure.
+_SUCCESS_OR_FAILURE: Final = frozenset(
+    {1, 3, 7, 8, 10, 11, 12, 41, 44, 45, 49, 50, 52, 53, 54, 56, 58, 59, 61, 67, 74, 83}
+)
+_SHOT_OUTCOMES: Final[Mapping[int, Outcome]] = {
+    13: Outcome.OFF_TARGET,
+    14: Outcome.POST,
+    15: Outcome.SAVED,
+    16: Outcome.GOAL,
+}
+
+OWN_GOAL: Final = 28
+BLOCKED: Final = 82
+OUTFIELD_BLOCK: Final = 94
+PASS_END_X, PASS_END_Y = 140, 141
+BLOCKED_X, BLOCKED_Y = 146, 147
+GOAL_MOUTH_Y, GOAL_MOUTH_Z = 102, 103
+
+_BODY_PART_QUALIFIERS: Final[Mapping[int, BodyPart]] = {
+    72: BodyPart.LEFT_FOOT,
+    20: BodyPart.RIGHT_FOOT,
+    15: BodyPart.HEAD,
+    21: BodyPart.OTHER,
+}
+# On a pass: the restart it takes. On a shot only 9 and 26 (24 and 25 say the move started
+# from a set piece, not that the shot took it).
+_PASS_SET_PIECES: Final[Mapping[int, SetPiece]] = {
+    279: SetPiece.KICK_OFF,
+    5: SetPiece.FREE_KICK,
+    6: SetPiece.CORNER,
+    107: SetPiece.THROW_IN,
+    124: SetPiece.GOAL_KICK,
+}
+_SHOT_SET_PIECES: Final[Mapping[int, SetPiece]] = {9: SetPiece.PENALTY, 26: SetPiece.FREE_KICK}
+_CARD_QUALIFIERS: Final[Mapping[int, Card]] = {
+    31: Card.YELLOW,
+    32: Card.SECOND_YELLOW,
+    33: Card.RED,
+}
+
+# Pass and shot details. Opta gives no pass height, shot technique (not read), pressure or
+# receiver; a pass's 210 "Assist" is a goal's or a shot's assist as the shot that names it
+# (qualifier 55, Opta's per-team eventId, with 29 "Assisted") is a goal or not.
+CROSS, THROUGH_BALL, PULL_BACK, SWITCH_OF_PLAY = 2, 4, 195, 196
+ASSIST, ASSISTED, RELATED_EVENT = 210, 29, 55
+PENALTY, FIRST_TIME = 9, 328
+_PASS_TYPES: Final = frozenset({1, 2})
+_GOAL_TYPE: Final = 16
+_DUEL_KINDS: Final[Mapping[int, DuelKind]] = {
+    44: DuelKind.AERIAL,
+    7: DuelKind.TACKLE,
+    83: DuelKind.TACKLE,  # Attempted tackle
+    67: DuelKind.FIFTY_FIFTY,
+}
+_GOALKEEPER_ACTIONS: Final[Mapping[int, GoalkeeperAction]] = {
+    10: GoalkeeperAction.SAVE,
+    11: GoalkeeperAction.CLAIM,
+    53: GoalkeeperAction.CLAIM,  # Cross not claimed: a failed claim (outcome 0)
+    41: GoalkeeperAction.PUNCH,
+    52: GoalkeeperAction.COLLECTED,  # Keeper pick-up
+    54: GoalkeeperAction.SMOTHER,
+    59: GoalkeeperAction.KEEPER_SWEEPER,
+}
+PENALTY_FACED: Final = 58  # outcome 1: saved, 0: conceded
+
+USED_QUALIFIERS: Final = frozenset(
+    {OWN_GOAL, BLOCKED, OUTFIELD_BLOCK, PASS_END_X, PASS_END_Y, BLOCKED_X, BLOCKED_Y}
+    | {CROSS, THROUGH_BALL, PULL_BACK, SWITCH_OF_PLAY, ASSIST, ASSISTED, RELATED_EVENT}
+    | {FIRST_TIME}
+    | {GOAL_MOUTH_Y, GOAL_MOUTH_Z}
+    | set(_BODY_PART_QUALIFIERS)
+    | set(_PASS_SET_PIECES)
+    | set(_SHOT_SET_PIECES)
+    | set(_CARD_QUALIFIERS)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StatsPerformPlayer:
+    player_id: str
+    name: str
+    team_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    jersey_number: int | None = None
+    position: str | None = None
+    starter: bool | None = None
+    known_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatsPerformMatchFile:
+    """MA3 events with the match information of MA1 (or of MA3's own ``matchInfo``).
+
+    ``teams`` is (home, away) when ``sides_known``, else the file's order."""
+
+    match_id: str
+    teams: tuple[Team, Team]
+    events: Sequence[RawEvent]
+    sides_known: bool = True
+    players: Mapping[str, StatsPerformPlayer] = field(default_factory=dict)
+    period_starts_utc: Mapping[int, datetime] = field(default_factory=dict)
+    """From MA1's ``matchDetails.period``; MA3's Start events take precedence."""
+    match_info: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA1's ``matchInfo`` (else MA3's), as read: competition, season, date and time, venue."""
+    ma1_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA1's ``liveData`` as read: periods, scores, goals, cards, substitutions, line-ups,
+    officials (``matchDetailsExtra.matchOfficial``); the mapper reads only what it needs."""
+    ma3_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """MA3's ``liveData`` without its events (``matchDetails``; ``substitute`` in some feeds)."""
+    content_sha256: str | None = None
+    """``sha256:<hex>`` over the MA3 and MA1 files (the data version when MA1 has no
+    ``lastUpdated``)."""
+
+
+class DroppedEvent(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Details:
+    type: EventType
+    outcome: Outcome | None = None
+    set_piece: SetPiece | None = None
+    card: Card | None = None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
+    found: dict[int, str | None] = {}
+    for entry in raw.get("qualifier") or ():
+        if isinstance(entry, Mapping):
+            qualifier_id = _int(entry.get("qualifierId"))
+            if qualifier_id is not None:
+                value = entry.get("value")
+                found[qualifier_id] = None if value is None else str(value)
+    return found
+
+
+def _first(qualifiers: Qualifiers, table: Mapping[int, Any]) -> Any:
+    for qualifier_id, value in table.items():
+        if qualifier_id in qualifiers:
+            return value
+    return None
+
+
+def _success(outcome: int | None) -> Outcome | None:
+    return {1: Outcome.SUCCESS, 0: Outcome.FAILURE}.get(outcome) if outcome is not None else None
+
+
+def _pass(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    result = Outcome.OFFSIDE if type_id == 2 else _success(outcome)
+    return _Details(EventType.PASS, result, _first(q, _PASS_SET_PIECES))
+
+
+def _shot(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    if type_id == 16 and OWN_GOAL in q:
+        return _Details(EventType.OWN_GOAL_AGAINST)
+    result = Outcome.BLOCKED if BLOCKED in q else _SHOT_OUTCOMES[type_id]
+    return _Details(EventType.SHOT, result, _first(q, _SHOT_SET_PIECES))
+
+
+def _foul(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    # Opta records a foul twice: outcome 0 for the player who fouled, 1 for the one fouled.
+    kind = EventType.FOUL_WON if outcome == 1 else EventType.FOUL_COMMITTED
+    return _Details(kind)
+
+
+def _out(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    # Twice too: outcome 0 for the team that put the ball out, 1 for the team awarded the restart.
+    return _Details(EventType.BALL_OUT, Outcome.OUT if outcome == 0 else Outcome.SUCCESS)
+
+
+def _save(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    kind = EventType.BLOCK if OUTFIELD_BLOCK in q else EventType.GOALKEEPER
+    return _Details(kind, _success(outcome))
+
+
+def _card(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    return _Details(EventType.CARD, card=_first(q, _CARD_QUALIFIERS))
+
+
+_DETAIL_PARSERS: Final[Mapping[int, Callable[[int, int | None, Qualifiers], _Details]]] = {
+    1: _pass,
+    2: _pass,
+    4: _foul,
+    5: _out,
+    6: _out,
+    10: _save,
+    13: _shot,
+    14: _shot,
+    15: _shot,
+    16: _shot,
+    17: _card,
+}
+
+
+def details(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
+    parser = _DETAIL_PARSERS.get(type_id)
+    if parser is not None:
+        return parser(type_id, outcome, q)
+    kind = _TYPE_MAP.get(type_id, EventType.GENERIC)
+    return _Details(kind, _success(outcome) if type_id in _SUCCESS_OR_FAILURE else None)
+
+
+def _float(value: str | None) -> float:
+    if value is None:
+        raise ValueError("a location qualifier without a value")
+    return float(value)
+
+
+def _locations(
+    raw: RawEvent, q: Qualifiers, event_type: EventType
+) -> tuple[Coordinates | None, Coordinates | None]:
+    x, y = float(raw.get("x", 0.0)), float(raw.get("y", 0.0))
+    # Opta writes (0, 0) for events without a location (Start, End, cards, substitutions).
+    start = None if x == 0.0 and y == 0.0 else (x, y)
+    end: tuple[float, float] | None = None
+    z: float | None = None
+    if PASS_END_X in q and PASS_END_Y in q:
+        end = (_float(q[PASS_END_X]), _float(q[PASS_END_Y]))
+    elif BLOCKED_X in q and BLOCKED_Y in q:
+        end = (_float(q[BLOCKED_X]), _float(q[BLOCKED_Y]))
+    elif GOAL_MOUTH_Y in q:
+        end = (100.0, _float(q[GOAL_MOUTH_Y]))
+        z = _float(q[GOAL_MOUTH_Z]) if GOAL_MOUTH_Z in q else None
+    if event_type is EventType.OWN_GOAL_AGAINST:
+        # An own goal's locations are given as if the scorer's team attacked the goal it
+        # scored in (kloppy reads them so too); turned to face the other way, its own goal.
+        start = None if start is None else (100.0 - start[0], 100.0 - start[1])
+        end = None if end is None else (100.0 - end[0], 100.0 - end[1])
+    return (
+        None if start is None else Coordinates.from_opta(*start),
+        None if end is None else Coordinates.from_opta(*end, z=z),
+    )
+
+
+def parse_utc(value: str) -> datetime:
+    """An MA3 ``timeStamp`` ("2021-09-11T18:30:08.862Z") or MA1 period time."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def period_starts(
+    raw_events: Iterable[RawEvent], fallback: Mapping[int, datetime] | None = None
+) -> dict[int, datetime]:
+    """When each period started: its first Start event (type 32), else MA1's period start."""
+    starts: dict[int, datetime] = dict(fallback or {})
+    seen: set[int] = set()
+    for raw in raw_events:
+        if not isinstance(raw, Mapping) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
+            continue
+        period = _int(raw.get("periodId"))
+        if period is None or period in seen:
+            continue
+        try:
+            starts[period] = parse_utc(str(raw["timeStamp"]))
+        except (KeyError, ValueError):
+            continue
+        seen.add(period)
+    return starts
+
+
+def _seconds(raw: RawEvent, period: int, starts: Mapping[int, datetime]) -> float:
+    """Seconds since the period's start: the event's UTC time stamp minus the period's Start
+    (millisecond precision), else the match clock minus the period's first minute. An event
+    stamped before its period's Start counts from 0."""
+    start = starts.get(period)
+    stamp = raw.get("timeStamp")
+    if start is not None and isinstance(stamp, str):
+        return max(0.0, (parse_utc(stamp) - start).total_seconds())
+    clock = int(raw["timeMin"]) * 60 + int(raw["timeSec"])
+    return max(0.0, float(clock - _PERIOD_CLOCK_START_MIN[period] * 60))
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What links one MA3 event to another: the pass each assisted shot names (raw id by the
+    shot's raw id) and whether a pass's shot was a goal (by the pass's raw id)."""
+
+    key_pass_of: Mapping[str, str] = field(default_factory=dict)
+    assisted_goal: Mapping[str, bool] = field(default_factory=dict)
+
+
+_NO_LINKS: Final = Links()
+
+
+def links_of(raw_events: Iterable[RawEvent]) -> Links:
+    """Each shot with qualifier 29 "Assisted" names its pass by qualifier 55, Opta's
+    ``eventId`` within the shooting team; the pass must be a pass (type 1 or 2)."""
+    by_team_event: dict[tuple[str, str], RawEvent] = {}
+    shots: list[tuple[RawEvent, Qualifiers]] = []
+    for raw in raw_events:
+        if not isinstance(raw, Mapping):
+            continue
+        type_id = _int(raw.get("typeId"))
+        by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
+        if type_id in _SHOT_OUTCOMES:
+            q = qualifiers_of(raw)
+            if ASSISTED in q and q.get(RELATED_EVENT):
+                shots.append((raw, q))
+    key_pass_of: dict[str, str] = {}
+    assisted_goal: dict[str, bool] = {}
+    for shot, q in shots:
+        related = by_team_event.get((str(shot.get("contestantId")), str(q[RELATED_EVENT])))
+        if related is None or _int(related.get("typeId")) not in _PASS_TYPES:
+            continue
+        pass_id = str(related.get("id"))
+        key_pass_of[str(shot.get("id"))] = pass_id
+        goal = _int(shot.get("typeId")) == _GOAL_TYPE and OWN_GOAL not in q
+        assisted_goal[pass_id] = assisted_goal.get(pass_id, False) or goal
+    return Links(key_pass_of, assisted_goal)
+
+
+def _pass_details(source_event_id: str, q: Qualifiers, links: Links) -> PassDetails:
+    goal = links.assisted_goal.get(source_event_id)
+    assist = ASSIST in q
+    return PassDetails(
+        None,
+        cross=CROSS in q,
+        through_ball=THROUGH_BALL in q,
+        switch=SWITCH_OF_PLAY in q,
+        cut_back=PULL_BACK in q,
+        goal_assist=assist and goal is True,
+        shot_assist=assist and goal is False,
+    )
+
+
+def _shot_details(source_event_id: str, match_id: str, q: Qualifiers, links: Links) -> ShotDetails:
+    key_pass = links.key_pass_of.get(source_event_id)
+    return ShotDetails(
+        None,
+        first_time=FIRST_TIME in q,
+        penalty=PENALTY in q,
+        key_pass_id=None if key_pass is None else event_id_for(SOURCE, match_id, key_pass),
+    )
+
+
+def goalkeeper_action(type_id: int, outcome: int | None) -> GoalkeeperAction | None:
+    if type_id == PENALTY_FACED:
+        return {1: GoalkeeperAction.PENALTY_SAVED, 0: GoalkeeperAction.PENALTY_CONCEDED}.get(
+            outcome if outcome is not None else -1
+        )
+    return _GOALKEEPER_ACTIONS.get(type_id)
+
+
+def source_type(type_id: int) -> str:
+    return _TYPE_NAMES.get(type_id, str(type_id))
+
+
+def map_event(
+    raw: RawEvent,
+    *,
+    match_id: str,
+    index: int,
+    starts: Mapping[int, datetime],
+    players: Mapping[str, StatsPerformPlayer] | None = None,
+    links: Links | None = None,
+) -> Event:
+    """One raw MA3 event as a domain event; raises DroppedEvent when it cannot be.
+
+    ``links`` (``links_of`` the match's events) give a pass its assist and a shot its pass."""
+    type_id = _int(raw.get("typeId"))
+    period_id = _int(raw.get("periodId"))
+    source_event_id = str(raw.get("id", ""))
+    if type_id is None or period_id is None or not source_event_id:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: no id, type or period")
+    if type_id == DELETED_EVENT_TYPE:
+        raise DroppedEvent(DELETED_BY_PROVIDER, source_event_id)
+    if period_id in _BREAK_PERIODS:
+        raise DroppedEvent(OUTSIDE_PLAY, f"{source_event_id}: period {period_id}")
+    try:
+        if period_id == PRE_MATCH_PERIOD:
+            period, seconds = 1, 0.0
+        else:
+            period = period_id
+            seconds = _seconds(raw, period, starts)
+    except (KeyError, TypeError, ValueError) as error:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error!r}") from None
+    outcome = _int(raw.get("outcome"))
+    q = qualifiers_of(raw)
+    found = details(type_id, outcome, q)
+    try:
+        start, end = _locations(raw, q, found.type)
+    except (TypeError, ValueError) as error:
+        raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
+    player_id = str(raw.get("playerId") or "")
+    player_name = str(raw.get("playerName") or "")
+    if player_id and not player_name and players and player_id in players:
+        player_name = players[player_id].name
+    try:
+        return Event(
+            event_id_for(SOURCE, match_id, source_event_id),
+            SOURCE,
+            match_id,
+            source_event_id,
+            source_type(type_id),
+            found.type,
+            index,
+            period,
+            seconds,
+            str(raw.get("contestantId") or ""),
+            player_id,
+            player_name,
+            start,
+            end,
+            found.outcome,
+            _first(q, _BODY_PART_QUALIFIERS),
+            found.set_piece,
+            found.card,
+            pass_details=_pass_details(source_event_id, q, links or _NO_LINKS)
+            if found.type is EventType.PASS
+            else None,
+            shot_details=_shot_details(source_event_id, match_id, q, links or _NO_LINKS)
+            if found.type is EventType.SHOT
+            else None,
+            goalkeeper_action=goalkeeper_action(type_id, outcome)
+            if found.type is EventType.GOALKEEPER
+            else None,
+            duel_kind=_DUEL_KINDS.get(type_id) if found.type is EventType.DUEL else None,
+        )
+    except ValueError as error:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
+
+
+def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
+    """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
+    home, away = match_file.teams
+    known_teams = {home.team_id, away.team_id}
+    starts = period_starts(match_file.events, match_file.period_starts_utc)
+    links = links_of(match_file.events)
+    events: list[Event] = []
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    for position, raw in enumerate(match_file.events, start=1):
+        try:
+            if not isinstance(raw, Mapping):
+                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
+            event = map_event(
+                raw,
+                match_id=match_file.match_id,
+                index=position,
+                starts=starts,
+                players=match_file.players,
+                links=links,
+            )
+            if event.team_id not in known_teams:
+                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
+            if event.source_event_id in seen:
+                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
+        except DroppedEvent as drop:
+            dropped[drop.reason] += 1
+            if on_dropped is not None:
+                on_dropped(drop.reason, str(drop))
+            continue
+        seen.add(event.source_event_id)
+        events.append(event)
+    goals = count_goals(events, home.team_id, away.team_id)
+    return Match.assemble(
+        source=SOURCE,
+        match_id=match_file.match_id,
+        home=home,
+        away=away,
+        events=events,
+        raw_event_count=len(match_file.events),
+        dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
+        info=build_match_info(match_file, events, goals, starts),
+        sides_known=match_file.sides_known,
+    )
+
+
+def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
+    """How often each type that maps to ``generic`` (``"type:55"``) and each qualifier no
+    table reads (``"qualifier:56"``) occurs. Deleted events (type 43) are dropped, not
+    unmapped, and their qualifiers are not counted."""
+    counts: Counter[str] = Counter()
+    for raw in raw_events:
+        if not isinstance(raw, Mapping):
+            continue
+        type_id = _int(raw.get("typeId"))
+        if type_id is None or type_id == DELETED_EVENT_TYPE:
+            continue
+        if type_id not in _TYPE_MAP:
+            counts[f"type:{type_id}"] += 1
+        for qualifier_id in qualifiers_of(raw).keys() - USED_QUALIFIERS:
+            counts[f"qualifier:{qualifier_id}"] += 1
+    return counts

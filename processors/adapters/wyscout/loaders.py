@@ -1,0 +1,120 @@
+"""Where Wyscout match files come from, and reading them into a ``WyscoutMatchFile``.
+
+One file per match, ``<root>/<match id>.json``, in Wyscout's API v2 layout:
+``{"events": [...], "teams": {wyId: {"team": {...}}}, "players": {teamId: [{"player": ...}]}}``.
+The root is ``PITCHSTREAM_WYSCOUT_DIR``: a folder or an http(s) URL base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Final
+
+import orjson
+
+from domain import InvalidSourceData, MatchNotFound, Team
+from processors.adapters.files import FileStore, checked_match_id
+from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile, WyscoutPlayer
+
+SUFFIX: Final = ".json"
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[Team, Team]:
+    """The two teams in the file's order (its ``teams`` map, else the events' order)."""
+    teams: list[Team] = []
+    raw_teams = document.get("teams")
+    if isinstance(raw_teams, dict):
+        for key, entry in raw_teams.items():
+            team = entry.get("team", entry) if isinstance(entry, dict) else {}
+            team_id = str(team.get("wyId", key))
+            name = _text(team.get("name")) or _text(team.get("officialName")) or team_id
+            teams.append(Team(team_id, name))
+    if len(teams) != 2:
+        teams = []
+        for raw in events:
+            team_id = str(raw.get("teamId", "")) if isinstance(raw, dict) else ""
+            if team_id and all(t.team_id != team_id for t in teams):
+                teams.append(Team(team_id, team_id))
+    if len(teams) != 2:
+        raise InvalidSourceData(f"wyscout match {match_id}: {len(teams)} teams, not two")
+    return teams[0], teams[1]
+
+
+def _players(document: dict[str, Any]) -> dict[str, WyscoutPlayer]:
+    players: dict[str, WyscoutPlayer] = {}
+    raw_players = document.get("players")
+    if not isinstance(raw_players, dict):
+        return players
+    for team_id, entries in raw_players.items():
+        for entry in entries if isinstance(entries, list) else ():
+            player = entry.get("player", entry) if isinstance(entry, dict) else {}
+            if not isinstance(player, dict) or "wyId" not in player:
+                continue
+            first, last = _text(player.get("firstName")), _text(player.get("lastName"))
+            full = " ".join(part for part in (first, last) if part)
+            role = player.get("role")
+            players[str(player["wyId"])] = WyscoutPlayer(
+                player_id=str(player["wyId"]),
+                name=_text(player.get("shortName")) or full or str(player["wyId"]),
+                first_name=first,
+                last_name=last,
+                team_id=str(team_id),
+                position=_text(role.get("name")) if isinstance(role, dict) else None,
+            )
+    return players
+
+
+def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"wyscout match {match_id}: not valid JSON: {error}") from None
+    events = document.get("events") if isinstance(document, dict) else None
+    if not isinstance(events, list):
+        raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
+    return WyscoutMatchFile(
+        match_id=match_id,
+        teams=_teams(document, events, match_id),
+        events=tuple(events),
+        players=_players(document),
+        raw_teams=_object(document.get("teams")),
+        content_sha256=content_version(data),
+    )
+
+
+def content_version(data: bytes) -> str:
+    """``sha256:<hex>`` of a match file: its data version (v2 files carry no update time)."""
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
+class WyscoutLoader:
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def _bytes(self, match_id: str) -> bytes:
+        data = self.store.fetch("", f"{checked_match_id(SOURCE, match_id)}{SUFFIX}")
+        if data is None:
+            raise MatchNotFound(f"wyscout match {match_id} not found in {self.describe()}")
+        return data
+
+    def load(self, match_id: str) -> WyscoutMatchFile:
+        return parse_match_file(self._bytes(match_id), match_id)
+
+    def list_matches(self) -> list[str]:
+        """Every match file in the folder (for a backfill), sorted by id."""
+        return self.store.list_names("", SUFFIX)
+
+    def version(self, match_id: str) -> str:
+        """A SHA-256 of the match file (Wyscout v2 files carry no last-updated time)."""
+        return content_version(self._bytes(match_id))

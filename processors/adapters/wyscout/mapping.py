@@ -1,0 +1,506 @@
+"""Wyscout (API v2) raw events to domain events: pure tables and small parsers, no I/O.
+
+A raw event names its event and sub-event by number (``eventName`` 8 = pass, ``subEventName``
+85 = simple pass, Wyscout's public v2 ids) and qualifies them with numeric tags (101 goal,
+1801 accurate...). The sub-event decides the canonical type (the event when there is no
+sub-event); tags give the outcome, body part and card. A sub-event no table names becomes
+``generic``; ``unmapped_vocabulary`` counts every sub-event and tag that no table reads.
+Locations are 0-100, oriented per event for the acting team (``Coordinates.from_wyscout``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from domain import (
+    BodyPart,
+    Card,
+    Coordinates,
+    DuelKind,
+    Event,
+    EventType,
+    GoalkeeperAction,
+    Match,
+    Outcome,
+    PassDetails,
+    PassHeight,
+    SetPiece,
+    ShotDetails,
+    Team,
+    count_goals,
+    event_id_for,
+)
+from processors.adapters.wyscout.match_info import SOURCE, build_match_info
+
+RawEvent = Mapping[str, Any]
+OnDropped = Callable[[str, str], None]
+
+UNREADABLE_EVENT: Final = "unreadable_event"
+INVALID_LOCATION: Final = "invalid_location"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
+
+_PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
+
+# Wyscout v2 event and sub-event names (public v2 documentation), for ``source_type``.
+_EVENT_NAMES: Final[Mapping[int, str]] = {
+    1: "Duel",
+    2: "Foul",
+    3: "Free Kick",
+    4: "Goalkeeper leaving line",
+    5: "Interruption",
+    6: "Offside",
+    7: "Others on the ball",
+    8: "Pass",
+    9: "Save attempt",
+    10: "Shot",
+}
+_SUB_EVENT_NAMES: Final[Mapping[int, str]] = {
+    10: "Air duel",
+    11: "Ground attacking duel",
+    12: "Ground defending duel",
+    13: "Ground loose ball duel",
+    20: "Foul",
+    21: "Hand foul",
+    22: "Late card foul",
+    23: "Out of game foul",
+    24: "Protest",
+    25: "Simulation",
+    26: "Time lost foul",
+    27: "Violent Foul",
+    30: "Corner",
+    31: "Free Kick",
+    32: "Free kick cross",
+    33: "Free kick shot",
+    34: "Goal kick",
+    35: "Penalty",
+    36: "Throw in",
+    40: "Goalkeeper leaving line",
+    50: "Ball out of the field",
+    51: "Whistle",
+    70: "Acceleration",
+    71: "Clearance",
+    72: "Touch",
+    80: "Cross",
+    81: "Hand pass",
+    82: "Head pass",
+    83: "High pass",
+    84: "Launch",
+    85: "Simple pass",
+    86: "Smart pass",
+    90: "Reflexes",
+    91: "Save attempt",
+    100: "Shot",
+}
+
+# The canonical type of each sub-event; an event without a sub-event (Offside) by its event.
+_SUB_EVENT_TYPES: Final[Mapping[int, EventType]] = {
+    10: EventType.DUEL,
+    11: EventType.DUEL,
+    12: EventType.DUEL,
+    13: EventType.DUEL,
+    20: EventType.FOUL_COMMITTED,
+    21: EventType.FOUL_COMMITTED,
+    22: EventType.FOUL_COMMITTED,
+    23: EventType.FOUL_COMMITTED,
+    24: EventType.CARD,
+    25: EventType.FOUL_COMMITTED,
+    26: EventType.FOUL_COMMITTED,
+    27: EventType.FOUL_COMMITTED,
+    30: EventType.PASS,
+    31: EventType.PASS,
+    32: EventType.PASS,
+    33: EventType.SHOT,
+    34: EventType.PASS,
+    35: EventType.SHOT,
+    36: EventType.PASS,
+    40: EventType.GOALKEEPER,
+    50: EventType.BALL_OUT,
+    70: EventType.CARRY,
+    71: EventType.CLEARANCE,
+    80: EventType.PASS,
+    81: EventType.PASS,
+    82: EventType.PASS,
+    83: EventType.PASS,
+    84: EventType.PASS,
+    85: EventType.PASS,
+    86: EventType.PASS,
+    90: EventType.GOALKEEPER,
+    91: EventType.GOALKEEPER,
+    100: EventType.SHOT,
+}
+_EVENT_TYPES: Final[Mapping[int, EventType]] = {6: EventType.OFFSIDE}
+
+_SET_PIECES: Final[Mapping[int, SetPiece]] = {
+    30: SetPiece.CORNER,
+    31: SetPiece.FREE_KICK,
+    32: SetPiece.FREE_KICK,
+    33: SetPiece.FREE_KICK,
+    34: SetPiece.GOAL_KICK,
+    35: SetPiece.PENALTY,
+    36: SetPiece.THROW_IN,
+}
+# A sub-event that says how the ball was played, when no body-part tag does.
+_SUB_EVENT_BODY_PARTS: Final[Mapping[int, BodyPart]] = {81: BodyPart.OTHER, 82: BodyPart.HEAD}
+
+GOAL_TAG: Final = 101
+OWN_GOAL_TAG: Final = 102
+BLOCKED_TAG: Final = 2101
+_BODY_PART_TAGS: Final[Mapping[int, BodyPart]] = {
+    401: BodyPart.LEFT_FOOT,
+    402: BodyPart.RIGHT_FOOT,
+    403: BodyPart.HEAD,  # Wyscout: "head/body"
+}
+_CARD_TAGS: Final[Mapping[int, Card]] = {
+    1702: Card.YELLOW,
+    1703: Card.SECOND_YELLOW,
+    1701: Card.RED,
+}
+# Duels: won / lost (702 "neutral" says neither); every other event: accurate / not accurate.
+_DUEL_OUTCOME_TAGS: Final[Mapping[int, Outcome]] = {703: Outcome.SUCCESS, 701: Outcome.FAILURE}
+_ACCURACY_TAGS: Final[Mapping[int, Outcome]] = {1801: Outcome.SUCCESS, 1802: Outcome.FAILURE}
+# Where a shot ended (goal-mouth zones): 1201-1209 on target, 1210-1216 wide or over,
+# 1217-1223 the woodwork.
+_ON_TARGET_TAGS: Final = frozenset(range(1201, 1210))
+_OFF_TARGET_TAGS: Final = frozenset(range(1210, 1217))
+_POST_TAGS: Final = frozenset(range(1217, 1224))
+_NEUTRAL_DUEL_TAG: Final = 702
+
+# Pass details. Wyscout v2 names no switch of play, cut-back, shot technique or first-time
+# shot, links no shot to its pass and names no receiver: those stay false or null.
+_PASS_HEIGHT_TAGS: Final[Mapping[int, PassHeight]] = {801: PassHeight.HIGH, 802: PassHeight.LOW}
+_HIGH_PASS: Final = 83  # sub-event "High pass": Wyscout names it high
+THROUGH_BALL_TAG: Final = 901
+ASSIST_TAG: Final = 301
+KEY_PASS_TAG: Final = 302
+_CROSS_SUB_EVENTS: Final = frozenset({80, 32})  # Cross, Free kick cross
+PENALTY_SUB_EVENT: Final = 35
+ACCURATE_TAG: Final = 1801
+_DUEL_KINDS: Final[Mapping[int, DuelKind]] = {
+    10: DuelKind.AERIAL,  # Air duel
+    11: DuelKind.GROUND,  # Ground attacking duel
+    12: DuelKind.GROUND,  # Ground defending duel
+    13: DuelKind.FIFTY_FIFTY,  # Ground loose ball duel: both go for a loose ball
+}
+_KEEPER_LEAVING_LINE: Final = 40
+
+# Tags the mapper reads; every other tag in a file is counted by ``unmapped_vocabulary``.
+USED_TAGS: Final = frozenset(
+    {GOAL_TAG, OWN_GOAL_TAG, BLOCKED_TAG, _NEUTRAL_DUEL_TAG}
+    | {THROUGH_BALL_TAG, ASSIST_TAG, KEY_PASS_TAG}
+    | set(_PASS_HEIGHT_TAGS)
+    | set(_BODY_PART_TAGS)
+    | set(_CARD_TAGS)
+    | set(_DUEL_OUTCOME_TAGS)
+    | set(_ACCURACY_TAGS)
+    | _ON_TARGET_TAGS
+    | _OFF_TARGET_TAGS
+    | _POST_TAGS
+)
+
+_SAVE_ATTEMPT: Final = 9
+# Events whose second position is a placeholder (0, 0) or (100, 100), not where the ball went:
+# interruptions (ball out), offsides and shots (Wyscout gives shots a goal-mouth zone tag).
+_NO_END_EVENTS: Final = frozenset({5, 6, 10})
+_NO_END_SUB_EVENTS: Final = frozenset({33, 35})
+
+
+@dataclass(frozen=True, slots=True)
+class WyscoutPlayer:
+    player_id: str
+    name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    team_id: str | None = None
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WyscoutMatchFile:
+    """One match file as read: teams in file order, players by id, raw events in order.
+
+    The file does not say who played at home; ``home_team_id`` does only when the ingest
+    request supplied it."""
+
+    match_id: str
+    teams: tuple[Team, Team]
+    events: Sequence[RawEvent]
+    players: Mapping[str, WyscoutPlayer] = field(default_factory=dict)
+    raw_teams: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """The file's ``teams`` map as read (official names, cities, areas)."""
+    content_sha256: str | None = None
+    """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
+
+
+class DroppedEvent(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def tags_of(raw: RawEvent) -> frozenset[int]:
+    tags = raw.get("tags") or ()
+    ids = (_int(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    return frozenset(tag for tag in ids if tag is not None)
+
+
+def _position(value: Any) -> tuple[float, float]:
+    x, y = float(value["x"]), float(value["y"])  # strings in some files ("29")
+    if not (x == x and y == y) or abs(x) == float("inf") or abs(y) == float("inf"):
+        raise ValueError(f"not a finite position: {value!r}")
+    return x, y
+
+
+def source_type(event_id: int | None, sub_event_id: int | None) -> str:
+    event_name = _EVENT_NAMES.get(event_id or -1, str(event_id))
+    if sub_event_id is None:
+        return event_name
+    return f"{event_name}/{_SUB_EVENT_NAMES.get(sub_event_id, str(sub_event_id))}"
+
+
+def canonical_type(
+    event_id: int | None, sub_event_id: int | None, tags: frozenset[int]
+) -> EventType:
+    if OWN_GOAL_TAG in tags:
+        return EventType.OWN_GOAL_AGAINST  # whatever the touch was, it went in the own goal
+    if sub_event_id is not None and sub_event_id in _SUB_EVENT_TYPES:
+        return _SUB_EVENT_TYPES[sub_event_id]
+    return _EVENT_TYPES.get(event_id or -1, EventType.GENERIC)
+
+
+def _shot_outcome(tags: frozenset[int]) -> Outcome | None:
+    if GOAL_TAG in tags:
+        return Outcome.GOAL
+    if BLOCKED_TAG in tags:
+        return Outcome.BLOCKED
+    if tags & _POST_TAGS:
+        return Outcome.POST
+    if tags & _OFF_TARGET_TAGS:
+        return Outcome.OFF_TARGET
+    if tags & _ON_TARGET_TAGS:
+        return Outcome.SAVED
+    if 1802 in tags:
+        return Outcome.OFF_TARGET
+    return Outcome.SAVED if 1801 in tags else None
+
+
+def _outcome(event_type: EventType, tags: frozenset[int]) -> Outcome | None:
+    if event_type is EventType.SHOT:
+        return _shot_outcome(tags)
+    if event_type is EventType.DUEL:
+        for tag, outcome in _DUEL_OUTCOME_TAGS.items():
+            if tag in tags:
+                return outcome
+        if _NEUTRAL_DUEL_TAG in tags:
+            return None
+    for tag, outcome in _ACCURACY_TAGS.items():
+        if tag in tags:
+            return outcome
+    return None
+
+
+def _first(tags: frozenset[int], table: Mapping[int, Any]) -> Any:
+    for tag, value in table.items():
+        if tag in tags:
+            return value
+    return None
+
+
+def pass_details(sub_event_id: int | None, tags: frozenset[int]) -> PassDetails:
+    """Height from tags 801/802 (else the High pass sub-event), cross from the Cross and Free
+    kick cross sub-events, through ball 901, assist 301 (a goal's), key pass 302 (a shot's)."""
+    height = _first(tags, _PASS_HEIGHT_TAGS)
+    if height is None and sub_event_id == _HIGH_PASS:
+        height = PassHeight.HIGH
+    goal_assist = ASSIST_TAG in tags
+    return PassDetails(
+        height,
+        cross=sub_event_id in _CROSS_SUB_EVENTS,
+        through_ball=THROUGH_BALL_TAG in tags,
+        goal_assist=goal_assist,
+        shot_assist=KEY_PASS_TAG in tags and not goal_assist,
+    )
+
+
+def goalkeeper_action(
+    event_id: int | None, sub_event_id: int | None, tags: frozenset[int]
+) -> GoalkeeperAction | None:
+    """A save attempt (event 9) tagged 101 let the goal in, tagged 1801 accurate saved it;
+    leaving the line (sub-event 40) is a sweeper's action."""
+    if sub_event_id == _KEEPER_LEAVING_LINE:
+        return GoalkeeperAction.KEEPER_SWEEPER
+    if event_id == _SAVE_ATTEMPT:
+        if GOAL_TAG in tags:
+            return GoalkeeperAction.GOAL_CONCEDED
+        if ACCURATE_TAG in tags:
+            return GoalkeeperAction.SAVE
+    return None
+
+
+def _locations(
+    raw: RawEvent, event_id: int | None, sub_event_id: int | None
+) -> tuple[Coordinates | None, Coordinates | None]:
+    positions: Sequence[Any] = raw.get("positions") or ()
+    if event_id == _SAVE_ATTEMPT:
+        # A save attempt's first position is a corner placeholder and its second the shot's
+        # origin as seen from the keeper's team: neither is where the keeper was.
+        return None, None
+    start = Coordinates.from_wyscout(*_position(positions[0])) if positions else None
+    end = None
+    placeholder_end = event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS
+    if len(positions) > 1 and not placeholder_end:
+        end = Coordinates.from_wyscout(*_position(positions[1]))
+    return start, end
+
+
+def map_event(
+    raw: RawEvent,
+    *,
+    match_id: str,
+    index: int,
+    players: Mapping[str, WyscoutPlayer] | None = None,
+) -> Event:
+    """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
+    try:
+        source_event_id = str(raw["id"])
+        period = _PERIODS[raw["matchPeriod"]]
+        seconds = float(raw["eventSec"])
+        event_id = _int(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+    except (KeyError, TypeError, ValueError) as error:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: {error!r}") from None
+    if event_id is None or not source_event_id:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: no event id")
+    tags = tags_of(raw)
+    event_type = canonical_type(event_id, sub_event_id, tags)
+    try:
+        start, end = _locations(raw, event_id, sub_event_id)
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
+    body_part = _first(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(sub_event_id or -1)
+    player_id = _int(raw.get("playerId"))
+    player_key = str(player_id) if player_id else ""
+    player = (players or {}).get(player_key)
+    try:
+        return Event(
+            event_id_for(SOURCE, match_id, source_event_id),
+            SOURCE,
+            match_id,
+            source_event_id,
+            source_type(event_id, sub_event_id),
+            event_type,
+            index,
+            period,
+            seconds,
+            str(raw.get("teamId", "")),
+            player_key,
+            player.name if player is not None else "",
+            start,
+            end,
+            _outcome(event_type, tags),
+            body_part,
+            _SET_PIECES.get(sub_event_id or -1),
+            _first(tags, _CARD_TAGS),
+            pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
+            shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
+            if event_type is EventType.SHOT
+            else None,
+            goalkeeper_action=goalkeeper_action(event_id, sub_event_id, tags)
+            if event_type is EventType.GOALKEEPER
+            else None,
+            duel_kind=_DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
+        )
+    except ValueError as error:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
+
+
+def map_match(
+    match_file: WyscoutMatchFile,
+    *,
+    home_team_id: str | None = None,
+    on_dropped: OnDropped | None = None,
+) -> Match:
+    """A whole Wyscout match: every raw event mapped or dropped under a counted reason.
+
+    Home and away: the file does not say. With ``home_team_id`` (from the ingest request)
+    the sides are known; without it the teams keep the file's order and ``sides_known`` is
+    false."""
+    first, second = match_file.teams
+    sides_known = home_team_id is not None
+    if home_team_id is None or home_team_id == first.team_id:
+        home, away = first, second
+    elif home_team_id == second.team_id:
+        home, away = second, first
+    else:
+        raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
+    known_teams = {home.team_id, away.team_id}
+    events: list[Event] = []
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    for position, raw in enumerate(match_file.events, start=1):
+        try:
+            if not isinstance(raw, Mapping):
+                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
+            event = map_event(
+                raw, match_id=match_file.match_id, index=position, players=match_file.players
+            )
+            if event.team_id not in known_teams:
+                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
+            if event.source_event_id in seen:
+                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
+        except DroppedEvent as drop:
+            dropped[drop.reason] += 1
+            if on_dropped is not None:
+                on_dropped(drop.reason, str(drop))
+            continue
+        seen.add(event.source_event_id)
+        events.append(event)
+    info = build_match_info(
+        match_file,
+        home,
+        away,
+        sides_known=sides_known,
+        goals=count_goals(events, home.team_id, away.team_id),
+    )
+    return Match.assemble(
+        source=SOURCE,
+        match_id=match_file.match_id,
+        home=home,
+        away=away,
+        events=events,
+        raw_event_count=len(match_file.events),
+        dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
+        info=info,
+        sides_known=sides_known,
+    )
+
+
+def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
+    """How often each event/sub-event that maps to ``generic`` (``"sub_event:72"``) and each
+    tag no table reads (``"tag:1401"``) occurs: the provider vocabulary we do not carry."""
+    counts: Counter[str] = Counter()
+    for raw in raw_events:
+        if not isinstance(raw, Mapping):
+            continue
+        event_id = _int(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+        tags = tags_of(raw)
+        if canonical_type(event_id, sub_event_id, frozenset()) is EventType.GENERIC:
+            counts[f"sub_event:{sub_event_id if sub_event_id is not None else event_id}"] += 1
+        for tag in tags - USED_TAGS:
+            counts[f"tag:{tag}"] += 1
+    return counts

@@ -1,0 +1,22 @@
+"""What one use case tells another: events, handled by whoever was wired to them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from contracts.v1 import IngestRequest, JobState
+
+
+@dataclass(frozen=True, slots=True)
+class ChildChanged:
+    """A backfill child's job state changed (running, succeeded, skipped or failed): its
+    parent must hear of it. ``request`` is the child's request (parent id, match version)."""
+
+    request: IngestRequest
+    state: JobState
+
+
+ChildChangedHandler = Callable[[ChildChanged], Awaitable[None]]
+SkipCheck = Callable[[IngestRequest], Awaitable[str | None]]
+"""Why a request need not run (its match is unchanged), or None."""

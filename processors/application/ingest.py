@@ -1,0 +1,297 @@
+"""Use case: ingest one match. One request in, one final job state out.
+
+``IngestionService`` is the blocking core: plain Python with its collaborators passed in
+(repositories, publisher, clock, metrics, retry policy), tested without Kafka; it reads files
+or HTTP and runs Kafka transactions, so it runs in a thread. ``IngestMatch`` is the job around
+it on the event loop: the job table (a ``JobStore``), resuming an interrupted attempt, progress,
+and telling a backfill parent about its child through a ``ChildChanged`` event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
+
+from contracts.v1 import IngestRequest, JobState, JobStatus
+from domain import EventPublisher, EventType, Match, MatchQuery, MatchRepository
+from processors.application import job_states
+from processors.application.errors import UnknownSource, error_code
+from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
+from processors.application.job_states import rfc3339, utc_now
+from processors.application.ports import JobStore
+from processors.application.retry import RetryPolicy, retrying
+from processors.logs import get_logger, scrub
+from processors.metrics import Metrics
+
+Clock = Callable[[], Any]
+
+PROGRESS_INTERVAL = 0.5
+FLUSH_WARNING_SECONDS = 20.0
+SLOW_JOB_SECONDS = 30.0
+
+
+class IngestionService:
+    def __init__(
+        self,
+        repositories: Mapping[str, MatchRepository],
+        publisher: EventPublisher,
+        *,
+        metrics: Metrics | None = None,
+        clock: Clock = utc_now,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.repositories = repositories
+        self.publisher = publisher
+        self.metrics = metrics or Metrics()
+        self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.secrets = secrets
+        self.log = get_logger("pitchstream.service")
+
+    def now(self) -> str:
+        return rfc3339(self.clock())
+
+    def start(
+        self, request: IngestRequest, *, trace_id: str, previous: JobState | None
+    ) -> JobState:
+        """The ``running`` state to record before any output; keeps an earlier checkpoint."""
+        now = self.now()
+        checkpoint = previous.checkpoint if previous is not None else None
+        if checkpoint is None:
+            checkpoint = self._retrying(
+                lambda: self.publisher.checkpoint(f"{request.source}:{request.match_id}"),
+                self.log,
+            )
+        return job_states.running(
+            request, trace_id=trace_id, now=now, previous=previous, checkpoint=checkpoint
+        )
+
+    def _retrying(
+        self, action: Callable[[], Any], log: Any, on_retry: Callable[[], None] | None = None
+    ) -> Any:
+        def retried(error: Exception, delay: float) -> None:
+            self.metrics.retries.labels(error_code(error)).inc()
+            log.warning(
+                "transient error, retrying", error=scrub(str(error), self.secrets), retry_in=delay
+            )
+            if on_retry is not None:
+                on_retry()
+
+        return retrying(action, self.retry, sleep=self.sleep, on_retry=retried)
+
+    def run(
+        self,
+        request: IngestRequest,
+        running: JobState,
+        *,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> JobState:
+        """Ingest the match; always returns a final state (never raises for bad input)."""
+        log = self.log.bind(
+            trace_id=running.trace_id,
+            job_id=request.job_id,
+            source=request.source,
+            match_id=request.match_id,
+        )
+        started = time.monotonic()
+        self.metrics.jobs_in_flight.inc()
+        try:
+            state = self._run_with_retries(request, running, log, on_progress)
+        finally:
+            self.metrics.jobs_in_flight.dec()
+        self.metrics.jobs.labels(request.source, state.status.value).inc()
+        self.metrics.job_duration.labels(request.source).observe(time.monotonic() - started)
+        if state.status is JobStatus.SUCCEEDED:
+            log.info(
+                "job succeeded",
+                events_emitted=state.events_emitted,
+                events_dropped=state.events_dropped,
+                seconds=round(time.monotonic() - started, 3),
+            )
+        return state
+
+    def _run_with_retries(
+        self,
+        request: IngestRequest,
+        running: JobState,
+        log: Any,
+        on_progress: Callable[[int], None] | None,
+    ) -> JobState:
+        resuming = [running.attempt > 1]
+
+        def attempt() -> JobState:
+            return self._attempt(request, running, resuming=resuming[0], on_progress=on_progress)
+
+        def retried() -> None:
+            resuming[0] = True  # an attempt may have got as far as publishing
+
+        try:
+            return self._retrying(attempt, log, retried)  # type: ignore[no-any-return]
+        except Exception as error:  # every failure ends as a failed job, never a crash
+            return job_states.failed_by(
+                running, error, now=self.now(), log=log, secrets=self.secrets
+            )
+
+    def _attempt(
+        self,
+        request: IngestRequest,
+        running: JobState,
+        *,
+        resuming: bool,
+        on_progress: Callable[[int], None] | None,
+    ) -> JobState:
+        repository = self.repositories.get(request.source)
+        if repository is None:
+            raise UnknownSource(f"no adapter configured for source {request.source!r}")
+        match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
+        already = 0
+        if resuming and running.checkpoint:
+            already = self.publisher.published_since(running.checkpoint, job_id=request.job_id)
+        if already:
+            emitted = already  # an earlier attempt committed; publishing again would double it
+        else:
+            emitted = self.publisher.publish(
+                match, job_id=request.job_id, trace_id=running.trace_id, on_progress=on_progress
+            )
+        self._count(match, emitted if not already else 0)
+        return job_states.succeeded(
+            running,
+            raw_events_read=match.raw_event_count,
+            events_emitted=emitted,
+            events_dropped=match.dropped_by_reason,
+            now=self.now(),
+        )
+
+    def _count(self, match: Match, emitted: int) -> None:
+        self.metrics.events_emitted.labels(match.source).inc(emitted)
+        for reason, count in match.dropped:
+            self.metrics.events_dropped.labels(match.source, reason).inc(count)
+        unmapped = sum(1 for e in match.events if e.type is EventType.GENERIC)
+        if unmapped:
+            self.metrics.events_unmapped.labels(match.source).inc(unmapped)
+
+
+@dataclass
+class IngestMatch:
+    """The job of one match on the event loop: every table write happens here, inside the
+    agent's stream iteration (as Faust requires); the blocking work runs in ``executor``."""
+
+    service: IngestionService
+    store: JobStore
+    _: KW_ONLY
+    executor: ThreadPoolExecutor
+    on_child_changed: ChildChangedHandler | None = None
+    skip_check: SkipCheck | None = None
+    log: Any = field(init=False, default_factory=lambda: get_logger("pitchstream.jobs"))
+
+    async def run(self, request: IngestRequest, trace_id: str) -> None:
+        previous = self.store.get(request.job_id)
+        loop = asyncio.get_running_loop()
+        log = self.log.bind(
+            trace_id=trace_id,
+            job_id=request.job_id,
+            source=request.source,
+            match_id=request.match_id,
+        )
+        if previous is not None and previous.status.is_final:
+            self.service.metrics.duplicate_requests.inc()
+            log.info("job already ended; request ignored", status=previous.status.value)
+            await self._tell_parent(request, previous)  # the first notice may have been lost
+            return
+        resumable = (
+            previous if previous is not None and previous.status is JobStatus.RUNNING else None
+        )
+        if resumable is not None:
+            log.warning("job was interrupted; resuming", attempt=resumable.attempt)
+            trace_id = resumable.trace_id
+        elif await self._skipped(request, trace_id, log):
+            return
+        try:
+            running = await loop.run_in_executor(
+                self.executor,
+                lambda: self.service.start(request, trace_id=trace_id, previous=resumable),
+            )
+        except Exception as error:  # the broker may be briefly gone: fail loudly, not crash
+            base = previous or job_states.queued(request, trace_id=trace_id, now=self.service.now())
+            failed = job_states.failed_by(
+                base,
+                error,
+                now=self.service.now(),
+                log=self.service.log,
+                secrets=self.service.secrets,
+            )
+            self.store.put(failed)
+            await self._tell_parent(request, failed)
+            return
+        self.store.put(running)
+        await self._flush_patiently("running state")  # the checkpoint is durable first
+        await self._tell_parent(request, running)
+
+        progress = {"emitted": 0}
+        future = loop.run_in_executor(
+            self.executor,
+            lambda: self.service.run(
+                request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+            ),
+        )
+        shown = 0
+        started = loop.time()
+        next_warning = started + SLOW_JOB_SECONDS
+        while True:
+            done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
+            if done:
+                break
+            if loop.time() > next_warning:
+                next_warning += SLOW_JOB_SECONDS
+                log.warning(
+                    "job is slow",
+                    seconds=round(loop.time() - started),
+                    events_emitted=progress["emitted"],
+                )
+            if progress["emitted"] != shown:
+                shown = progress["emitted"]
+                self.store.put(
+                    job_states.progressed(running, events_emitted=shown, now=self.service.now())
+                )
+        self.store.put(future.result())
+        await self._flush_patiently("final state")  # stored before the request is done
+        await self._tell_parent(request, future.result())
+
+    async def _skipped(self, request: IngestRequest, trace_id: str, log: Any) -> bool:
+        """Record a skipped child (its match is unchanged) and tell its parent."""
+        if self.skip_check is None:
+            return False
+        reason = await self.skip_check(request)
+        if reason is None:
+            return False
+        state = job_states.skipped(
+            request, trace_id=trace_id, reason=reason, now=self.service.now()
+        )
+        self.store.put(state)
+        await self.store.flush()
+        log.info("job skipped", reason=reason)
+        await self._tell_parent(request, state)
+        return True
+
+    async def _tell_parent(self, request: IngestRequest, state: JobState) -> None:
+        if self.on_child_changed is not None and request.parent_job_id is not None:
+            await self.on_child_changed(ChildChanged(request, state))
+
+    async def _flush_patiently(self, what: str) -> None:
+        """Wait until the job table has the record durably; say so while it takes long."""
+        flush = asyncio.ensure_future(self.store.flush())
+        waited = 0.0
+        while True:
+            done, _ = await asyncio.wait({flush}, timeout=FLUSH_WARNING_SECONDS)
+            if done:
+                flush.result()
+                return
+            waited += FLUSH_WARNING_SECONDS
+            self.log.warning("changelog flush is slow", waiting_for=what, seconds=waited)

@@ -1,0 +1,311 @@
+"""Every change of a job's state: the one module that builds a ``JobState``.
+
+Pure functions over ``contracts.v1.JobState``: a request becomes ``queued``, ``running`` (with
+progress), then ``succeeded``, ``failed`` or, for an unchanged backfill child, ``skipped``
+(status ``succeeded`` with ``skipped`` set). A backfill parent is ``running`` with its
+children's statuses, and folds each child's notice into its counts until all have ended.
+Timestamps are RFC 3339 strings given by the caller (``rfc3339(clock())``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from contracts.v1 import FailedChild, IngestRequest, JobChildren, JobState, JobStatus
+from contracts.v1.ingest_request import JOB_ID_PATTERN
+from processors.application.errors import error_code
+from processors.logs import scrub
+
+QUEUED: Final = "queued"
+RUNNING: Final = "running"
+SUCCEEDED: Final = "succeeded"
+FAILED: Final = "failed"
+SKIPPED: Final = "skipped"
+_RANK: Final = {QUEUED: 0, RUNNING: 1, SUCCEEDED: 2, FAILED: 2, SKIPPED: 2}
+"""How far a job (or a parent's view of a child) has got; a state never moves back."""
+_JOB_ID: Final = re.compile(JOB_ID_PATTERN[1:-1])
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def is_job_id(text: str) -> bool:
+    """True for a usable job id (the contract's ``JOB_ID_PATTERN``)."""
+    return _JOB_ID.fullmatch(text) is not None
+
+
+def is_final_rank(status: str) -> bool:
+    return _RANK[status] >= _RANK[SUCCEEDED]
+
+
+# -- one job ---------------------------------------------------------------------------------
+
+
+def queued(request: IngestRequest, *, trace_id: str, now: str | None = None) -> JobState:
+    """The ``queued`` state a submitter records for any request, single match or backfill
+    (``now``: the current time when not given)."""
+    return JobState(
+        job_id=request.job_id,
+        status=JobStatus.QUEUED,
+        source=request.source,
+        match_id=request.match_id or "",
+        trace_id=trace_id,
+        queue=request.queue,
+        updated_at=now or rfc3339(utc_now()),
+        parent_job_id=request.parent_job_id,
+        competition_id=request.competition_id,
+        season_id=request.season_id,
+    )
+
+
+def rejected_base(job_id: str, *, trace_id: str, now: str, current: JobState | None) -> JobState:
+    """What a dead-lettered request's job was before it failed: all that is known of it."""
+    return JobState(
+        job_id=job_id,
+        status=JobStatus.QUEUED,
+        source=current.source if current else "",
+        match_id=current.match_id if current else "",
+        trace_id=trace_id,
+        updated_at=now,
+    )
+
+
+def running(
+    request: IngestRequest, *, trace_id: str, now: str, previous: JobState | None, checkpoint: str
+) -> JobState:
+    """The ``running`` state recorded before any output; counts the attempt."""
+    return JobState(
+        job_id=request.job_id,
+        status=JobStatus.RUNNING,
+        source=request.source,
+        match_id=request.match_id,
+        trace_id=trace_id,
+        queue=request.queue,
+        updated_at=now,
+        started_at=now,
+        attempt=(previous.attempt if previous is not None else 0) + 1,
+        checkpoint=checkpoint,
+        parent_job_id=request.parent_job_id,
+    )
+
+
+def progressed(state: JobState, *, events_emitted: int, now: str) -> JobState:
+    return dataclasses.replace(state, events_emitted=events_emitted, updated_at=now)
+
+
+def succeeded(
+    state: JobState,
+    *,
+    raw_events_read: int,
+    events_emitted: int,
+    events_dropped: Mapping[str, int],
+    now: str,
+) -> JobState:
+    tally = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    return _ended(state, JobStatus.SUCCEEDED, now, events_dropped=events_dropped, **tally)
+
+
+def failed(
+    state: JobState,
+    *,
+    code: str,
+    message: str,
+    now: str,
+    log: Any | None = None,
+    error_type: str = "InvalidRequest",
+    secrets: tuple[str, ...] = (),
+) -> JobState:
+    """A failed final state (secrets masked in the message); with ``log``, writes the job's
+    one JSON error line."""
+    message = scrub(message, secrets)
+    if log is not None:
+        log.error(
+            "job failed", **log_fields(state), error_type=error_type, error_code=code, error=message
+        )
+    return _ended(state, JobStatus.FAILED, now, error_code=code, error_message=message)
+
+
+def _ended(state: JobState, status: JobStatus, now: str, **fields: Any) -> JobState:
+    return dataclasses.replace(state, status=status, updated_at=now, finished_at=now, **fields)
+
+
+def log_fields(state: JobState) -> dict[str, str]:
+    """What every log line about a job names."""
+    return {k: getattr(state, k) for k in ("trace_id", "job_id", "source", "match_id")}
+
+
+def failed_by(
+    state: JobState,
+    error: BaseException,
+    *,
+    now: str,
+    log: Any | None = None,
+    secrets: tuple[str, ...] = (),
+) -> JobState:
+    """Failed with the error's stable code (``processors.application.errors``)."""
+    return failed(
+        state,
+        code=error_code(error),
+        message=str(error) or type(error).__name__,
+        now=now,
+        log=log,
+        error_type=type(error).__name__,
+        secrets=secrets,
+    )
+
+
+def skipped(request: IngestRequest, *, trace_id: str, reason: str, now: str) -> JobState:
+    """A backfill child whose match has not changed since its last successful ingest."""
+    return dataclasses.replace(
+        queued(request, trace_id=trace_id, now=now),
+        status=JobStatus.SUCCEEDED,
+        started_at=now,
+        finished_at=now,
+        skipped=True,
+        skip_reason=reason,
+    )
+
+
+def supersedes(update: JobState, current: JobState | None) -> bool:
+    """True when ``update`` (from job-updates) moves the job on; a state never goes back."""
+    return current is None or _RANK[update.status] > _RANK[current.status]
+
+
+def most_advanced(states: Iterable[JobState]) -> JobState | None:
+    """The state to show when a job id shows up in more than one changelog partition (a
+    producer sent the same job id to two partitions): the furthest status, then the newest."""
+    return max(states, key=lambda s: (_RANK[s.status], s.updated_at), default=None)
+
+
+# -- a backfill parent and its children ------------------------------------------------------
+
+
+def notice_for_parent(child: JobState, parent_job_id: str) -> JobState:
+    """The child's state as sent to its parent on job-updates (keyed by the parent)."""
+    return dataclasses.replace(child, parent_job_id=parent_job_id)
+
+
+def is_parent_notice(key: bytes | None, update: JobState) -> bool:
+    """A child's state sent to its parent: keyed by the parent's id, about another job."""
+    return (
+        key is not None
+        and update.parent_job_id is not None
+        and update.job_id != update.parent_job_id
+        and key == update.parent_job_id.encode()
+    )
+
+
+def child_status(state: JobState) -> str:
+    if state.status is JobStatus.SUCCEEDED:
+        return SKIPPED if state.skipped else SUCCEEDED
+    return state.status.value
+
+
+def summarize(statuses: Mapping[str, str]) -> JobChildren:
+    counts = Counter(statuses.values())
+    return JobChildren(
+        total=len(statuses),
+        queued=counts[QUEUED],
+        running=counts[RUNNING],
+        succeeded=counts[SUCCEEDED],
+        failed=counts[FAILED],
+        skipped=counts[SKIPPED],
+    )
+
+
+def parent_running(
+    request: IngestRequest,
+    match_ids: list[str],
+    *,
+    trace_id: str,
+    now: str,
+    previous: JobState | None,
+) -> JobState:
+    """The parent's ``running`` state with every listed child; keeps what an earlier run of
+    the same parent already learnt about its children."""
+    known = dict(previous.child_statuses) if previous is not None else {}
+    statuses = {match_id: known.get(match_id, QUEUED) for match_id in match_ids}
+    statuses.update(known)
+    return JobState(
+        job_id=request.job_id,
+        status=JobStatus.RUNNING,
+        source=request.source,
+        match_id="",
+        trace_id=trace_id,
+        queue=request.queue,
+        updated_at=now,
+        started_at=previous.started_at if previous and previous.started_at else now,
+        attempt=(previous.attempt if previous is not None else 0) + 1,
+        events_emitted=previous.events_emitted if previous is not None else 0,
+        raw_events_read=previous.raw_events_read if previous is not None else 0,
+        competition_id=request.competition_id,
+        season_id=request.season_id,
+        children=summarize(statuses),
+        child_statuses=statuses,
+        failed_children=previous.failed_children if previous is not None else (),
+    )
+
+
+def finish_if_done(parent: JobState, now: str) -> JobState:
+    """``succeeded`` once every child succeeded or was skipped; ``failed`` when any failed."""
+    counts = parent.children
+    if parent.status.is_final or counts is None or counts.queued or counts.running:
+        return parent
+    if counts.failed == 0:
+        return _ended(parent, JobStatus.SUCCEEDED, now)
+    reasons = Counter(child.error_code for child in parent.failed_children)
+    summary = ", ".join(f"{count} {code}" for code, count in reasons.most_common())
+    return failed(
+        parent,
+        code="children_failed",
+        message=(
+            f"{counts.failed} of {counts.total} matches failed ({summary}); see failed_children"
+        ),
+        now=now,
+    )
+
+
+def fold_child(parent: JobState, child: JobState, now: str) -> JobState | None:
+    """The parent after one child's state; None when nothing changes (a repeat, a step back)."""
+    if parent.children is None or parent.status.is_final:
+        return None
+    new = child_status(child)
+    old = parent.child_statuses.get(child.match_id)
+    if old is not None and _RANK[new] <= _RANK[old]:
+        return None
+    statuses = {**parent.child_statuses, child.match_id: new}
+    failed_children = parent.failed_children
+    if new == FAILED:
+        failed_children = (
+            *failed_children,
+            FailedChild(
+                job_id=child.job_id,
+                match_id=child.match_id,
+                error_code=child.error_code or "",
+                error_message=child.error_message or "",
+            ),
+        )
+    emitted, raw = parent.events_emitted, parent.raw_events_read
+    if new == SUCCEEDED:
+        emitted += child.events_emitted
+        raw += child.raw_events_read
+    folded = dataclasses.replace(
+        parent,
+        child_statuses=statuses,
+        children=summarize(statuses),
+        failed_children=failed_children,
+        events_emitted=emitted,
+        raw_events_read=raw,
+        updated_at=now,
+    )
+    return finish_if_done(folded, now)

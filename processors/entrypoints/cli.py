@@ -1,0 +1,450 @@
+"""The ``pitchstream`` command line: worker, submit, jobs, normalize, match-info."""
+
+from __future__ import annotations
+
+import argparse
+import logging.config
+import os
+import signal
+import sys
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+import orjson
+from confluent_kafka import KafkaException
+
+from contracts import ContractError
+from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+from contracts.v1.ingest_request import SOURCES
+from contracts.v1.job_state import job_state_to_dict
+from contracts.v1.match_event import match_event_payload
+from domain import MatchQuery, PitchstreamError
+from processors.entrypoints.console import (
+    EXIT_CODES_HELP,
+    CommandError,
+    ExitCode,
+    check_kafka,
+    check_port_free,
+    events_in_words,
+)
+from processors.logs import configure_logging, get_logger, scrub, stdlib_logging_config
+from processors.settings import Settings
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+_SUPERVISED = "PITCHSTREAM_SUPERVISED_WORKER"
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the Faust worker in a child process, and a fresh one when it exits stalled."""
+    if os.environ.get(_SUPERVISED) == "1":
+        return _run_faust_worker(settings)
+    import subprocess
+
+    from processors.entrypoints.watchdog import STALL_EXIT_CODE
+
+    log = get_logger("pitchstream.worker")
+    env = {**os.environ, _SUPERVISED: "1"}
+    while True:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "processors.entrypoints.cli", "worker"], env=env
+        )
+
+        def forward(signum: int, _: object, child: subprocess.Popen[bytes] = child) -> None:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            code = child.wait()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if code != STALL_EXIT_CODE:
+            return code
+        log.warning("worker stalled and exited; starting a fresh one", exit_code=code)
+
+
+def _run_faust_worker(settings: Settings) -> int:
+    import faust
+
+    from processors.adapters.kafka.admin import ensure_topics
+    from processors.entrypoints.app import create_app
+
+    data_dir = settings.worker_data_dir
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"cannot create the worker's data directory {data_dir}: {error.strerror}; "
+            "set PITCHSTREAM_DATA_DIR to a writable directory"
+        ) from None
+    check_port_free(settings.web_host, settings.web_port)
+    ensure_topics(settings)
+    app = create_app(settings)
+    get_logger("pitchstream.worker").info("worker starting", **settings.describe())
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        logging_config=stdlib_logging_config(
+            log_format=settings.log_format, level=settings.log_level
+        ),
+    )
+    worker.execute_from_commandline()
+    return 0
+
+
+def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.adapters.kafka.admin import ensure_topics
+    from processors.adapters.kafka.producer import RequestProducer
+    from processors.application import job_states
+
+    job_id = args.job_id or uuid.uuid4().hex
+    try:
+        request = IngestRequest(
+            job_id=job_id,
+            source=args.source,
+            match_id=args.match_id,
+            competition_id=args.competition_id,
+            season_id=args.season_id,
+            all_matches=args.all_matches,
+            force=args.force,
+            home_team_id=args.home_team_id,
+        )
+        from contracts.codec import from_dict, to_dict
+
+        request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
+    except ContractError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    check_kafka(settings)  # after the request's own checks: a bad request needs no broker
+    trace_id = new_trace_id()
+    ensure_topics(settings)
+    queued = job_states.queued(request, trace_id=trace_id)
+    RequestProducer(settings).submit(request, trace_id=trace_id, queued=queued)
+    print(job_id)
+    if not args.wait:
+        return 0
+    return _wait_and_print(settings, job_id, timeout=args.timeout)
+
+
+def _wait_and_print(settings: Settings, job_id: str, *, timeout: float) -> int:
+    """Follow a job to its final state (progress on stderr), print it; exit 0 when succeeded."""
+    from processors.adapters.kafka.job_reader import JobStateReader
+
+    display = ProgressDisplay(sys.stderr, tty=sys.stderr.isatty())
+    try:
+        state = JobStateReader(settings).wait_until(
+            job_id, lambda s: s.status.is_final, timeout=timeout, on_state=display.show
+        )
+    except TimeoutError as error:
+        raise CommandError(
+            f"{error}; it goes on: see it with `pitchstream jobs show {job_id}`, or wait "
+            "longer with --timeout SECONDS",
+            ExitCode.TIMED_OUT,
+        ) from None
+    finally:
+        display.close()
+    _print_json(job_state_to_dict(state))
+    return ExitCode.OK if state.status is JobStatus.SUCCEEDED else ExitCode.JOB_FAILED
+
+
+def cmd_jobs_show(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.adapters.kafka.job_reader import JobStateReader
+
+    if args.wait:
+        return _wait_and_print(settings, args.job_id, timeout=args.timeout)
+    state = JobStateReader(settings).latest(args.job_id)
+    if state is None:
+        print(f"error: no job {args.job_id}", file=sys.stderr)
+        return ExitCode.NO_SUCH_JOB
+    _print_json(job_state_to_dict(state))
+    return ExitCode.OK
+
+
+def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.adapters.kafka.job_reader import JobStateReader
+
+    states = JobStateReader(settings).all_latest()
+    wanted = [s for s in states if args.status is None or s.status.value == args.status]
+    wanted.sort(key=lambda s: (s.updated_at, s.job_id), reverse=True)
+    sys.stdout.write(jobs_table(wanted[: args.limit]) + "\n")
+    return 0
+
+
+def progress_text(state: JobState, *, width: int = 30) -> str:
+    """One line: a bar (when the total is known), the events and the status."""
+    from processors.entrypoints.progress import children_progress_text, match_progress_text
+
+    if state.children is not None:  # a backfill: one bar for its matches
+        return children_progress_text(state, width=width)
+    return match_progress_text(state, width=width)
+
+
+class ProgressDisplay:
+    """``submit --wait`` progress on stderr: redrawn in place on a terminal, else one line per
+    change (for logs and CI)."""
+
+    def __init__(self, out: TextIO, *, tty: bool, width: int = 30) -> None:
+        self.out = out
+        self.tty = tty
+        self.width = width
+        self.last = ""
+
+    def show(self, state: JobState) -> None:
+        text = progress_text(state, width=self.width)
+        if text == self.last:
+            return
+        if self.tty:
+            self.out.write("\r" + text.ljust(len(self.last)))
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+        self.last = text
+
+    def close(self) -> None:
+        if self.tty and self.last:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def jobs_table(states: Iterable[JobState]) -> str:
+    header = ("JOB_ID", "STATUS", "SOURCE", "MATCH_ID", "EVENTS", "UPDATED_AT", "ERROR")
+    rows = [header] + [
+        (
+            s.job_id,
+            s.status.value,
+            s.source,
+            s.match_id,
+            str(s.events_emitted),
+            s.updated_at,
+            s.error_code or "",
+        )
+        for s in states
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def cmd_topics_create(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.adapters.kafka.admin import ensure_topics, topic_specs
+
+    created = set(ensure_topics(settings))
+    for spec in topic_specs(settings):
+        state = "created" if spec.name in created else "exists"
+        print(f"{spec.name}\t{spec.partitions} partitions\t{state}")
+    return 0
+
+
+def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.adapters.registry import build_repositories
+
+    repository = build_repositories(settings).get(args.source)
+    if repository is None:
+        print(f"error: source {args.source!r} is not configured", file=sys.stderr)
+        return 2
+    try:
+        match = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id))
+    except PitchstreamError as error:
+        print(f"error: {error.code}: {error}", file=sys.stderr)
+        return 1
+    out = sys.stdout.buffer
+    for position, event in enumerate(match.events):
+        out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
+    out.flush()
+    summary = events_in_words(match.raw_event_count, len(match.events), match.dropped_by_reason)
+    print(f"{match.key}: {match.raw_event_count} raw events read: {summary}", file=sys.stderr)
+    return 0
+
+
+def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
+    from contracts.v1.match_info import encode_match_info
+    from processors.adapters.registry import build_repositories
+
+    repository = build_repositories(settings).get(args.source)
+    if repository is None:
+        print(f"error: source {args.source!r} is not configured", file=sys.stderr)
+        return 2
+    try:
+        info = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id)).info
+    except PitchstreamError as error:
+        print(f"error: {error.code}: {error}", file=sys.stderr)
+        return 1
+    if info is None:
+        print(f"error: {args.source} gives no match info", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(encode_match_info(info) + b"\n")
+    sys.stdout.buffer.flush()
+    return 0
+
+
+HOME_TEAM_HELP = "the team that played at home, for providers that do not say (wyscout)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pitchstream",
+        description="Football match data, normalized onto Kafka. "
+        "Configured from PITCHSTREAM_* and KAFKA_* environment variables "
+        "(KAFKA_BOOTSTRAP_SERVERS: the Kafka cluster, default 127.0.0.1:9092).",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser(
+        "worker",
+        help="run the Faust worker",
+        description="Run the Faust worker: creates the missing topics, takes ingest requests "
+        "from Kafka, publishes match events, keeps the job table and serves the HTTP API on "
+        "PITCHSTREAM_WEB_HOST:PITCHSTREAM_WEB_PORT (127.0.0.1:6066). Runs until SIGTERM or "
+        "Ctrl-C; restarts its Faust process when the watchdog finds it stalled. Logs go to "
+        "stderr (PITCHSTREAM_LOG_FORMAT, PITCHSTREAM_LOG_LEVEL); Faust keeps its files in "
+        "PITCHSTREAM_DATA_DIR (default ~/.cache/pitchstream/worker/<app id>).",
+        epilog="exit codes: 0 stopped; 5 Kafka cannot be reached at KAFKA_BOOTSTRAP_SERVERS; "
+        "6 the worker cannot start (the error line says why and which setting to change)",
+    ).set_defaults(func=cmd_worker)
+
+    submit = commands.add_parser(
+        "submit",
+        help="produce an ingest request; print the job id",
+        description="Produce an ingest request for one match (--match-id) or a backfill "
+        "(--competition-id with --season-id, or --all-matches) and print its job id. "
+        "With --wait, follow the job: progress on stderr, its final state (JSON) on stdout.",
+        epilog="exit codes: 0 request stored (with --wait: the job succeeded); 1 --wait: the "
+        "job failed; 2 invalid request, nothing sent; 4 --wait gave up after --timeout "
+        "seconds; 5 Kafka cannot be reached",
+    )
+    submit.add_argument("--source", required=True, choices=SOURCES)
+    submit.add_argument("--match-id", help="one match (or a backfill's scope, below)")
+    submit.add_argument("--competition-id", type=int, help="backfill a statsbomb season")
+    submit.add_argument("--season-id", type=int, help="with --competition-id")
+    submit.add_argument(
+        "--all-matches",
+        action="store_true",
+        help="backfill every match under the root (metrica, wyscout, statsperform)",
+    )
+    submit.add_argument(
+        "--force", action="store_true", help="backfill: ingest unchanged matches again too"
+    )
+    submit.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    submit.add_argument("--job-id", help="default: a new random id")
+    submit.add_argument("--wait", action="store_true", help="wait for the final job state")
+    submit.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait: give up waiting after this many seconds (default 600); the job goes on",
+    )
+    submit.set_defaults(func=cmd_submit)
+
+    jobs = commands.add_parser("jobs", help="job states").add_subparsers(dest="jobs", required=True)
+    show = jobs.add_parser(
+        "show",
+        help="print one job's state",
+        description="Print a job's latest state (JSON) from the job table's changelog.",
+        epilog="exit codes: 0 state printed (with --wait: the job succeeded); 1 --wait: the job "
+        "failed; 3 no such job; 4 --wait gave up after --timeout seconds; 5 Kafka cannot be "
+        "reached",
+    )
+    show.add_argument("job_id")
+    show.add_argument(
+        "--wait", action="store_true", help="wait until the job exists and reaches a final state"
+    )
+    show.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait: give up after this many seconds (default 600)",
+    )
+    show.set_defaults(func=cmd_jobs_show)
+    listing = jobs.add_parser("list", help="a table of jobs from the job table's changelog")
+    listing.add_argument("--status", choices=[s.value for s in JobStatus])
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(func=cmd_jobs_list)
+
+    topics = commands.add_parser("topics", help="Kafka topics").add_subparsers(
+        dest="topics", required=True
+    )
+    topics.add_parser(
+        "create", help="create the missing topics with our partition counts; check the others"
+    ).set_defaults(func=cmd_topics_create)
+
+    normalize = commands.add_parser("normalize", help="print MatchEvent v1 JSON lines, no Kafka")
+    normalize.add_argument("--source", required=True, choices=SOURCES)
+    normalize.add_argument("--match-id", required=True)
+    normalize.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    normalize.set_defaults(func=cmd_normalize)
+    match_info = commands.add_parser("match-info", help="print MatchInfo v1 JSON, no Kafka")
+    match_info.add_argument("--source", required=True, choices=SOURCES)
+    match_info.add_argument("--match-id", required=True)
+    match_info.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    match_info.set_defaults(func=cmd_match_info)
+    return parser
+
+
+_NEEDS_KAFKA = ("cmd_worker", "cmd_jobs_show", "cmd_jobs_list", "cmd_topics_create")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(build_parser(), argv)
+    settings = Settings.from_env()
+    configure_logging(
+        log_format=settings.log_format, level=settings.log_level, secrets=settings.secrets()
+    )
+    logging.config.dictConfig(  # librdkafka's lines (and other libraries') through ours
+        stdlib_logging_config(log_format=settings.log_format, level=settings.log_level)
+    )
+    try:
+        if args.func.__name__ in _NEEDS_KAFKA and os.environ.get(_SUPERVISED) != "1":
+            check_kafka(settings)  # one line within seconds, not minutes of librdkafka retries
+        return int(args.func(settings, args))
+    except CommandError as error:
+        print(f"error: {scrub(str(error))}", file=sys.stderr)
+        return int(error.code)
+    except KafkaException as error:
+        print(f"error: Kafka: {scrub(str(error.args[0]))}", file=sys.stderr)
+        return int(ExitCode.KAFKA_UNREACHABLE)
+    except TimeoutError as error:
+        print(f"error: {scrub(str(error))}", file=sys.stderr)
+        return int(ExitCode.TIMED_OUT)
+    except KeyboardInterrupt:
+        return 130
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Like ``parse_args``, but an unknown option is reported with its subcommand's usage."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        subparser = _subparser(parser, args)
+        subparser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _subparser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The innermost subcommand parser chosen in ``args`` (``submit``, ``jobs show``...)."""
+    current = parser
+    while True:
+        actions = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            return current
+        chosen = getattr(args, actions[0].dest, None)
+        if chosen is None or chosen not in actions[0].choices:
+            return current
+        current = actions[0].choices[chosen]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""A local HTTP server holding the open-data files, for statsbombpy without internet.
+
+statsbombpy reads open data from URLs in ``statsbombpy.config.OPEN_DATA_PATHS``; pointing
+that dict (in place) at a server on 127.0.0.1 exercises the real library.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import statsbombpy.config
+
+from tests.paths import statsbomb_dir
+
+BROKEN_MATCH = "500500"
+"""A match id the server answers with 503 (a provider outage)."""
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if BROKEN_MATCH in self.path:
+            self.send_error(503, "upstream down")
+            return
+        super().do_GET()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def open_data_server(monkeypatch) -> Iterator[str]:
+    handler = functools.partial(_Handler, directory=str(statsbomb_dir()))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/data"
+    for name, path in {
+        "events": "events/{match_id}.json",
+        "lineups": "lineups/{match_id}.json",
+        "matches": "matches/{competition_id}/{season_id}.json",
+    }.items():
+        monkeypatch.setitem(statsbombpy.config.OPEN_DATA_PATHS, name, f"{base}/{path}")
+    monkeypatch.delenv("SB_USERNAME", raising=False)
+    monkeypatch.delenv("SB_PASSWORD", raising=False)
+    yield base
+    server.shutdown()
+    server.server_close()

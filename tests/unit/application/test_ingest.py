@@ -1,0 +1,209 @@
+"""The ingestion service without Kafka: fakes for the repository and the publisher."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from contracts.v1 import IngestRequest, JobStatus
+from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable
+from processors.adapters.kafka.errors import BrokerError
+from processors.application.ingest import IngestionService
+from processors.application.retry import RetryPolicy
+from processors.metrics import Metrics
+from tests.fakes import Crash, InMemoryPublisher, InMemoryRepository
+from tests.unit.samples import synthetic_match
+
+REQUEST = IngestRequest(job_id="job-1", source="statsbomb", match_id="m1")
+
+
+def make_service(repository=None, publisher=None, **kwargs):
+    repository = repository or InMemoryRepository({"m1": synthetic_match()})
+    publisher = publisher or InMemoryPublisher()
+    sleeps: list[float] = []
+    service = IngestionService(
+        {"statsbomb": repository},
+        publisher,
+        metrics=Metrics(),
+        clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+        sleep=sleeps.append,
+        **kwargs,
+    )
+    return service, repository, publisher, sleeps
+
+
+def metric(service, name, **labels) -> float:
+    return service.metrics.registry.get_sample_value(name, labels or None) or 0.0
+
+
+def run(service, request=REQUEST, previous=None):
+    running = service.start(request, trace_id="a" * 32, previous=previous)
+    return running, service.run(request, running)
+
+
+def test_a_job_publishes_every_event_and_reports_its_tally():
+    service, _, publisher, _ = make_service()
+    running, state = run(service)
+    assert running.status is JobStatus.RUNNING and running.attempt == 1
+    assert running.checkpoint == "0"
+    assert state.status is JobStatus.SUCCEEDED
+    assert (state.raw_events_read, state.events_emitted) == (4, 3)
+    assert state.events_dropped == {"unreadable_event": 1}
+    assert len(publisher.events_of("job-1")) == 3
+    assert metric(service, "ingestion_jobs_total", source="statsbomb", status="succeeded") == 1
+    assert metric(service, "ingestion_events_emitted_total", source="statsbomb") == 3
+    assert (
+        metric(
+            service, "ingestion_events_dropped_total", source="statsbomb", reason="unreadable_event"
+        )
+        == 1
+    )
+
+
+def test_an_unknown_match_fails_at_once_with_its_code():
+    service, repository, _, sleeps = make_service()
+    _, state = run(service, dataclasses.replace(REQUEST, match_id="nope"))
+    assert state.status is JobStatus.FAILED
+    assert state.error_code == "match_not_found"
+    assert "nope" in (state.error_message or "")
+    assert repository.calls == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(
+    "error, code",
+    [
+        (SourceUnauthorized("HTTP 401"), "source_unauthorized"),
+        (InvalidSourceData("row 7: period is 'x'"), "invalid_source_data"),
+        (MatchNotFound("gone"), "match_not_found"),
+    ],
+)
+def test_permanent_source_errors_are_not_retried(error, code):
+    service, repository, _, sleeps = make_service()
+    repository.failures = [error]
+    _, state = run(service)
+    assert (state.status, state.error_code) == (JobStatus.FAILED, code)
+    assert sleeps == []
+
+
+def test_transient_source_errors_are_retried_with_bounded_backoff():
+    service, repository, _, sleeps = make_service(retry=RetryPolicy(attempts=4, first_delay=0.5))
+    repository.failures = [SourceUnavailable("HTTP 503"), SourceUnavailable("timeout")]
+    _, state = run(service)
+    assert state.status is JobStatus.SUCCEEDED
+    assert sleeps == [0.5, 1.0]
+    assert metric(service, "ingestion_retries_total", code="source_unavailable") == 2
+
+
+def test_retries_stop_after_the_last_attempt():
+    service, repository, _, sleeps = make_service(
+        retry=RetryPolicy(attempts=3, first_delay=1.0, max_delay=1.5)
+    )
+    repository.failures = [SourceUnavailable("503")] * 5
+    _, state = run(service)
+    assert (state.status, state.error_code) == (JobStatus.FAILED, "source_unavailable")
+    assert sleeps == [1.0, 1.5]
+
+
+def test_a_broker_error_while_publishing_is_retried_without_doubling_events():
+    publisher = InMemoryPublisher()
+    publisher.fail_next = [BrokerError("broker gone", transient=True)]
+    service, _, _, sleeps = make_service(publisher=publisher)
+    _, state = run(service)
+    assert state.status is JobStatus.SUCCEEDED
+    assert len(publisher.events_of("job-1")) == 3
+    assert len(sleeps) == 1
+
+
+def test_a_resumed_job_whose_events_were_committed_is_not_published_again():
+    publisher = InMemoryPublisher()
+    publisher.crash_after_commit = True
+    service, _, _, _ = make_service(publisher=publisher)
+    running = service.start(REQUEST, trace_id="a" * 32, previous=None)
+    with pytest.raises(Crash):
+        service.run(REQUEST, running)  # the worker dies after the commit, before recording it
+
+    resumed = service.start(REQUEST, trace_id="a" * 32, previous=running)
+    assert resumed.attempt == 2 and resumed.checkpoint == running.checkpoint
+    state = service.run(REQUEST, resumed)
+    assert state.status is JobStatus.SUCCEEDED and state.events_emitted == 3
+    assert len(publisher.events_of("job-1")) == 3  # not 6
+    assert publisher.fenced == ["job-1"]
+
+
+def test_a_resumed_job_that_never_published_publishes_once():
+    service, _, publisher, _ = make_service()
+    running = service.start(REQUEST, trace_id="a" * 32, previous=None)
+    resumed = service.start(REQUEST, trace_id="a" * 32, previous=running)
+    state = service.run(REQUEST, resumed)
+    assert state.status is JobStatus.SUCCEEDED
+    assert len(publisher.events_of("job-1")) == 3
+
+
+def test_an_unconfigured_source_fails_the_job():
+    service, _, _, _ = make_service()
+    _, state = run(service, dataclasses.replace(REQUEST, source="metrica"))
+    assert (state.status, state.error_code) == (JobStatus.FAILED, "unknown_source")
+
+
+def test_an_unexpected_error_fails_the_job_instead_of_crashing():
+    service, repository, _, _ = make_service()
+    repository.failures = [RuntimeError("boom")]
+    _, state = run(service)
+    assert (state.status, state.error_code) == (JobStatus.FAILED, "internal_error")
+    assert state.error_message == "boom"
+
+
+def test_secrets_never_reach_job_state_error_messages():
+    service, repository, _, _ = make_service(secrets=("hunter2-secret",))
+    repository.failures = [SourceUnauthorized("login hunter2-secret refused")]
+    _, state = run(service)
+    assert "hunter2-secret" not in (state.error_message or "")
+    assert "***" in (state.error_message or "")
+
+
+def test_retry_policy_delays_are_bounded():
+    assert RetryPolicy(attempts=6, first_delay=0.5, max_delay=4).delays() == [0.5, 1, 2, 4, 4]
+
+
+def test_a_broker_hiccup_while_taking_the_checkpoint_is_retried():
+    class FlakyCheckpoint(InMemoryPublisher):
+        def __init__(self) -> None:
+            super().__init__()
+            self.failures = 2
+
+        def checkpoint(self, match_key: str) -> str:
+            if self.failures:
+                self.failures -= 1
+                raise BrokerError("unknown partition", transient=True)
+            return super().checkpoint(match_key)
+
+    service, _, _, sleeps = make_service(publisher=FlakyCheckpoint())
+    running = service.start(REQUEST, trace_id="a" * 32, previous=None)
+    assert running.checkpoint == "0"
+    assert len(sleeps) == 2
+
+
+def test_a_lasting_broker_error_while_taking_the_checkpoint_is_raised():
+    class DeadCheckpoint(InMemoryPublisher):
+        def checkpoint(self, match_key: str) -> str:
+            raise BrokerError("gone", transient=True)
+
+    service, _, _, sleeps = make_service(publisher=DeadCheckpoint(), retry=RetryPolicy(attempts=3))
+    with pytest.raises(BrokerError):
+        service.start(REQUEST, trace_id="a" * 32, previous=None)
+    assert len(sleeps) == 2
+
+
+def test_a_home_team_id_that_fits_the_match_is_accepted_and_one_that_does_not_fails():
+    service, _, publisher, sleeps = make_service()
+    _, state = run(service, dataclasses.replace(REQUEST, home_team_id="1"))
+    assert state.status is JobStatus.SUCCEEDED
+    for wrong, says in (("9", "is not a team"), ("2", "says '1' played at home")):
+        job = dataclasses.replace(REQUEST, job_id=f"job-{wrong}", home_team_id=wrong)
+        _, state = run(service, job)
+        assert (state.status, state.error_code) == (JobStatus.FAILED, "invalid_request")
+        assert says in (state.error_message or "")
+        assert publisher.events_of(job.job_id) == []
+    assert sleeps == []
