@@ -71,6 +71,12 @@ class EventPublisher(ABC):
     starts (``checkpoint``) before the first attempt; a later attempt asks how many of the
     job's events were durably published since that mark (``published_since``) and publishes
     only when the answer is none.
+
+    ``input_partition``: the partition of the request topic the job's request arrived in.
+    Jobs of one input partition run one after another, and a publisher may fence by it
+    (Kafka: the transactional id is that partition's), so it must be where the request really
+    arrived, not where a partitioner would put the job id. None: the publisher derives one
+    from the job id.
     """
 
     @abstractmethod
@@ -78,7 +84,9 @@ class EventPublisher(ABC):
         """An opaque mark of where events published for ``match_key`` now would start."""
 
     @abstractmethod
-    def published_since(self, checkpoint: str, *, job_id: str) -> int:
+    def published_since(
+        self, checkpoint: str, *, job_id: str, input_partition: int | None = None
+    ) -> int:
         """Events of ``job_id`` durably published after ``checkpoint``.
 
         Earlier attempts of the job can no longer publish once this returns.
@@ -91,6 +99,7 @@ class EventPublisher(ABC):
         *,
         job_id: str,
         trace_id: str,
+        input_partition: int | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
         """Publish every event of ``match`` in order; return how many were published."""

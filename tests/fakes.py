@@ -4,6 +4,7 @@ or files; each subclasses the port it stands for."""
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,12 +40,17 @@ class InMemoryPublisher(EventPublisher):
         self.fail_next: list[Exception] = []
         self.crash_after_commit = False
         self.fenced: list[str] = []
+        self.input_partitions: dict[str, list[int | None]] = {}
+        """Per job: the input partition each ``publish``/``published_since`` was given."""
 
     def checkpoint(self, match_key: str) -> str:
         return str(len(self.log))
 
-    def published_since(self, checkpoint: str, *, job_id: str) -> int:
+    def published_since(
+        self, checkpoint: str, *, job_id: str, input_partition: int | None = None
+    ) -> int:
         self.fenced.append(job_id)
+        self.input_partitions.setdefault(job_id, []).append(input_partition)
         return sum(1 for owner, _ in self.log[int(checkpoint) :] if owner == job_id)
 
     def publish(
@@ -53,8 +59,10 @@ class InMemoryPublisher(EventPublisher):
         *,
         job_id: str,
         trace_id: str,
+        input_partition: int | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
+        self.input_partitions.setdefault(job_id, []).append(input_partition)
         if self.fail_next:
             raise self.fail_next.pop(0)
         self.log.extend((job_id, event) for event in match.events)
@@ -106,9 +114,19 @@ class InMemoryVersions(VersionStore):
         self.records[key] = record
 
 
+PARTITIONS = 4
+
+
+def fake_partitioner(key: bytes | None) -> int:
+    """Where a producer that was not told a partition puts ``key`` (CRC32, as kcat would)."""
+    return zlib.crc32(key or b"") % PARTITIONS
+
+
 class InMemoryWorker:
     """A worker's wiring (``build_runner``) over the fakes: the topics are one queue that
-    ``pump`` delivers in order, as if every partition were on this worker."""
+    ``pump`` delivers in order, as if every partition were on this worker. A message sent
+    without a partition lands where ``fake_partitioner`` says; ``sent`` records, per message
+    sent, its kind, key and the partition asked for (None: the partitioner's choice)."""
 
     def __init__(
         self,
@@ -124,6 +142,7 @@ class InMemoryWorker:
         self.store = InMemoryJobStore()
         self.messages: deque[tuple[str, ConsumedMessage]] = deque()
         self.dead_letters: list[tuple[bytes | None, bytes | None, list]] = []
+        self.sent: list[tuple[str, bytes, int | None]] = []
         self.repository = InMemoryRepository(matches)
         self.publisher = InMemoryPublisher()
         self.versions = InMemoryVersions()
@@ -137,10 +156,14 @@ class InMemoryWorker:
         )
 
         async def send_request(key: bytes, value: bytes, headers: list) -> None:
+            self.sent.append(("request", key, None))
             self.messages.append(("request", _message(key, value, headers)))
 
-        async def send_update(key: bytes, value: bytes, headers: list) -> None:
-            self.messages.append(("update", _message(key, value, headers)))
+        async def send_update(
+            key: bytes, value: bytes, headers: list, *, partition: int | None
+        ) -> None:
+            self.sent.append(("update", key, partition))
+            self.messages.append(("update", _message(key, value, headers, partition)))
 
         async def send_dead_letter(key: bytes | None, value: bytes | None, headers: list) -> None:
             self.dead_letters.append((key, value, headers))
@@ -158,17 +181,20 @@ class InMemoryWorker:
             versions=self.versions,
         )
 
-    def deliver(self, value: bytes | None, *, key: bytes | None = None, headers=None) -> None:
-        """One message on ingest-requests (partition 0, offset 7), and all that follows."""
-        message = ConsumedMessage("ingest-requests", 0, 7, key, value, headers or [])
+    def deliver(
+        self, value: bytes | None, *, key: bytes | None = None, headers=None, partition: int = 0
+    ) -> None:
+        """One message on ingest-requests (offset 7), and all that follows."""
+        message = ConsumedMessage("ingest-requests", partition, 7, key, value, headers or [])
         self.messages.append(("request", message))
         asyncio.run(self.pump())
 
-    def submit(self, request: IngestRequest, **headers: str) -> None:
+    def submit(self, request: IngestRequest, *, partition: int = 0, **headers: str) -> None:
         self.deliver(
             encode_ingest_request(request),
             key=request.job_id.encode(),
             headers=[(k, v.encode()) for k, v in headers.items()],
+            partition=partition,
         )
 
     def update(self, value: bytes | None, *, key: bytes | None = None) -> None:
@@ -189,5 +215,8 @@ class InMemoryWorker:
         return state
 
 
-def _message(key: bytes | None, value: bytes | None, headers: list) -> ConsumedMessage:
-    return ConsumedMessage("t", 0, 0, key, value, headers)
+def _message(
+    key: bytes | None, value: bytes | None, headers: list, partition: int | None = None
+) -> ConsumedMessage:
+    where = fake_partitioner(key) if partition is None else partition
+    return ConsumedMessage("t", where, 0, key, value, headers)

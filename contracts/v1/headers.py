@@ -2,12 +2,17 @@
 
 Every message carries ``trace_id`` and ``job_id``; match events add the CloudEvents
 attributes, so ``kcat`` and Kafka UI show a plain JSON value with its metadata beside it.
+A backfill's child requests add ``pitchstream_parent_partition``: the ingest-requests
+partition the parent's request arrived in (where the parent's state lives), so the child
+sends its notices to that partition of job-updates; a child without it (or with a value
+that is not a partition number) leaves the choice to the producer's partitioner.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from typing import Final
 
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
@@ -15,6 +20,8 @@ from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
 Headers = list[tuple[str, bytes]]
 
 MATCH_EVENT_TYPE: Final = "io.pitchstream.match-event.v1"
+PARENT_PARTITION: Final = "pitchstream_parent_partition"
+_PARTITION: Final = re.compile(rb"[0-9]{1,9}")
 _TRACE_ID: Final = re.compile(r"^[0-9a-f]{32}$")
 _TRACEPARENT: Final = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 
@@ -67,6 +74,19 @@ def match_event_headers(
         ("trace_id", trace_id.encode()),
         ("job_id", job_id.encode()),
     ]
+
+
+def parent_partition_header(partition: int) -> tuple[str, bytes]:
+    """The header a backfill's child request carries: its parent's partition."""
+    return (PARENT_PARTITION, str(partition).encode())
+
+
+def parent_partition_from(headers: Mapping[str, bytes]) -> int | None:
+    """The parent's partition a child request names, or None: not said, or not a number."""
+    value = headers.get(PARENT_PARTITION)
+    if value is None or not _PARTITION.fullmatch(value):
+        return None
+    return int(value)
 
 
 def header_value(headers: Headers | None, name: str) -> str | None:

@@ -6,7 +6,12 @@ parent that runs again after a crash re-sends the same children, never new ones)
 spread over partitions and workers. A child runs in its own partition; the parent's state lives
 in the parent's. Faust writes a table only for the partition of the message in hand, so a child
 sends each state change to ``job-updates`` keyed by the PARENT's job id, and the job-updates
-agent folds it into the parent's aggregate (``fold_child``), idempotently.
+agent folds it into the parent's aggregate (``fold_child``), idempotently. The parent's state
+lives in the partition its request arrived in, which its producer chose (murmur2, CRC32 or an
+explicit partition), so each child request names that partition (header
+``pitchstream_parent_partition``) and the child sends its notices to that partition of
+``job-updates``: the fold runs on the worker that owns the parent and writes the parent's
+partition of the job table.
 
 Skipping: a child carries its match's version at listing (StatsBomb ``last_updated``, a SHA-256
 of a Metrica game's files). After a successful ingest the child records that version on the
@@ -28,7 +33,7 @@ import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from contracts.v1 import (
     IngestRequest,
@@ -38,8 +43,10 @@ from contracts.v1 import (
     encode_job_state,
     message_headers,
 )
+from contracts.v1.headers import Headers, parent_partition_header
 from domain import InvalidRequest, MatchRepository
 from processors.application import job_states
+from processors.application.commands import IngestCommand
 from processors.application.errors import UnknownSource
 from processors.application.events import ChildChanged
 from processors.application.job_states import QUEUED, is_final_rank, is_job_id, rfc3339, utc_now
@@ -48,8 +55,17 @@ from processors.application.retry import RetryPolicy, retrying
 from processors.logs import get_logger
 from processors.metrics import Metrics
 
-Send = Callable[[bytes, bytes, list[tuple[str, bytes]]], Awaitable[Any]]
+Send = Callable[[bytes, bytes, Headers], Awaitable[Any]]
 Flush = Callable[[], Awaitable[None]]
+
+
+class SendUpdate(Protocol):
+    """Sends a job state to ``job-updates``: to ``partition``, or where the producer's
+    partitioner puts the key when None."""
+
+    def __call__(
+        self, key: bytes, value: bytes, headers: Headers, *, partition: int | None
+    ) -> Awaitable[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +178,7 @@ class RunBackfill:
     _: KW_ONLY
     executor: ThreadPoolExecutor
     send_request: Send
-    send_update: Send
+    send_update: SendUpdate
     flush_sends: Flush
     versions: VersionStore
     metrics: Metrics = field(default_factory=Metrics)
@@ -174,8 +190,10 @@ class RunBackfill:
     def now(self) -> str:
         return rfc3339(self.clock())
 
-    async def run(self, request: IngestRequest, trace_id: str) -> None:
-        """List the matches, record the parent ``running`` with them, send the children."""
+    async def run(self, command: IngestCommand) -> None:
+        """List the matches, record the parent ``running`` with them, send the children
+        (each naming the partition the parent arrived in, where its state lives)."""
+        request, trace_id = command.request, command.trace_id
         previous = self.store.get(request.job_id)
         log = self.log.bind(trace_id=trace_id, job_id=request.job_id, source=request.source)
         if previous is not None and previous.status.is_final:
@@ -219,11 +237,13 @@ class RunBackfill:
             for child in child_requests(request, listed)
             if not is_final_rank(running.child_statuses.get(child.match_id or "", QUEUED))
         ]
+        parent_at = parent_partition_header(command.partition)
         for child in unfinished:
             headers = message_headers(trace_id=trace_id, job_id=child.job_id)
             queued = job_states.queued(child, trace_id=trace_id, now=now)
-            await self.send_update(child.job_id.encode(), encode_job_state(queued), headers)
-            await self.send_request(child.job_id.encode(), encode_ingest_request(child), headers)
+            key = child.job_id.encode()  # the child's queued state lands where its request does
+            await self.send_update(key, encode_job_state(queued), headers, partition=None)
+            await self.send_request(key, encode_ingest_request(child), [*headers, parent_at])
         await self.flush_sends()
         log.info("backfill children sent", children=len(listed), sent=len(unfinished))
 
@@ -260,7 +280,12 @@ class RunBackfill:
                 self.log.warning("match version not recorded", match=key, error=str(error))
         notice = job_states.notice_for_parent(state, request.parent_job_id)
         headers = message_headers(trace_id=state.trace_id, job_id=state.job_id)
-        await self.send_update(request.parent_job_id.encode(), encode_job_state(notice), headers)
+        await self.send_update(
+            request.parent_job_id.encode(),
+            encode_job_state(notice),
+            headers,
+            partition=event.parent_partition,  # None: a child from before the header
+        )
         if state.status.is_final:
             await self.flush_sends()
 

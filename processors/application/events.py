@@ -11,10 +11,12 @@ from contracts.v1 import IngestRequest, JobState
 @dataclass(frozen=True, slots=True)
 class ChildChanged:
     """A backfill child's job state changed (running, succeeded, skipped or failed): its
-    parent must hear of it. ``request`` is the child's request (parent id, match version)."""
+    parent must hear of it. ``request`` is the child's request (parent id, match version);
+    ``parent_partition`` where the parent's state lives (None: not known)."""
 
     request: IngestRequest
     state: JobState
+    parent_partition: int | None
 
 
 ChildChangedHandler = Callable[[ChildChanged], Awaitable[None]]

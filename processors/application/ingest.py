@@ -19,6 +19,7 @@ from typing import Any
 from contracts.v1 import IngestRequest, JobState, JobStatus
 from domain import EventPublisher, EventType, Match, MatchQuery, MatchRepository
 from processors.application import job_states
+from processors.application.commands import IngestCommand
 from processors.application.errors import UnknownSource, error_code
 from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
 from processors.application.job_states import rfc3339, utc_now
@@ -91,9 +92,13 @@ class IngestionService:
         request: IngestRequest,
         running: JobState,
         *,
+        input_partition: int | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> JobState:
-        """Ingest the match; always returns a final state (never raises for bad input)."""
+        """Ingest the match; always returns a final state (never raises for bad input).
+
+        ``input_partition``: the partition the request arrived in, for the publisher
+        (``EventPublisher``); None: the publisher derives one from the job id."""
         log = self.log.bind(
             trace_id=running.trace_id,
             job_id=request.job_id,
@@ -103,7 +108,7 @@ class IngestionService:
         started = time.monotonic()
         self.metrics.jobs_in_flight.inc()
         try:
-            state = self._run_with_retries(request, running, log, on_progress)
+            state = self._run_with_retries(request, running, log, input_partition, on_progress)
         finally:
             self.metrics.jobs_in_flight.dec()
         self.metrics.jobs.labels(request.source, state.status.value).inc()
@@ -122,12 +127,19 @@ class IngestionService:
         request: IngestRequest,
         running: JobState,
         log: Any,
+        input_partition: int | None,
         on_progress: Callable[[int], None] | None,
     ) -> JobState:
         resuming = [running.attempt > 1]
 
         def attempt() -> JobState:
-            return self._attempt(request, running, resuming=resuming[0], on_progress=on_progress)
+            return self._attempt(
+                request,
+                running,
+                resuming=resuming[0],
+                input_partition=input_partition,
+                on_progress=on_progress,
+            )
 
         def retried() -> None:
             resuming[0] = True  # an attempt may have got as far as publishing
@@ -145,6 +157,7 @@ class IngestionService:
         running: JobState,
         *,
         resuming: bool,
+        input_partition: int | None,
         on_progress: Callable[[int], None] | None,
     ) -> JobState:
         repository = self.repositories.get(request.source)
@@ -153,12 +166,18 @@ class IngestionService:
         match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
         already = 0
         if resuming and running.checkpoint:
-            already = self.publisher.published_since(running.checkpoint, job_id=request.job_id)
+            already = self.publisher.published_since(
+                running.checkpoint, job_id=request.job_id, input_partition=input_partition
+            )
         if already:
             emitted = already  # an earlier attempt committed; publishing again would double it
         else:
             emitted = self.publisher.publish(
-                match, job_id=request.job_id, trace_id=running.trace_id, on_progress=on_progress
+                match,
+                job_id=request.job_id,
+                trace_id=running.trace_id,
+                input_partition=input_partition,
+                on_progress=on_progress,
             )
         self._count(match, emitted if not already else 0)
         return job_states.succeeded(
@@ -191,7 +210,8 @@ class IngestMatch:
     skip_check: SkipCheck | None = None
     log: Any = field(init=False, default_factory=lambda: get_logger("pitchstream.jobs"))
 
-    async def run(self, request: IngestRequest, trace_id: str) -> None:
+    async def run(self, command: IngestCommand) -> None:
+        request, trace_id = command.request, command.trace_id
         previous = self.store.get(request.job_id)
         loop = asyncio.get_running_loop()
         log = self.log.bind(
@@ -203,7 +223,7 @@ class IngestMatch:
         if previous is not None and previous.status.is_final:
             self.service.metrics.duplicate_requests.inc()
             log.info("job already ended; request ignored", status=previous.status.value)
-            await self._tell_parent(request, previous)  # the first notice may have been lost
+            await self._tell_parent(command, previous)  # the first notice may have been lost
             return
         resumable = (
             previous if previous is not None and previous.status is JobStatus.RUNNING else None
@@ -211,7 +231,7 @@ class IngestMatch:
         if resumable is not None:
             log.warning("job was interrupted; resuming", attempt=resumable.attempt)
             trace_id = resumable.trace_id
-        elif await self._skipped(request, trace_id, log):
+        elif await self._skipped(command, log):
             return
         try:
             running = await loop.run_in_executor(
@@ -228,17 +248,20 @@ class IngestMatch:
                 secrets=self.service.secrets,
             )
             self.store.put(failed)
-            await self._tell_parent(request, failed)
+            await self._tell_parent(command, failed)
             return
         self.store.put(running)
         await self._flush_patiently("running state")  # the checkpoint is durable first
-        await self._tell_parent(request, running)
+        await self._tell_parent(command, running)
 
         progress = {"emitted": 0}
         future = loop.run_in_executor(
             self.executor,
             lambda: self.service.run(
-                request, running, on_progress=lambda n: progress.__setitem__("emitted", n)
+                request,
+                running,
+                input_partition=command.partition,
+                on_progress=lambda n: progress.__setitem__("emitted", n),
             ),
         )
         shown = 0
@@ -262,10 +285,11 @@ class IngestMatch:
                 )
         self.store.put(future.result())
         await self._flush_patiently("final state")  # stored before the request is done
-        await self._tell_parent(request, future.result())
+        await self._tell_parent(command, future.result())
 
-    async def _skipped(self, request: IngestRequest, trace_id: str, log: Any) -> bool:
+    async def _skipped(self, command: IngestCommand, log: Any) -> bool:
         """Record a skipped child (its match is unchanged) and tell its parent."""
+        request, trace_id = command.request, command.trace_id
         if self.skip_check is None:
             return False
         reason = await self.skip_check(request)
@@ -277,12 +301,14 @@ class IngestMatch:
         self.store.put(state)
         await self.store.flush()
         log.info("job skipped", reason=reason)
-        await self._tell_parent(request, state)
+        await self._tell_parent(command, state)
         return True
 
-    async def _tell_parent(self, request: IngestRequest, state: JobState) -> None:
-        if self.on_child_changed is not None and request.parent_job_id is not None:
-            await self.on_child_changed(ChildChanged(request, state))
+    async def _tell_parent(self, command: IngestCommand, state: JobState) -> None:
+        if self.on_child_changed is not None and command.request.parent_job_id is not None:
+            await self.on_child_changed(
+                ChildChanged(command.request, state, command.parent_partition)
+            )
 
     async def _flush_patiently(self, what: str) -> None:
         """Wait until the job table has the record durably; say so while it takes long."""

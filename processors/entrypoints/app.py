@@ -110,8 +110,10 @@ def create_app(
     async def send_request(key: bytes, value: bytes, headers: Any) -> None:
         await ingest_topic.send(key=key, value=value, headers=headers)
 
-    async def send_update(key: bytes, value: bytes, headers: Any) -> None:
-        await updates_topic.send(key=key, value=value, headers=headers)
+    async def send_update(
+        key: bytes, value: bytes, headers: Any, *, partition: int | None
+    ) -> None:  # a partition: a child's notice for a parent whose request arrived there
+        await updates_topic.send(key=key, value=value, headers=headers, partition=partition)
 
     runner = build_runner(
         service,

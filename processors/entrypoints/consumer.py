@@ -1,7 +1,9 @@
 """What the Faust agents hand their messages to: decode, dead-letter, dispatch to a use case.
 
 A consumed message is one value (``ConsumedMessage``). An ``ingest-requests`` message becomes
-an ``IngestRequest`` for the ingest use case (one match) or the backfill use case (a season);
+an ``IngestCommand`` (its ``IngestRequest``, trace id, the partition it arrived in and, for a
+backfill child, its parent's partition from its headers) for the ingest use case (one match)
+or the backfill use case (a season);
 one that cannot be read goes to the dead-letter topic with Kafka Connect's error headers, and
 its job, when its key names one, reads ``failed``. A ``job-updates`` message is a submitter's
 ``queued`` state or a backfill child's notice for its parent. Every message ends as a job
@@ -18,10 +20,11 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from contracts import ContractError
-from contracts.v1 import IngestRequest, decode_ingest_request, decode_job_state, new_trace_id
-from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
+from contracts.v1 import decode_ingest_request, decode_job_state, new_trace_id
+from contracts.v1.headers import is_trace_id, parent_partition_from, trace_id_from_traceparent
 from processors.application import job_states
-from processors.application.backfill import Flush, RunBackfill, Send
+from processors.application.backfill import Flush, RunBackfill, Send, SendUpdate
+from processors.application.commands import IngestCommand
 from processors.application.ingest import IngestionService, IngestMatch
 from processors.application.job_states import is_job_id, rfc3339, utc_now
 from processors.application.ports import JobStore, VersionStore
@@ -121,7 +124,8 @@ class JobRunner:
     async def handle_request(self, message: ConsumedMessage) -> None:
         self._idle_since = None  # the watchdog leaves a busy worker alone
         try:
-            trace_id = trace_id_from_headers(message.header_map())
+            headers = message.header_map()
+            trace_id = trace_id_from_headers(headers)
             try:
                 request = decode_ingest_request(message.value or b"")
                 if usable_job_id(message.key) != request.job_id:
@@ -132,15 +136,23 @@ class JobRunner:
             except ContractError as error:
                 await self._dead_letter(message, error, trace_id)
                 return
-            await self.run(request, trace_id)
+            await self.run(
+                IngestCommand(
+                    request,
+                    trace_id,
+                    partition=message.partition,
+                    parent_partition=parent_partition_from(headers),
+                )
+            )
         finally:
             self._idle_since = time.monotonic()
 
-    async def run(self, request: IngestRequest, trace_id: str) -> None:
+    async def run(self, command: IngestCommand) -> None:
+        request, trace_id = command.request, command.trace_id
         if not request.is_backfill:
-            await self.ingest.run(request, trace_id)
+            await self.ingest.run(command)
         elif self.backfill is not None:
-            await self.backfill.run(request, trace_id)
+            await self.backfill.run(command)
         else:
             current = self.store.get(request.job_id)
             if current is None or not current.status.is_final:
@@ -206,7 +218,7 @@ def build_runner(
     store: JobStore,
     *,
     send_request: Send,
-    send_update: Send,
+    send_update: SendUpdate,
     send_dead_letter: SendDeadLetter,
     flush_sends: Flush,
     versions: VersionStore,

@@ -1,8 +1,10 @@
 """Publishes a match's events in one Kafka transaction per job.
 
-Producers are kept per input partition, the classic exactly-once layout: a job's request is
-keyed by its job id, so it comes from ingest-requests partition ``partition_for(job_id)``,
-and the producer for that partition has ``transactional.id`` ``<app_id>-ingest-p<partition>``.
+Producers are kept per input partition, the classic exactly-once layout: a job's request
+comes from one ingest-requests partition, the one its producer chose (murmur2, CRC32 for kcat
+and confluent-kafka's default, or an explicit partition; a redelivery is the same message in
+the same partition). The job runner passes that partition (``input_partition``), and the
+producer for it has ``transactional.id`` ``<app_id>-ingest-p<partition>``.
 It is made and ``init_transactions``-ed once (about 60 ms, bench/README.md) and reused by
 that partition's next jobs, each job still one transaction: consumers reading
 ``read_committed`` see a match's events all together or not at all.
@@ -76,18 +78,23 @@ class TransactionalEventPublisher(EventPublisher):
         # transactional id -> (idle producer, the job it was opened for or None once used)
         self._producers: dict[str, tuple[Producer, str | None]] = {}
 
-    def transactional_id(self, job_id: str) -> str:
-        """The id of the job's input partition (requests are keyed by job id)."""
-        partition = partition_for(job_id, self.settings.partitions)
+    def transactional_id(self, job_id: str, input_partition: int | None = None) -> str:
+        """The id of the partition the job's request arrived in. Deriving it from the job id
+        (murmur2, only when not given) would give a request that kcat or an explicit
+        partition put elsewhere the id of a partition another worker may own: two holders of
+        one id fence each other mid-job."""
+        partition = input_partition
+        if partition is None:
+            partition = partition_for(job_id, self.settings.partitions)
         return f"{self.settings.app_id}-ingest-p{partition}"
 
-    def open_producer(self, job_id: str) -> Producer:
+    def open_producer(self, job_id: str, input_partition: int | None = None) -> Producer:
         """A fresh producer holding the job's transactional id; earlier holders are fenced."""
         producer = self._producer_factory(
             producer_config(
                 self.settings,
                 **{
-                    "transactional.id": self.transactional_id(job_id),
+                    "transactional.id": self.transactional_id(job_id, input_partition),
                     **PRODUCER_TUNING,
                     "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
                 },
@@ -100,20 +107,21 @@ class TransactionalEventPublisher(EventPublisher):
         producer.init_transactions(60)
         return producer
 
-    def _take(self, job_id: str) -> tuple[Producer, bool]:
+    def _take(self, job_id: str, input_partition: int | None) -> tuple[Producer, bool]:
         """The partition's producer, out of the cache while in use; True when it was opened
         for an earlier job (its errors may be stale: someone may have taken the id since)."""
         with self._lock:
-            cached = self._producers.pop(self.transactional_id(job_id), None)
+            cached = self._producers.pop(self.transactional_id(job_id, input_partition), None)
         if cached is not None:
             producer, opened_for = cached
             return producer, opened_for != job_id
-        return self.open_producer(job_id), False
+        return self.open_producer(job_id, input_partition), False
 
-    def _put_back(self, job_id: str, producer: Producer) -> None:
+    def _put_back(self, job_id: str, input_partition: int | None, producer: Producer) -> None:
         with self._lock:
             # A producer opened meanwhile for this id (a resume) is the newer holder: keep it.
-            self._producers.setdefault(self.transactional_id(job_id), (producer, None))
+            tid = self.transactional_id(job_id, input_partition)
+            self._producers.setdefault(tid, (producer, None))
 
     @raises_broker_errors
     def publish(
@@ -122,9 +130,10 @@ class TransactionalEventPublisher(EventPublisher):
         *,
         job_id: str,
         trace_id: str,
+        input_partition: int | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
-        producer, reused = self._take(job_id)
+        producer, reused = self._take(job_id, input_partition)
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
@@ -149,7 +158,7 @@ class TransactionalEventPublisher(EventPublisher):
             if reused and _is_fatal(error):
                 raise _retriable(error) from error
             raise
-        self._put_back(job_id, producer)
+        self._put_back(job_id, input_partition, producer)
         if on_progress is not None:
             on_progress(len(match.events))
         return len(match.events)
@@ -174,15 +183,17 @@ class TransactionalEventPublisher(EventPublisher):
         return f"{partition}@{high}"
 
     @raises_broker_errors
-    def published_since(self, checkpoint: str, *, job_id: str) -> int:
+    def published_since(
+        self, checkpoint: str, *, job_id: str, input_partition: int | None = None
+    ) -> int:
         partition_text, _, offset_text = checkpoint.partition("@")
         partition, start_offset = int(partition_text), int(offset_text)
         # Fence first: once a fresh producer holds the job's transactional id, no earlier
         # holder (an earlier attempt, a zombie worker) can commit, so the count below is
         # final. It replaces the cached producer (now fenced); publish() takes it.
-        producer = self.open_producer(job_id)
+        producer = self.open_producer(job_id, input_partition)
         with self._lock:
-            self._producers[self.transactional_id(job_id)] = (producer, job_id)
+            self._producers[self.transactional_id(job_id, input_partition)] = (producer, job_id)
         return self._committed_event_count(
             job_id=job_id, partition=partition, start_offset=start_offset
         )

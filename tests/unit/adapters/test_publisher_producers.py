@@ -1,9 +1,10 @@
 """The publisher keeps one transactional producer per ingest-requests partition.
 
-A job's request is keyed by its job id, so its input partition is ``partition_for(job_id)``;
-the producer for that partition (transactional.id ``<app>-ingest-p<partition>``) is made
-and ``init_transactions``-ed once and reused by the partition's next jobs, one transaction
-per job. Resuming a job fences with a fresh producer; a reused producer that turns out to be
+A job's input partition is the ingest-requests partition its request arrived in (given to
+``publish``; ``partition_for(job_id)``, murmur2, when not given); the producer for that
+partition (transactional.id ``<app>-ingest-p<partition>``) is made and
+``init_transactions``-ed once and reused by the partition's next jobs, one transaction per
+job. Resuming a job fences with a fresh producer; a reused producer that turns out to be
 fenced (or otherwise fatally broken) is dropped and the error is retriable.
 """
 
@@ -208,3 +209,21 @@ def test_jobs_of_different_partitions_in_threads_never_share_a_producer():
     assert errors == []
     assert not any(p.overlapped for p in factory.made)
     assert sum(p.calls.count("commit_transaction") for p in factory.made) == len(jobs)
+
+
+def test_the_transactional_id_is_the_partition_the_request_arrived_in():
+    """kcat (CRC32) or an explicit partition may put a job's request anywhere: the producer
+    is that partition's, not the one murmur2 of the job id names (another worker may own it,
+    and two holders of one id fence each other mid-job)."""
+    publisher, factory = _publisher()
+    (job,) = _jobs_on(0, 1)
+    publisher._committed_event_count = lambda **_: 0  # type: ignore[method-assign]
+    assert publisher.published_since("0@0", job_id=job, input_partition=3) == 0
+    assert publisher.publish(_match(), job_id=job, trace_id="0" * 32, input_partition=3) == 3
+    assert factory.ids() == ["app-ingest-p3"]  # the fencing producer, then reused
+    assert factory.made[0].calls.count("commit_transaction") == 1
+
+    publisher.publish(_match(), job_id=job, trace_id="0" * 32)  # not given: murmur2
+    assert factory.ids() == ["app-ingest-p3", "app-ingest-p0"]
+    assert publisher.transactional_id(job, 2) == "app-ingest-p2"
+    assert publisher.transactional_id(job) == "app-ingest-p0"

@@ -35,7 +35,7 @@ from processors.application.job_states import fold_child, is_parent_notice, pare
 from processors.application.ports import VersionRecord
 from processors.entrypoints.cli import progress_text
 from processors.entrypoints.progress import children_progress_text
-from tests.fakes import InMemoryWorker
+from tests.fakes import PARTITIONS, InMemoryWorker, fake_partitioner
 from tests.unit.samples import synthetic_match
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
@@ -424,3 +424,27 @@ def test_an_unknown_source_is_unknown_source_for_a_match_and_for_a_season():
     assert cluster.state("one").error_code == "unknown_source"
     assert cluster.state("all").error_code == "unknown_source"
     assert cluster.state("all").status is JobStatus.FAILED
+
+
+def test_children_report_to_the_partition_their_parent_arrived_in():
+    """A parent produced by any client (kcat hashes with CRC32, or names a partition) has its
+    state in that partition; its children's notices go there, not where a partitioner puts
+    the parent's key (the header ``pitchstream_parent_partition`` on each child request)."""
+    cluster = Cluster(entries("1", "2"), {"1": synthetic_match("1")})
+    arrived = (fake_partitioner(b"from-kcat") + 1) % PARTITIONS  # not the partitioner's
+    cluster.submit(season("from-kcat"), partition=arrived)
+    assert cluster.state("from-kcat").status is JobStatus.FAILED  # every child folded in
+    to_parent = [p for kind, key, p in cluster.sent if kind == "update" and key == b"from-kcat"]
+    assert len(to_parent) == 4 and set(to_parent) == {arrived}  # running and final, per child
+    to_children = [p for kind, key, p in cluster.sent if kind == "update" and key != b"from-kcat"]
+    assert to_children and set(to_children) == {None}  # their queued state: like the request
+    assert {p for kind, _, p in cluster.sent if kind == "request"} == {None}
+
+
+def test_a_child_without_the_parent_partition_header_leaves_the_choice_to_the_partitioner():
+    cluster = Cluster([], {"1": synthetic_match("1")})
+    child = IngestRequest(
+        job_id="old.1", source="statsbomb", match_id="1", parent_job_id="old", source_version="v"
+    )
+    cluster.submit(child, partition=2)  # sent by a worker from before the header existed
+    assert ("update", b"old", None) in cluster.sent

@@ -23,6 +23,8 @@ from contracts.v1.headers import (
     match_event_headers,
     message_headers,
     new_trace_id,
+    parent_partition_from,
+    parent_partition_header,
     trace_id_from_traceparent,
     traceparent,
 )
@@ -227,6 +229,18 @@ def test_match_event_headers_follow_cloudevents_binary_mode():
     assert headers["ce_type"] == b"io.pitchstream.match-event.v1"
     assert headers["ce_subject"] == b"statsbomb:9"
     assert headers["traceparent"].startswith(b"00-" + b"b" * 32)
+
+
+def test_a_child_request_names_its_parents_partition_in_a_header():
+    assert parent_partition_header(3) == ("pitchstream_parent_partition", b"3")
+    assert parent_partition_from(dict([parent_partition_header(0)])) == 0
+    assert parent_partition_from({"pitchstream_parent_partition": b"12"}) == 12
+
+
+@pytest.mark.parametrize("value", [b"", b"-1", b"x", b"1.0", b" 2", b"\xd9\xa3", b"9" * 12])
+def test_an_unusable_parent_partition_header_is_not_said(value):
+    assert parent_partition_from({"pitchstream_parent_partition": value}) is None
+    assert parent_partition_from({}) is None
 
 
 def test_topic_names_take_a_prefix_and_the_changelog_follows_faust():

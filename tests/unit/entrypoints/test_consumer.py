@@ -181,3 +181,16 @@ def test_the_runner_is_busy_while_a_request_is_in_hand_and_idle_after():
     harness.request()
     assert seen == [None]  # the watchdog leaves a busy worker alone
     assert harness.runner.idle_since() is not None
+
+
+def test_a_job_publishes_and_fences_as_the_partition_its_request_arrived_in():
+    """Whatever partitioner put the request there: the publisher's transactional producer
+    is that partition's, for the first attempt and for a resumed one."""
+    harness = Harness()
+    harness.submit(IngestRequest(job_id="job-1", source="statsbomb", match_id="m1"), partition=3)
+    assert harness.state().status is JobStatus.SUCCEEDED
+    assert harness.publisher.input_partitions["job-1"] == [3]
+    harness.store.put(dataclasses.replace(harness.state(), status=JobStatus.RUNNING))
+    harness.submit(IngestRequest(job_id="job-1", source="statsbomb", match_id="m1"), partition=3)
+    assert harness.state().attempt == 2
+    assert harness.publisher.input_partitions["job-1"] == [3, 3]  # published_since: fenced
