@@ -23,9 +23,10 @@ import orjson
 import pytest
 from confluent_kafka import Producer
 
-from contracts.v1 import IngestRequest, JobStatus, encode_ingest_request
+from contracts.v1 import IngestRequest, JobStatus, encode_ingest_request, encode_job_state
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.publisher import partition_for
+from processors.application import job_states
 from processors.application.backfill import child_job_id
 from processors.settings import Settings
 from tests.integration.harness import (
@@ -226,3 +227,35 @@ def test_two_workers_find_jobs_from_any_producer(settings, tmp_path):
         if second_worker is not None:
             second_worker.stop()
         first_worker.stop()
+
+
+def test_a_job_id_in_two_partitions_reads_as_its_furthest_state(settings):
+    """A producer that sent one job id to two partitions leaves a copy in each: ``jobs show``
+    (the reader) and ``jobs list`` show the furthest state, not whichever was read last."""
+    request = IngestRequest(
+        job_id=f"twice-{uuid.uuid4().hex[:8]}", source="statsbomb", match_id="1"
+    )
+    running = job_states.running(
+        request, trace_id="a" * 32, now="2026-01-01T00:00:01.000Z", previous=None, checkpoint="0@0"
+    )
+    done = job_states.succeeded(
+        running,
+        raw_events_read=1,
+        events_emitted=1,
+        events_dropped={},
+        now="2026-01-01T00:00:02.000Z",
+    )
+    newer_but_behind = job_states.queued(request, trace_id="b" * 32, now="2026-01-01T00:00:09.000Z")
+    producer = Producer({"bootstrap.servers": settings.bootstrap_servers})
+    for partition, state in ((0, running), (0, done), (2, newer_but_behind), (3, running)):
+        producer.produce(
+            settings.topics.jobs_changelog,
+            key=request.job_id.encode(),
+            value=encode_job_state(state),
+            partition=partition,
+        )
+    assert producer.flush(30) == 0
+    reader = JobStateReader(settings)
+    assert reader.latest(request.job_id, timeout=60) == done
+    listed = [s for s in reader.all_latest(timeout=60) if s.job_id == request.job_id]
+    assert listed == [done]

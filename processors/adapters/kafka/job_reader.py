@@ -95,9 +95,10 @@ class JobStateReader:
         )
 
     def all_latest(self, *, timeout: float = 30.0) -> list[JobState]:
-        """The latest state of every job on the changelog (all partitions, read to their end)."""
+        """The latest state of every job on the changelog (all partitions, read to their end);
+        a job id in more than one partition shows its ``most_advanced`` state."""
         consumer = self._consumer()
-        latest: dict[bytes, JobState] = {}
+        latest: dict[tuple[bytes, int], JobState] = {}
         deadline = time.monotonic() + timeout
         try:
             metadata = consumer.list_topics(self.topic, timeout=timeout)
@@ -119,10 +120,14 @@ class JobStateReader:
                 key = message.key()
                 if key is None:
                     continue
+                where = (key, message.partition())
                 if message.value() is None:
-                    latest.pop(key, None)  # a tombstone: the job was removed
+                    latest.pop(where, None)  # a tombstone: the job was removed
                 else:
-                    latest[key] = decode_job_state(message.value())
+                    latest[where] = decode_job_state(message.value())
         finally:
             consumer.close()
-        return list(latest.values())
+        by_job: dict[bytes, list[JobState]] = {}
+        for (key, _), state in latest.items():
+            by_job.setdefault(key, []).append(state)
+        return [state for states in by_job.values() if (state := most_advanced(states))]
