@@ -58,3 +58,15 @@ class EventPublisherContract:
         mark = publisher.checkpoint(match.key)
         assert publisher.publish(match, job_id=job, trace_id=TRACE) == 0
         assert publisher.published_since(mark, job_id=job) == 0
+
+    def test_a_job_given_its_input_partition_is_counted_as_that_partitions_job(
+        self, publisher: EventPublisher
+    ):
+        """The input partition (where the request arrived) may be any, not the one the job
+        id hashes to: fenced, published and counted as that partition's job."""
+        match = _fresh_match()
+        job = f"job-{uuid.uuid4().hex}"
+        mark = publisher.checkpoint(match.key)
+        assert publisher.published_since(mark, job_id=job, input_partition=3) == 0
+        assert publisher.publish(match, job_id=job, trace_id=TRACE, input_partition=3) == 3
+        assert publisher.published_since(mark, job_id=job, input_partition=3) == 3
