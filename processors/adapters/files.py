@@ -140,6 +140,24 @@ class HttpFiles(FileStore):
         return body
 
 
+class MatchFilesLoader(ABC):
+    """A provider's loader over a ``FileStore``: one file (or file set) per match."""
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    @abstractmethod
+    def list_matches(self) -> list[str]:
+        """Every match under the root (for a backfill), sorted by id."""
+
+    @abstractmethod
+    def version(self, match_id: str) -> str:
+        """A SHA-256 of the match's files (``sha256:<hex>``): their data version."""
+
+
 def files_for(source: str, location: str) -> FileStore:
     """An http(s) URL base or a folder."""
     if location.startswith(("http://", "https://")):

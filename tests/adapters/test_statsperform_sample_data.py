@@ -19,6 +19,7 @@ from domain import (
     InvalidSourceData,
     Match,
     MatchNotFound,
+    MatchScope,
     Outcome,
     SetPiece,
 )
@@ -144,8 +145,9 @@ def test_the_second_yellow_card_is_one(match):
     assert cards[("M. Ritzmaier", "yellow")] == 1
 
 
-def test_the_folder_lists_its_matches():
-    assert repository().list_matches() == [MATCH_ID]
+def test_the_folder_lists_its_matches_with_their_content_hash():
+    (listed,) = repository().list_matches(MatchScope())
+    assert listed.match_id == MATCH_ID and listed.version.startswith("sha256:")
 
 
 def test_without_ma1_the_sides_come_from_ma3s_match_info(tmp_path):

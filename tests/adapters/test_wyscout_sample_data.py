@@ -17,6 +17,7 @@ from domain import (
     InvalidSourceData,
     Match,
     MatchNotFound,
+    MatchScope,
     Outcome,
     SetPiece,
 )
@@ -145,8 +146,9 @@ def test_each_period_starts_with_a_pass_from_the_centre_spot(match):
         assert first.start.distance_to(type(first.start)(52.5, 34.0)) < 1.0
 
 
-def test_the_folder_lists_its_matches():
-    assert repository().list_matches() == [MATCH_ID]
+def test_the_folder_lists_its_matches_with_their_content_hash():
+    (listed,) = repository().list_matches(MatchScope())
+    assert listed.match_id == MATCH_ID and listed.version.startswith("sha256:")
 
 
 @pytest.fixture(scope="module")

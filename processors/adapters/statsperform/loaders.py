@@ -16,7 +16,7 @@ from typing import Any, Final
 import orjson
 
 from domain import InvalidSourceData, MatchNotFound, Team
-from processors.adapters.files import FileStore, checked_match_id
+from processors.adapters.files import MatchFilesLoader, checked_match_id
 from processors.adapters.statsperform.mapping import (
     SOURCE,
     StatsPerformMatchFile,
@@ -141,13 +141,7 @@ def content_version(ma3: bytes, ma1: bytes | None) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-class StatsPerformLoader:
-    def __init__(self, store: FileStore) -> None:
-        self.store = store
-
-    def describe(self) -> str:
-        return self.store.describe()
-
+class StatsPerformLoader(MatchFilesLoader):
     def _files(self, match_id: str) -> tuple[bytes, bytes | None]:
         file_name = f"{checked_match_id(SOURCE, match_id)}{SUFFIX}"
         ma3 = self.store.fetch(EVENTS_FOLDER, file_name)

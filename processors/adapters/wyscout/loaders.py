@@ -13,7 +13,7 @@ from typing import Any, Final
 import orjson
 
 from domain import InvalidSourceData, MatchNotFound, Team
-from processors.adapters.files import FileStore, checked_match_id
+from processors.adapters.files import MatchFilesLoader, checked_match_id
 from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile, WyscoutPlayer
 
 SUFFIX: Final = ".json"
@@ -95,13 +95,7 @@ def content_version(data: bytes) -> str:
     return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-class WyscoutLoader:
-    def __init__(self, store: FileStore) -> None:
-        self.store = store
-
-    def describe(self) -> str:
-        return self.store.describe()
-
+class WyscoutLoader(MatchFilesLoader):
     def _bytes(self, match_id: str) -> bytes:
         data = self.store.fetch("", f"{checked_match_id(SOURCE, match_id)}{SUFFIX}")
         if data is None:
