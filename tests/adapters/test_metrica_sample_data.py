@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import math
 import os
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -22,6 +19,7 @@ from domain import EventType, InvalidRequest, Match, MatchNotFound, Outcome, Set
 from processors.adapters.metrica import HttpStore, LocalStore, MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
+from tests.adapters.http_folder import served
 from tests.paths import REPO_ROOT, metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
@@ -199,28 +197,10 @@ def test_a_csv_events_time_is_its_frame_since_the_periods_first_frame(matches):
 # -- where the files come from ---------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requested: list[str]
-
-    def log_message(self, format: str, *args: object) -> None:
-        type(self).requested.append(self.path)
-
-
 @pytest.fixture(scope="module")
 def http_base() -> Iterator[tuple[str, list[str]]]:
-    requested: list[str] = []
-    handler = type("Handler", (_QuietHandler,), {"requested": requested})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(metrica_dir()))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", requested
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with served(metrica_dir()) as (base, requested):
+        yield base, requested
 
 
 @pytest.mark.parametrize("game", ["Sample_Game_1", "Sample_Game_3"])
