@@ -21,13 +21,13 @@ from typing import Any, Final
 import orjson
 import pandas as pd
 
-from domain import InvalidSourceData, MatchNotFound, Team
+from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
 from processors.adapters import files
+from processors.adapters.lineups import Roster
 from processors.adapters.metrica.mapping import (
     DEFAULT_FRAME_RATE,
     SOURCE,
     EptsInfo,
-    EptsPlayer,
     MetricaGame,
     RawRow,
     split_subtypes,
@@ -263,7 +263,8 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
     elements = list(root.iter())
     team_names: dict[str, str] = {}
     player_names: dict[str, str] = {}
-    players: list[EptsPlayer] = []
+    players: dict[str, LineupPlayer] = {}
+    team_of: dict[str, str] = {}
     home_id = away_id = ""
     frame_rate = DEFAULT_FRAME_RATE
     competition_id = competition_name = session_start = None
@@ -277,15 +278,13 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
             player_id = element.get("id", "")
             player_names[player_id] = name
             parameters = _provider_parameters(element)
-            players.append(
-                EptsPlayer(
-                    player_id=player_id,
-                    team_id=element.get("teamId", ""),
-                    name=name or player_id,
-                    jersey_number=_int(_child_text(element, "ShirtNumber")),
-                    position=parameters.get("position_type") or None,
-                )
+            players[player_id] = LineupPlayer(
+                player_id=player_id,
+                name=name or player_id,
+                jersey_number=_int(_child_text(element, "ShirtNumber")),
+                position=parameters.get("position_type") or None,
             )
+            team_of[player_id] = element.get("teamId", "")
         elif tag == "Score" and not home_id:
             home_id = element.get("idLocalTeam", "")
             away_id = element.get("idVisitingTeam", "")
@@ -316,7 +315,7 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
             competition_id=competition_id,
             competition_name=competition_name,
             session_start=session_start,
-            players=tuple(players),
+            roster=Roster(players, team_of),
             period_frames=period_frames,
         ),
     )

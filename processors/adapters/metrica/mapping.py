@@ -39,6 +39,7 @@ from domain import (
     event_id_for,
 )
 from domain.match import MAX_PERIOD
+from processors.adapters.lineups import Roster
 from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"
@@ -166,15 +167,6 @@ class MetricaGame:
 
 
 @dataclass(frozen=True, slots=True)
-class EptsPlayer:
-    player_id: str
-    team_id: str
-    name: str
-    jersey_number: int | None = None
-    position: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class EptsInfo:
     """What a game's EPTS metadata says beyond teams and names, as given."""
 
@@ -182,7 +174,7 @@ class EptsInfo:
     competition_name: str | None = None
     session_start: str | None = None
     """``Sessions/Session/Start``, UTC as written."""
-    players: tuple[EptsPlayer, ...] = ()
+    roster: Roster = field(default_factory=Roster)
     period_frames: Mapping[int, tuple[int, int]] = field(default_factory=dict)
     """First and last frame of each period (``first_half_start``...)."""
 
