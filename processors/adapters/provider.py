@@ -3,15 +3,13 @@ reported as ``InvalidSourceData``, and listing a folder of match files for a bac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from domain import InvalidSourceData, ListedMatch, MatchRepository, MatchScope
+from processors.adapters.dropping import OnDropped
 from processors.adapters.files import MatchFilesLoader
-
-OnDropped = Callable[[str, str], None]
-"""Called with (reason, detail) for every raw event a mapper drops."""
 
 
 @contextmanager

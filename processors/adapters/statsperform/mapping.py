@@ -35,12 +35,12 @@ from domain import (
     count_goals,
     event_id_for,
 )
+from processors.adapters.dropping import DroppedEvent, OnDropped
 from processors.adapters.lineups import Roster
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
-OnDropped = Callable[[str, str], None]
 
 UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
@@ -276,12 +276,6 @@ class StatsPerformMatchFile:
     content_sha256: str | None = None
     """``sha256:<hex>`` over the MA3 and MA1 files (the data version when MA1 has no
     ``lastUpdated``)."""
-
-
-class DroppedEvent(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ Locations are 0-100, oriented per event for the acting team (``Coordinates.from_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -34,11 +34,11 @@ from domain import (
     count_goals,
     event_id_for,
 )
+from processors.adapters.dropping import DroppedEvent, OnDropped
 from processors.adapters.lineups import Roster
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
-OnDropped = Callable[[str, str], None]
 
 UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
@@ -225,12 +225,6 @@ class WyscoutMatchFile:
     """The file's ``teams`` map as read (official names, cities, areas)."""
     content_sha256: str | None = None
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
-
-
-class DroppedEvent(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 def _int(value: Any) -> int | None:

@@ -1,0 +1,17 @@
+"""What every provider's mapper shares for the raw events it cannot use: they are dropped
+and counted by reason, never lost silently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+OnDropped = Callable[[str, str], None]
+"""Called with (reason, detail) for every raw event a mapper drops."""
+
+
+class DroppedEvent(Exception):
+    """A raw event (or row) that cannot become a domain event; ``reason`` is its tally key."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
