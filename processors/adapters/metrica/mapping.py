@@ -39,8 +39,13 @@ from domain import (
     event_id_for,
 )
 from domain.match import MAX_PERIOD
+from processors.adapters.dropping import (
+    DUPLICATE_EVENT_ID,
+    UNKNOWN_TEAM,
+    UNREADABLE_EVENT,
+    OnDropped,
+)
 from processors.adapters.dropping import DroppedEvent as DroppedRow
-from processors.adapters.dropping import OnDropped
 from processors.adapters.lineups import Roster
 from processors.adapters.metrica.match_info import build_match_info
 
@@ -49,9 +54,6 @@ DEFAULT_FRAME_RATE: Final = 25.0
 SET_PIECE_TAKEN_WITHIN_S: Final = 10.0
 """The longest gap between a SET PIECE row and the action of its taker that we merge."""
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 ATTACK_DIRECTION_UNKNOWN: Final = "attack_direction_unknown"
 MERGED_INTO_SET_PIECE_ACTION: Final = "merged_into_set_piece_action"
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 
 from domain import (
@@ -35,17 +36,19 @@ from domain import (
     count_goals,
     event_id_for,
 )
-from processors.adapters.dropping import DroppedEvent, OnDropped
+from processors.adapters.dropping import (
+    UNREADABLE_EVENT,
+    DroppedEvent,
+    OnDropped,
+    map_each,
+)
 from processors.adapters.lineups import Roster
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 DELETED_BY_PROVIDER: Final = "deleted_by_provider"
 OUTSIDE_PLAY: Final = "outside_play"
 
@@ -598,32 +601,16 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
     known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
     links = links_of(match_file.events)
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw,
-                match_id=match_file.match_id,
-                index=position,
-                starts=starts,
-                players=match_file.roster.players,
-                links=links,
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
+    map_one = partial(
+        map_event,
+        match_id=match_file.match_id,
+        starts=starts,
+        players=match_file.roster.players,
+        links=links,
+    )
+    events, dropped = map_each(
+        match_file.events, map_one, known_teams=known_teams, on_dropped=on_dropped
+    )
     goals = count_goals(events, home.team_id, away.team_id)
     return Match.assemble(
         source=SOURCE,

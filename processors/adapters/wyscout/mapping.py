@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 from domain import (
@@ -34,16 +35,18 @@ from domain import (
     count_goals,
     event_id_for,
 )
-from processors.adapters.dropping import DroppedEvent, OnDropped
+from processors.adapters.dropping import (
+    UNREADABLE_EVENT,
+    DroppedEvent,
+    OnDropped,
+    map_each,
+)
 from processors.adapters.lineups import Roster
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 
 _PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
 
@@ -433,27 +436,10 @@ def map_match(
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
     known_teams = {home.team_id, away.team_id}
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw, match_id=match_file.match_id, index=position, players=match_file.roster.players
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
+    map_one = partial(map_event, match_id=match_file.match_id, players=match_file.roster.players)
+    events, dropped = map_each(
+        match_file.events, map_one, known_teams=known_teams, on_dropped=on_dropped
+    )
     info = build_match_info(
         match_file,
         home,
