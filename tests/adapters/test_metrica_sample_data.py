@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 
 import jsonschema
 import orjson
@@ -15,11 +14,10 @@ import pandas as pd
 import pytest
 
 from contracts.schemas import V1_DIR
-from domain import EventType, InvalidRequest, Match, MatchNotFound, Outcome, SetPiece
-from processors.adapters.metrica import HttpStore, LocalStore, MetricaRepository
+from domain import EventType, InvalidRequest, Match, Outcome, SetPiece
+from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
-from tests.adapters.http_folder import served
 from tests.paths import REPO_ROOT, metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
@@ -195,57 +193,6 @@ def test_a_csv_events_time_is_its_frame_since_the_periods_first_frame(matches):
 
 
 # -- where the files come from ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def http_base() -> Iterator[tuple[str, list[str]]]:
-    with served(metrica_dir()) as (base, requested):
-        yield base, requested
-
-
-@pytest.mark.parametrize("game", ["Sample_Game_1", "Sample_Game_3"])
-def test_a_game_read_over_http_is_the_game_read_from_the_folder(matches, http_base, game):
-    base, _ = http_base
-    assert MetricaRepository(HttpStore(base)).get_match(game) == matches[game]
-
-
-def test_an_unknown_game_over_http_is_match_not_found(http_base):
-    base, _ = http_base
-    with pytest.raises(MatchNotFound, match="Sample_Game_9"):
-        MetricaRepository(HttpStore(base)).get_match("Sample_Game_9")
-
-
-def test_an_unknown_game_in_the_folder_is_match_not_found():
-    with pytest.raises(MatchNotFound, match="Sample_Game_9"):
-        MetricaRepository(LocalStore(metrica_dir())).get_match("Sample_Game_9")
-
-
-ESCAPES = [
-    "..",
-    "../statsbomb-open-data",
-    "Sample_Game_1/../..",
-    "/etc/passwd",
-    "a/b",
-    "%2e%2e",
-    ".hidden",
-    "Sample_Game_1\x00",
-    "",
-]
-
-
-@pytest.mark.parametrize("match_id", ESCAPES)
-def test_a_match_id_that_would_leave_the_folder_is_refused_unread(match_id):
-    with pytest.raises(InvalidRequest):
-        MetricaRepository(LocalStore(metrica_dir())).get_match(match_id)
-
-
-@pytest.mark.parametrize("match_id", ESCAPES)
-def test_a_match_id_that_would_leave_the_url_base_is_refused_unrequested(http_base, match_id):
-    base, requested = http_base
-    before = len(requested)
-    with pytest.raises(InvalidRequest):
-        MetricaRepository(HttpStore(base + "nested/")).get_match(match_id)
-    assert len(requested) == before
 
 
 def test_a_game_folder_linked_to_outside_the_root_is_refused(tmp_path):

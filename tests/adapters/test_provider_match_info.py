@@ -23,12 +23,9 @@ from processors.adapters.files import LocalFiles
 from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
 from processors.adapters.statsperform.loaders import parse_match_files
 from processors.adapters.statsperform.mapping import map_match as map_statsperform
-from processors.adapters.wyscout import WyscoutLoader, WyscoutRepository
-from tests.paths import REPO_ROOT, statsperform_dir, wyscout_dir
+from tests.paths import REPO_ROOT, SP_MATCH, WY_MATCH, statsperform_dir, wyscout_dir
 
-SP_MATCH = "71pif9hi2vwzp6q0xzilyxst0"
 HAMBURG, SANDHAUSEN = "75xi6hloabmnjn2kzgj1g8h1s", "884uzyf1wosc7ykji6e18gifp"
-WY_MATCH = "2499773"
 LIVERPOOL, LEICESTER = "1612", "1631"
 
 
@@ -39,22 +36,6 @@ def _json(path):
 @pytest.fixture(scope="module")
 def ma1():
     return _json(statsperform_dir() / "ma1" / f"{SP_MATCH}.json")
-
-
-@pytest.fixture(scope="module")
-def statsperform():
-    loader = StatsPerformLoader(LocalFiles("statsperform", statsperform_dir()))
-    return StatsPerformRepository(loader).get_match(SP_MATCH)
-
-
-@pytest.fixture(scope="module")
-def wyscout_repository():
-    return WyscoutRepository(WyscoutLoader(LocalFiles("wyscout", wyscout_dir())))
-
-
-@pytest.fixture(scope="module")
-def wyscout(wyscout_repository):
-    return wyscout_repository.get_match(WY_MATCH)
 
 
 def _schema(name):
