@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from domain import InvalidSourceData, ListedMatch, MatchRepository, MatchScope
-from processors.adapters.dropping import OnDropped
 from processors.adapters.files import MatchFilesLoader
+from processors.adapters.mapping import OnDropped
 
 
 @contextmanager

@@ -39,14 +39,14 @@ from domain import (
     event_id_for,
 )
 from domain.match import MAX_PERIOD
-from processors.adapters.dropping import (
+from processors.adapters.lineups import Roster
+from processors.adapters.mapping import (
     DUPLICATE_EVENT_ID,
     UNKNOWN_TEAM,
     UNREADABLE_EVENT,
     OnDropped,
 )
-from processors.adapters.dropping import DroppedEvent as DroppedRow
-from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DroppedEvent as DroppedRow
 from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"

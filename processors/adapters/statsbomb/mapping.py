@@ -43,7 +43,7 @@ from domain import (
     count_goals,
     event_id_for,
 )
-from processors.adapters.dropping import DroppedEvent, OnDropped
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.statsbomb.match_info import (
     INFO_TYPES as _INFO_TYPES,
 )

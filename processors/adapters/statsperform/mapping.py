@@ -36,13 +36,8 @@ from domain import (
     count_goals,
     event_id_for,
 )
-from processors.adapters.dropping import (
-    UNREADABLE_EVENT,
-    DroppedEvent,
-    OnDropped,
-    map_each,
-)
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import UNREADABLE_EVENT, DroppedEvent, OnDropped, mapped_match
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
@@ -598,7 +593,6 @@ def map_event(
 def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
     """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
     home, away = match_file.teams
-    known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
     links = links_of(match_file.events)
     map_one = partial(
@@ -608,21 +602,18 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
         players=match_file.roster.players,
         links=links,
     )
-    events, dropped = map_each(
-        match_file.events, map_one, known_teams=known_teams, on_dropped=on_dropped
-    )
-    goals = count_goals(events, home.team_id, away.team_id)
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
+    return mapped_match(
+        SOURCE,
+        match_file.match_id,
+        match_file.events,
+        map_one,
         home=home,
         away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=build_match_info(match_file, events, goals, starts),
         sides_known=match_file.sides_known,
+        on_dropped=on_dropped,
+        info=lambda events: build_match_info(
+            match_file, events, count_goals(events, home.team_id, away.team_id), starts
+        ),
     )
 
 

@@ -35,13 +35,8 @@ from domain import (
     count_goals,
     event_id_for,
 )
-from processors.adapters.dropping import (
-    UNREADABLE_EVENT,
-    DroppedEvent,
-    OnDropped,
-    map_each,
-)
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import UNREADABLE_EVENT, DroppedEvent, OnDropped, mapped_match
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
@@ -435,29 +430,23 @@ def map_match(
         home, away = second, first
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
-    known_teams = {home.team_id, away.team_id}
     map_one = partial(map_event, match_id=match_file.match_id, players=match_file.roster.players)
-    events, dropped = map_each(
-        match_file.events, map_one, known_teams=known_teams, on_dropped=on_dropped
-    )
-    info = build_match_info(
-        match_file,
-        home,
-        away,
-        sides_known=sides_known,
-        goals=count_goals(events, home.team_id, away.team_id),
-    )
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
+    return mapped_match(
+        SOURCE,
+        match_file.match_id,
+        match_file.events,
+        map_one,
         home=home,
         away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=info,
         sides_known=sides_known,
+        on_dropped=on_dropped,
+        info=lambda events: build_match_info(
+            match_file,
+            home,
+            away,
+            sides_known=sides_known,
+            goals=count_goals(events, home.team_id, away.team_id),
+        ),
     )
 
 

@@ -1,5 +1,5 @@
-"""What every provider's mapper shares for the raw events it cannot use: they are dropped
-and counted by reason, never lost silently."""
+"""What every provider's mapper shares: a raw event it cannot use is dropped and counted by
+reason, never lost silently; a file of raw events becomes a ``Match`` in one loop."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any, Final
 
-from domain import Event
+from domain import Event, EventType, Match, MatchInfo, Team
 
 OnDropped = Callable[[str, str], None]
 """Called with (reason, detail) for every raw event a mapper drops."""
@@ -56,3 +56,34 @@ def map_each(
         seen.add(event.source_event_id)
         events.append(event)
     return events, dropped
+
+
+def mapped_match(
+    source: str,
+    match_id: str,
+    raw_events: Sequence[Any],
+    map_one: Callable[..., Event],
+    *,
+    home: Team,
+    away: Team,
+    sides_known: bool,
+    on_dropped: OnDropped | None,
+    info: Callable[[list[Event]], MatchInfo],
+) -> Match:
+    """The match of ``raw_events`` (``map_each``), its ``generic`` events counted as unmapped
+    by source type; ``info`` builds its MatchInfo from the kept events."""
+    events, dropped = map_each(
+        raw_events, map_one, known_teams={home.team_id, away.team_id}, on_dropped=on_dropped
+    )
+    return Match.assemble(
+        source=source,
+        match_id=match_id,
+        home=home,
+        away=away,
+        events=events,
+        raw_event_count=len(raw_events),
+        dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
+        info=info(events),
+        sides_known=sides_known,
+    )
