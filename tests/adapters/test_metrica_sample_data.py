@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import jsonschema
@@ -18,7 +15,8 @@ from domain import EventType, InvalidRequest, Match, Outcome, SetPiece
 from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
-from tests.paths import REPO_ROOT, metrica_dir
+from tests.cli_run import run_cli
+from tests.paths import metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
 RAW_ROWS = {"Sample_Game_1": 1745, "Sample_Game_2": 1935, "Sample_Game_3": 3620}
@@ -211,24 +209,10 @@ def test_a_game_folder_linked_to_outside_the_root_is_refused(tmp_path):
 
 @pytest.mark.parametrize("game", GAMES)
 def test_normalize_prints_valid_match_event_v1_lines(matches, game):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
-    env["PITCHSTREAM_METRICA_DIR"] = str(metrica_dir())
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "processors.entrypoints.cli",
-            "normalize",
-            "--source",
-            "metrica",
-            "--match-id",
-            game,
-        ],
-        capture_output=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
+    result = run_cli(
+        "normalize",
+        *("--source", "metrica", "--match-id", game),
+        folders={"PITCHSTREAM_METRICA_DIR": metrica_dir()},
     )
     assert result.returncode == 0, result.stderr.decode()
     lines = result.stdout.splitlines()
