@@ -14,7 +14,9 @@ import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+import orjson
 
 from contracts.v1.ingest_request import MATCH_ID_PATTERN
 from domain import (
@@ -38,6 +40,14 @@ def checked_match_id(source: str, match_id: str, what: str = "a file name") -> s
             "(letters, digits, '_', '.', '-'; no '..')"
         )
     return match_id
+
+
+def parse_json(data: bytes, what: str) -> Any:
+    """A provider file's JSON; InvalidSourceData naming ``what`` when it is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"{what} is not valid JSON: {error}") from None
 
 
 class FileStore(ABC):

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import orjson
 import pandas as pd
 
 from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
@@ -166,10 +165,7 @@ def _json_subtypes(value: Any) -> tuple[str, ...]:
 
 def parse_json_events(data: bytes) -> list[RawRow]:
     """Rows of a Metrica ``events.json`` (``{"data": [...]}``), ids from their ``index``."""
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"metrica events JSON is not valid JSON: {error}") from None
+    document = files.parse_json(data, "metrica events JSON")
     raw = document.get("data") if isinstance(document, dict) else None
     if not isinstance(raw, list):
         raise InvalidSourceData("metrica events JSON has no 'data' list")

@@ -13,10 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-import orjson
-
 from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
-from processors.adapters.files import MatchFilesLoader, checked_match_id
+from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
 from processors.adapters.lineups import Roster
 from processors.adapters.statsperform.mapping import (
     SOURCE,
@@ -38,10 +36,7 @@ def _text(value: Any) -> str | None:
 
 
 def _decode(data: bytes, what: str) -> dict[str, Any]:
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"{what} is not valid JSON: {error}") from None
+    document = parse_json(data, what)
     if not isinstance(document, dict):
         raise InvalidSourceData(f"{what} holds {type(document).__name__}, not an object")
     return document

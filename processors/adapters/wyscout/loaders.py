@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Final
 
-import orjson
-
 from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
-from processors.adapters.files import MatchFilesLoader, checked_match_id
+from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
 from processors.adapters.lineups import Roster
 from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile
 
@@ -76,10 +74,7 @@ def _roster(document: dict[str, Any]) -> Roster:
 
 
 def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"wyscout match {match_id}: not valid JSON: {error}") from None
+    document = parse_json(data, f"wyscout match {match_id}: the file")
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
         raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
