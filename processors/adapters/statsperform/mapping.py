@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any, Final
 
 from domain import (
@@ -37,7 +36,13 @@ from domain import (
     event_id_for,
 )
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import UNREADABLE_EVENT, DroppedEvent, OnDropped, mapped_match
+from processors.adapters.mapping import (
+    DUPLICATE_EVENT_ID,
+    UNKNOWN_TEAM,
+    UNREADABLE_EVENT,
+    DroppedEvent,
+    OnDropped,
+)
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
@@ -593,27 +598,47 @@ def map_event(
 def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
     """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
     home, away = match_file.teams
+    known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
     links = links_of(match_file.events)
-    map_one = partial(
-        map_event,
+    events: list[Event] = []
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    for position, raw in enumerate(match_file.events, start=1):
+        try:
+            if not isinstance(raw, Mapping):
+                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
+            event = map_event(
+                raw,
+                match_id=match_file.match_id,
+                index=position,
+                starts=starts,
+                players=match_file.roster.players,
+                links=links,
+            )
+            if event.team_id not in known_teams:
+                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
+            if event.source_event_id in seen:
+                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
+        except DroppedEvent as drop:
+            dropped[drop.reason] += 1
+            if on_dropped is not None:
+                on_dropped(drop.reason, str(drop))
+            continue
+        seen.add(event.source_event_id)
+        events.append(event)
+    goals = count_goals(events, home.team_id, away.team_id)
+    return Match.assemble(
+        source=SOURCE,
         match_id=match_file.match_id,
-        starts=starts,
-        players=match_file.roster.players,
-        links=links,
-    )
-    return mapped_match(
-        SOURCE,
-        match_file.match_id,
-        match_file.events,
-        map_one,
         home=home,
         away=away,
+        events=events,
+        raw_event_count=len(match_file.events),
+        dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
+        info=build_match_info(match_file, events, goals, starts),
         sides_known=match_file.sides_known,
-        on_dropped=on_dropped,
-        info=lambda events: build_match_info(
-            match_file, events, count_goals(events, home.team_id, away.team_id), starts
-        ),
     )
 
 

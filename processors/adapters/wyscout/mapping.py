@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Final
 
 from domain import (
@@ -36,7 +35,13 @@ from domain import (
     event_id_for,
 )
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import UNREADABLE_EVENT, DroppedEvent, OnDropped, mapped_match
+from processors.adapters.mapping import (
+    DUPLICATE_EVENT_ID,
+    UNKNOWN_TEAM,
+    UNREADABLE_EVENT,
+    DroppedEvent,
+    OnDropped,
+)
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
@@ -430,23 +435,46 @@ def map_match(
         home, away = second, first
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
-    map_one = partial(map_event, match_id=match_file.match_id, players=match_file.roster.players)
-    return mapped_match(
-        SOURCE,
-        match_file.match_id,
-        match_file.events,
-        map_one,
+    known_teams = {home.team_id, away.team_id}
+    events: list[Event] = []
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    for position, raw in enumerate(match_file.events, start=1):
+        try:
+            if not isinstance(raw, Mapping):
+                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
+            event = map_event(
+                raw, match_id=match_file.match_id, index=position, players=match_file.roster.players
+            )
+            if event.team_id not in known_teams:
+                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
+            if event.source_event_id in seen:
+                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
+        except DroppedEvent as drop:
+            dropped[drop.reason] += 1
+            if on_dropped is not None:
+                on_dropped(drop.reason, str(drop))
+            continue
+        seen.add(event.source_event_id)
+        events.append(event)
+    info = build_match_info(
+        match_file,
+        home,
+        away,
+        sides_known=sides_known,
+        goals=count_goals(events, home.team_id, away.team_id),
+    )
+    return Match.assemble(
+        source=SOURCE,
+        match_id=match_file.match_id,
         home=home,
         away=away,
+        events=events,
+        raw_event_count=len(match_file.events),
+        dropped=dropped,
+        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
+        info=info,
         sides_known=sides_known,
-        on_dropped=on_dropped,
-        info=lambda events: build_match_info(
-            match_file,
-            home,
-            away,
-            sides_known=sides_known,
-            goals=count_goals(events, home.team_id, away.team_id),
-        ),
     )
 
 
