@@ -5,7 +5,6 @@ no call in between)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
 
 OnDropped = Callable[[str, str], None]
 """Called with (reason, detail) for every raw event a mapper drops."""
@@ -17,8 +16,3 @@ class DroppedEvent(Exception):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
-
-
-UNREADABLE_EVENT: Final = "unreadable_event"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"

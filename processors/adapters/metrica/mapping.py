@@ -40,13 +40,8 @@ from domain import (
 )
 from domain.match import MAX_PERIOD
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import (
-    DUPLICATE_EVENT_ID,
-    UNKNOWN_TEAM,
-    UNREADABLE_EVENT,
-    OnDropped,
-)
 from processors.adapters.mapping import DroppedEvent as DroppedRow
+from processors.adapters.mapping import OnDropped
 from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"
@@ -54,6 +49,9 @@ DEFAULT_FRAME_RATE: Final = 25.0
 SET_PIECE_TAKEN_WITHIN_S: Final = 10.0
 """The longest gap between a SET PIECE row and the action of its taker that we merge."""
 
+UNREADABLE_EVENT: Final = "unreadable_event"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 ATTACK_DIRECTION_UNKNOWN: Final = "attack_direction_unknown"
 MERGED_INTO_SET_PIECE_ACTION: Final = "merged_into_set_piece_action"
 

@@ -36,19 +36,16 @@ from domain import (
     event_id_for,
 )
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import (
-    DUPLICATE_EVENT_ID,
-    UNKNOWN_TEAM,
-    UNREADABLE_EVENT,
-    DroppedEvent,
-    OnDropped,
-)
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 
+UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 DELETED_BY_PROVIDER: Final = "deleted_by_provider"
 OUTSIDE_PLAY: Final = "outside_play"
 

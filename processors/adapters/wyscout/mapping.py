@@ -35,18 +35,15 @@ from domain import (
     event_id_for,
 )
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import (
-    DUPLICATE_EVENT_ID,
-    UNKNOWN_TEAM,
-    UNREADABLE_EVENT,
-    DroppedEvent,
-    OnDropped,
-)
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 
+UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
+UNKNOWN_TEAM: Final = "unknown_team"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 
 _PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
 
