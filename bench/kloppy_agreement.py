@@ -96,28 +96,7 @@ def kloppy_starts(data_dir: Path, match_id: str) -> dict[str, tuple[str, tuple[f
 def pairs_for(data_dir: Path, match_id: str) -> tuple[list[Pair], list[str], list[str]]:
     """Pairs of start locations both emit, and what each side had alone (with our type)."""
     match = StatsBombRepository(OpenDataMirror(data_dir)).get_match(match_id)
-    by_id = {e.source_event_id: e for e in match.events}
-    ours = {
-        e.source_event_id: (e.type.value, (e.start.x, e.start.y))
-        for e in match.events
-        if e.type in (EventType.PASS, EventType.SHOT) and e.start is not None
-    }
-    theirs = kloppy_starts(data_dir, match_id)
-    pairs = [
-        Pair(match_id, event_id, kind, ours[event_id][1], theirs[event_id][1])
-        for event_id, (kind, _) in theirs.items()
-        if event_id in ours
-    ]
-
-    def ours_as(event_id: str) -> str:
-        event = by_id.get(event_id)
-        return f"{event_id} (ours: {event.type.value if event else 'absent'})"
-
-    only_ours = [ours_as(i) for i in sorted(ours.keys() - theirs.keys())]
-    only_theirs = [
-        f"{ours_as(i)} (kloppy: {theirs[i][0]})" for i in sorted(theirs.keys() - ours.keys())
-    ]
-    return pairs, only_ours, only_theirs
+    return _pair(match, our_starts(match), kloppy_starts(data_dir, match_id))
 
 
 Starts = dict[str, tuple[str, tuple[float, float]]]

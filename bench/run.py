@@ -38,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from domain import MatchScope
 from processors.devtools.worker import log_text, start_worker, stop_worker
 
 REPO = Path(__file__).resolve().parents[1]
@@ -284,7 +285,7 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
     cases = []
     wyscout = repositories.get("wyscout")
     if wyscout is not None and settings.wyscout_dir:
-        for match_id in wyscout.list_matches():
+        for match_id in [m.match_id for m in wyscout.list_matches(MatchScope())]:
             path = Path(settings.wyscout_dir) / f"{match_id}.json"
             cases.append(
                 {
@@ -303,7 +304,7 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
     statsperform = repositories.get("statsperform")
     if statsperform is not None and settings.statsperform_dir:
         root = Path(settings.statsperform_dir)
-        for match_id in statsperform.list_matches():
+        for match_id in [m.match_id for m in statsperform.list_matches(MatchScope())]:
             ma1, ma3 = root / "ma1" / f"{match_id}.json", root / "ma3" / f"{match_id}.json"
             kloppy_call = None
             note = "kloppy's statsperform.load_event needs the MA1 file"

@@ -22,7 +22,14 @@ from domain.match_info import (
     Substitution,
     TeamSheet,
 )
-from domain.ports import EventPublisher, MatchQuery, MatchRepository, ProgressCallback
+from domain.ports import (
+    EventPublisher,
+    ListedMatch,
+    MatchQuery,
+    MatchRepository,
+    MatchScope,
+    ProgressCallback,
+)
 from domain.vocabulary import (
     BodyPart,
     Card,
@@ -52,11 +59,13 @@ __all__ = [
     "InvalidSourceData",
     "KickOff",
     "LineupPlayer",
+    "ListedMatch",
     "Match",
     "MatchInfo",
     "MatchNotFound",
     "MatchQuery",
     "MatchRepository",
+    "MatchScope",
     "NamedRef",
     "Outcome",
     "PassDetails",

@@ -42,8 +42,34 @@ class MatchQuery:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class MatchScope:
+    """What a backfill covers: one competition's season (both ids), or, with neither, every
+    match the provider holds."""
+
+    competition_id: int | None = None
+    season_id: int | None = None
+
+    @property
+    def is_season(self) -> bool:
+        return self.competition_id is not None and self.season_id is not None
+
+    def describe(self) -> str:
+        return "a season's matches" if self.is_season else "all its matches"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMatch:
+    match_id: str
+    version: str | None
+    """The provider's version of the match at listing; None: never skipped."""
+
+
 class MatchRepository(ABC):
-    """Reads one match from a provider."""
+    """Reads one match from a provider, and lists the matches a backfill covers."""
+
+    source: str = "this source"
+    """The provider's name, as in requests (``statsbomb``)."""
 
     @abstractmethod
     def get_match(self, match_id: str) -> Match:
@@ -62,6 +88,14 @@ class MatchRepository(ABC):
         match = self.get_match(query.match_id)
         query.check(match)
         return match
+
+    def list_matches(self, scope: MatchScope) -> list[ListedMatch]:
+        """The matches in ``scope``, in the provider's order, each with its version.
+
+        Raises InvalidRequest when the provider cannot list such a scope (this default),
+        MatchNotFound when the scope does not exist, SourceUnavailable and the like.
+        """
+        raise InvalidRequest(f"{self.source} cannot list {scope.describe()}")
 
 
 class EventPublisher(ABC):

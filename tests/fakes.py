@@ -11,16 +11,35 @@ from datetime import UTC, datetime
 
 from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
-from domain import Event, EventPublisher, Match, MatchNotFound, MatchRepository, ProgressCallback
+from domain import (
+    Event,
+    EventPublisher,
+    ListedMatch,
+    Match,
+    MatchNotFound,
+    MatchRepository,
+    MatchScope,
+    ProgressCallback,
+)
 from processors.application.ports import JobStore, VersionRecord, VersionStore
 from processors.entrypoints.consumer import ConsumedMessage
 
 
 class InMemoryRepository(MatchRepository):
-    def __init__(self, matches: dict[str, Match] | None = None) -> None:
+    """Holds ``matches``; lists ``listed`` for any scope (none given: nothing to list)."""
+
+    def __init__(
+        self, matches: dict[str, Match] | None = None, listed: list[ListedMatch] | None = None
+    ) -> None:
         self.matches = dict(matches or {})
+        self.listed = listed
         self.failures: list[Exception] = []
         self.calls = 0
+
+    def list_matches(self, scope: MatchScope) -> list[ListedMatch]:
+        if self.listed is None:
+            return super().list_matches(scope)
+        return list(self.listed)
 
     def get_match(self, match_id: str) -> Match:
         self.calls += 1

@@ -34,3 +34,9 @@ def wyscout_dir() -> Path:
 
 def statsperform_dir() -> Path:
     return shared_data_dir() / "statsperform"
+
+
+SP_MATCH = "71pif9hi2vwzp6q0xzilyxst0"
+"""The Stats Perform sample (MA1 + MA3): Hamburger SV 2-1 Sandhausen."""
+WY_MATCH = "2499773"
+"""The Wyscout v2 sample: Leicester City 2-3 Liverpool."""

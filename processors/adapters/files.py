@@ -1,6 +1,7 @@
 """Provider files under one root: a local folder or an http(s) URL base with the same layout.
 
-Used by the providers whose files are named by match id (Wyscout, Stats Perform). A store only
+Used by every provider whose files are named by match id (Wyscout, Stats Perform; Metrica's
+game folders). A store only
 fetches bytes; it refuses a match id that is not a plain file name, so no request can read
 outside the root. A missing file is ``None``, for the loader to turn into ``MatchNotFound``.
 """
@@ -13,7 +14,9 @@ import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+import orjson
 
 from contracts.v1.ingest_request import MATCH_ID_PATTERN
 from domain import (
@@ -28,14 +31,23 @@ MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 _MATCH_ID: Final = re.compile(MATCH_ID_PATTERN)
 
 
-def checked_match_id(source: str, match_id: str) -> str:
-    """A match id is one file name: letters, digits, '_', '.', '-'; no separators, no '..'."""
+def checked_match_id(source: str, match_id: str, what: str = "a file name") -> str:
+    """A match id names one file (or folder, ``what``) directly under the root: letters,
+    digits, '_', '.', '-'; no separators, no '..'."""
     if not isinstance(match_id, str) or not _MATCH_ID.fullmatch(match_id):
         raise InvalidRequest(
-            f"{source} match id {match_id!r} is not a file name "
+            f"{source} match id {match_id!r} is not {what} "
             "(letters, digits, '_', '.', '-'; no '..')"
         )
     return match_id
+
+
+def parse_json(data: bytes, what: str) -> Any:
+    """A provider file's JSON; InvalidSourceData naming ``what`` when it is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidSourceData(f"{what} is not valid JSON: {error}") from None
 
 
 class FileStore(ABC):
@@ -56,6 +68,11 @@ class FileStore(ABC):
         """Names (without ``suffix``) of the files in ``folder`` that look like match ids."""
         raise InvalidRequest(f"{self.describe()} cannot list its matches; name a match_id")
 
+    def list_folders(self, suffixes: tuple[str, ...]) -> list[str]:
+        """Names of the folders directly under the root that look like match ids and hold a
+        file ``<name><suffix>`` for one of ``suffixes`` (Metrica: one folder per game)."""
+        raise InvalidRequest(f"{self.describe()} cannot list its matches; name a match_id")
+
 
 class LocalFiles(FileStore):
     def __init__(self, source: str, root: Path | str) -> None:
@@ -68,7 +85,8 @@ class LocalFiles(FileStore):
     def _path(self, folder: str, file_name: str) -> Path:
         base = (self.root / folder).resolve() if folder else self.root
         path = (base / file_name).resolve()
-        if not path.is_relative_to(self.root) or path.parent != base:
+        inside = path.is_relative_to(self.root) and (not folder or base.parent == self.root)
+        if not inside or path.parent != base:
             raise InvalidRequest(f"{self.source} file {file_name!r} resolves outside {self.root}")
         return path
 
@@ -94,6 +112,21 @@ class LocalFiles(FileStore):
                 names.append(name)
         return sorted(names)
 
+    def list_folders(self, suffixes: tuple[str, ...]) -> list[str]:
+        """A folder linked from outside the root is left out, as ``fetch`` would refuse it."""
+        if not self.root.is_dir():
+            raise MatchNotFound(f"{self.describe()} does not exist")
+        names = []
+        for folder in self.root.iterdir():
+            name = folder.name
+            if not _MATCH_ID.fullmatch(name) or not folder.is_dir():
+                continue
+            if folder.resolve().parent != self.root:
+                continue
+            if any((folder / f"{name}{suffix}").is_file() for suffix in suffixes):
+                names.append(name)
+        return sorted(names)
+
 
 class HttpFiles(FileStore):
     def __init__(self, source: str, base_url: str, *, timeout: float = 30.0) -> None:
@@ -110,7 +143,9 @@ class HttpFiles(FileStore):
 
     def url_for(self, folder: str, file_name: str) -> str:
         quoted = urllib.parse.quote(file_name, safe="")
-        url = urllib.parse.urljoin(self.base_url, f"{folder}/{quoted}" if folder else quoted)
+        if folder:
+            quoted = f"{urllib.parse.quote(folder, safe='')}/{quoted}"
+        url = urllib.parse.urljoin(self.base_url, quoted)
         if not url.startswith(self.base_url):
             raise InvalidRequest(f"{self.source} file {file_name!r} resolves outside the URL base")
         return url
@@ -138,6 +173,24 @@ class HttpFiles(FileStore):
                 f"{self.source} file {file_name} is larger than {MAX_FILE_BYTES} B"
             )
         return body
+
+
+class MatchFilesLoader(ABC):
+    """A provider's loader over a ``FileStore``: one file (or file set) per match."""
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    @abstractmethod
+    def list_matches(self) -> list[str]:
+        """Every match under the root (for a backfill), sorted by id."""
+
+    @abstractmethod
+    def version(self, match_id: str) -> str:
+        """A SHA-256 of the match's files (``sha256:<hex>``): their data version."""
 
 
 def files_for(source: str, location: str) -> FileStore:

@@ -13,11 +13,12 @@ explicit partition), so each child request names that partition (header
 ``job-updates``: the fold runs on the worker that owns the parent and writes the parent's
 partition of the job table.
 
-Skipping: a child carries its match's version at listing (StatsBomb ``last_updated``, a SHA-256
-of a Metrica game's files). After a successful ingest the child records that version on the
-compacted ``match-versions`` topic (key ``<source>:<match_id>``); a later child of any backfill,
-on any worker, reads that topic to its end and skips the match when the version is unchanged,
-unless the request says ``force``. Single-match requests neither read nor record versions.
+Skipping: a child carries its match's version at listing (``MatchRepository.list_matches``:
+StatsBomb ``last_updated``, a SHA-256 of a folder provider's files). After a successful ingest
+the child records that version on the compacted ``match-versions`` topic (key
+``<source>:<match_id>``); a later child of any backfill, on any worker, reads that topic to its
+end and skips the match when the version is unchanged, unless the request says ``force``.
+Single-match requests neither read nor record versions.
 
 The pure parts (listing, child requests, the skip decision) are plain functions, the parent's
 states come from ``job_states``; ``RunBackfill`` is the use case over the job store, and
@@ -44,7 +45,7 @@ from contracts.v1 import (
     message_headers,
 )
 from contracts.v1.headers import Headers, parent_partition_header
-from domain import InvalidRequest, MatchRepository
+from domain import InvalidRequest, ListedMatch, MatchRepository, MatchScope
 from processors.application import job_states
 from processors.application.commands import IngestCommand
 from processors.application.errors import UnknownSource
@@ -68,20 +69,7 @@ class SendUpdate(Protocol):
     ) -> Awaitable[Any]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ListedMatch:
-    match_id: str
-    version: str | None
-    """The provider's version of the match at listing; None: never skipped."""
-
-
 # -- listing -------------------------------------------------------------------------------
-
-
-def statsbomb_version(entry: Mapping[str, Any]) -> str | None:
-    """StatsBomb stamps each match with ``last_updated`` when its event data changes."""
-    value = entry.get("last_updated")
-    return f"last_updated:{value}" if isinstance(value, str) and value else None
 
 
 def list_matches(
@@ -91,32 +79,15 @@ def list_matches(
     repository = repositories.get(request.source)
     if repository is None:
         raise UnknownSource(f"no adapter configured for source {request.source!r}")
-    listed: list[ListedMatch] = []
     if request.competition_id is not None and request.season_id is not None:
-        loader = getattr(repository, "loader", None)
-        if loader is None or not hasattr(loader, "list_matches"):
-            raise InvalidRequest(f"{request.source} cannot list a season's matches")
-        for entry in loader.list_matches(request.competition_id, request.season_id):
-            match_id = entry.get("match_id")
-            if isinstance(match_id, bool) or not isinstance(match_id, (int, str)):
-                continue
-            listed.append(ListedMatch(str(match_id), statsbomb_version(entry)))
-    elif request.all_matches and hasattr(repository, "list_matches"):
-        # Wyscout, Stats Perform: every match file under the root, versioned by content hash
-        files = repository.loader  # type: ignore[attr-defined]
-        listed = [ListedMatch(m, files.version(m)) for m in repository.list_matches()]
+        scope = MatchScope(request.competition_id, request.season_id)
     elif request.all_matches:
-        from processors.adapters.metrica.loaders import game_version
-
-        store = getattr(repository, "store", None)
-        if store is None:
-            raise InvalidRequest(f"{request.source} cannot list its games")
-        listed = [ListedMatch(game, game_version(store, game)) for game in store.list_games()]
+        scope = MatchScope()
     else:
         raise InvalidRequest("not a backfill request: it names one match")
     seen: set[str] = set()
     unique = []
-    for item in listed:
+    for item in repository.list_matches(scope):
         if item.match_id not in seen:
             seen.add(item.match_id)
             unique.append(item)

@@ -19,7 +19,7 @@ from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
 from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
-from domain import MatchQuery, PitchstreamError
+from domain import Match, MatchQuery, PitchstreamError
 from processors.entrypoints.console import (
     EXIT_CODES_HELP,
     CommandError,
@@ -244,7 +244,9 @@ def cmd_topics_create(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
+def _requested_match(settings: Settings, args: argparse.Namespace) -> Match | int:
+    """The match ``--source``/``--match-id``/``--home-team-id`` name, or the exit code (2: the
+    source is not configured, 1: the provider failed) after saying why on stderr."""
     from processors.adapters.registry import build_repositories
 
     repository = build_repositories(settings).get(args.source)
@@ -252,10 +254,16 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: source {args.source!r} is not configured", file=sys.stderr)
         return 2
     try:
-        match = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id))
+        return repository.get_match_for(MatchQuery(args.match_id, args.home_team_id))
     except PitchstreamError as error:
         print(f"error: {error.code}: {error}", file=sys.stderr)
         return 1
+
+
+def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
+    match = _requested_match(settings, args)
+    if isinstance(match, int):
+        return match
     out = sys.stdout.buffer
     for position, event in enumerate(match.events):
         out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
@@ -267,17 +275,11 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
     from contracts.v1.match_info import encode_match_info
-    from processors.adapters.registry import build_repositories
 
-    repository = build_repositories(settings).get(args.source)
-    if repository is None:
-        print(f"error: source {args.source!r} is not configured", file=sys.stderr)
-        return 2
-    try:
-        info = repository.get_match_for(MatchQuery(args.match_id, args.home_team_id)).info
-    except PitchstreamError as error:
-        print(f"error: {error.code}: {error}", file=sys.stderr)
-        return 1
+    match = _requested_match(settings, args)
+    if isinstance(match, int):
+        return match
+    info = match.info
     if info is None:
         print(f"error: {args.source} gives no match info", file=sys.stderr)
         return 1

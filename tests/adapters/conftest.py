@@ -1,4 +1,5 @@
-"""A local HTTP server holding the open-data files, for statsbombpy without internet.
+"""Fixtures shared by the adapter tests: the Wyscout and Stats Perform samples read once, and
+a local HTTP server holding the open-data files, for statsbombpy without internet.
 
 statsbombpy reads open data from URLs in ``statsbombpy.config.OPEN_DATA_PATHS``; pointing
 that dict (in place) at a server on 127.0.0.1 exercises the real library.
@@ -14,7 +15,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import statsbombpy.config
 
-from tests.paths import statsbomb_dir
+from domain import Match
+from processors.adapters.statsperform import statsperform_repository
+from processors.adapters.wyscout import WyscoutRepository
+from processors.adapters.wyscout import wyscout_repository as wyscout_repository_at
+from tests.paths import SP_MATCH, WY_MATCH, statsbomb_dir, statsperform_dir, wyscout_dir
 
 BROKEN_MATCH = "500500"
 """A match id the server answers with 503 (a provider outage)."""
@@ -49,3 +54,20 @@ def open_data_server(monkeypatch) -> Iterator[str]:
     yield base
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def statsperform() -> Match:
+    """The Stats Perform sample match, read from its folder."""
+    return statsperform_repository(str(statsperform_dir())).get_match(SP_MATCH)
+
+
+@pytest.fixture(scope="session")
+def wyscout_repository() -> WyscoutRepository:
+    return wyscout_repository_at(str(wyscout_dir()))
+
+
+@pytest.fixture(scope="session")
+def wyscout(wyscout_repository: WyscoutRepository) -> Match:
+    """The Wyscout sample match (sides unknown: no home team given)."""
+    return wyscout_repository.get_match(WY_MATCH)

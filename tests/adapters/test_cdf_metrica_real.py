@@ -15,13 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import cdf
-import orjson
 import pytest
 
-from contracts.v1.match_event import encode_match_event
-from contracts.v1.match_info import encode_match_info
 from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.application.cdf import CdfMatch, to_cdf, withheld_summary
+from tests.adapters.wire import on_the_wire
 from tests.paths import metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
@@ -38,14 +36,7 @@ class Game:
 @pytest.fixture(scope="module")
 def games() -> dict[str, Game]:
     repository = MetricaRepository(LocalStore(metrica_dir()))
-    out = {}
-    for match_id in GAMES:
-        match = repository.get_match(match_id)
-        assert match.info is not None
-        info = orjson.loads(encode_match_info(match.info))
-        events = [orjson.loads(encode_match_event(match, e, i)) for i, e in enumerate(match.events)]
-        out[match_id] = Game(info, events)
-    return out
+    return {match_id: Game(*on_the_wire(repository.get_match(match_id))) for match_id in GAMES}
 
 
 @pytest.fixture(scope="module")

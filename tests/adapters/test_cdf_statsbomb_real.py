@@ -15,14 +15,11 @@ from datetime import datetime
 from typing import Any
 
 import cdf
-import orjson
 import pytest
 from jsonschema import ValidationError
 
 from contracts.v1 import match_event as event_contract
 from contracts.v1 import match_info as info_contract
-from contracts.v1.match_event import encode_match_event
-from contracts.v1.match_info import encode_match_info
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from processors.application.cdf import (
     CDF_EVENT_TYPE,
@@ -35,6 +32,7 @@ from processors.application.cdf import (
     record_key,
     to_cdf,
 )
+from tests.adapters.wire import on_the_wire
 from tests.paths import statsbomb_dir
 
 MATCH_IDS = ["3788741", "15946", "15986"]
@@ -68,10 +66,7 @@ def converted() -> dict[str, Converted]:
     repository = StatsBombRepository(OpenDataMirror(statsbomb_dir()))
     out = {}
     for match_id in MATCH_IDS:
-        match = repository.get_match(match_id)
-        assert match.info is not None
-        info = orjson.loads(encode_match_info(match.info))
-        events = [orjson.loads(encode_match_event(match, e, i)) for i, e in enumerate(match.events)]
+        info, events = on_the_wire(repository.get_match(match_id))
         out[match_id] = Converted(info, events, to_cdf(info, events))
     return out
 

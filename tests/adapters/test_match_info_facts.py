@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import jsonschema
 import orjson
 import pytest
@@ -17,7 +13,8 @@ from processors.adapters.metrica import MetricaRepository
 from processors.adapters.metrica.loaders import LocalStore, game_version
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from processors.adapters.statsbomb.mapping import map_match
-from tests.paths import REPO_ROOT, metrica_dir, statsbomb_dir
+from tests.cli_run import run_cli
+from tests.paths import metrica_dir, statsbomb_dir
 
 STATSBOMB = ["3788741", "15946", "15986"]
 METRICA = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
@@ -254,16 +251,8 @@ def test_metrica_duels_name_their_kind(metrica):
     ],
 )
 def test_match_info_command_prints_the_match_info_json(source, match_id, variable, root):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
-    env[variable] = str(root())
-    command = [sys.executable, "-m", "processors.entrypoints.cli", "match-info", "--source", source]
-    result = subprocess.run(
-        [*command, "--match-id", match_id],
-        capture_output=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
+    result = run_cli(
+        "match-info", "--source", source, "--match-id", match_id, folders={variable: root()}
     )
     assert result.returncode == 0, result.stderr.decode()
     (line,) = result.stdout.splitlines()
@@ -277,22 +266,9 @@ def test_match_info_command_prints_the_match_info_json(source, match_id, variabl
 
 
 def test_match_info_command_fails_for_an_unknown_match():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
-    env["PITCHSTREAM_STATSBOMB_DIR"] = str(statsbomb_dir())
-    command = [
-        sys.executable,
-        "-m",
-        "processors.entrypoints.cli",
+    result = run_cli(
         "match-info",
-        "--source",
-        "statsbomb",
-    ]
-    result = subprocess.run(
-        [*command, "--match-id", "999"],
-        capture_output=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
+        *("--source", "statsbomb", "--match-id", "999"),
+        folders={"PITCHSTREAM_STATSBOMB_DIR": statsbomb_dir()},
     )
     assert result.returncode == 1 and b"match_not_found" in result.stderr

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain import MatchNotFound, MatchRepository
+from domain import InvalidRequest, ListedMatch, MatchNotFound, MatchRepository, MatchScope
 from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombPy, StatsBombRepository
+from processors.adapters.statsperform import statsperform_repository
+from processors.adapters.wyscout import wyscout_repository
 from tests.fakes import InMemoryRepository
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
 from tests.unit.samples import synthetic_match
+
+SEASON = MatchScope
+ALL_MATCHES = MatchScope()
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class RepositoryCase:
     build: Callable[[pytest.FixtureRequest], MatchRepository]
     known: str
     unknown: str
+    lists: MatchScope
+    """A scope whose listing holds ``known``; the other kind of scope is refused."""
 
 
 def _statsbombpy(request: pytest.FixtureRequest) -> MatchRepository:
@@ -41,16 +48,52 @@ def _metrica(_: pytest.FixtureRequest) -> MatchRepository:
     return MetricaRepository(LocalStore(metrica_dir()))
 
 
+def _wyscout(_: pytest.FixtureRequest) -> MatchRepository:
+    return wyscout_repository(str(wyscout_dir()))
+
+
+def _statsperform(_: pytest.FixtureRequest) -> MatchRepository:
+    return statsperform_repository(str(statsperform_dir()))
+
+
+class _ListingFake(InMemoryRepository):
+    """The fake lists a season's matches, as StatsBomb does, and refuses the rest."""
+
+    def list_matches(self, scope: MatchScope) -> list[ListedMatch]:
+        return (
+            super().list_matches(scope)
+            if scope.is_season
+            else MatchRepository.list_matches(self, scope)
+        )
+
+
 def _fake(_: pytest.FixtureRequest) -> MatchRepository:
-    return InMemoryRepository({"m1": synthetic_match()})
+    return _ListingFake({"m1": synthetic_match()}, listed=[ListedMatch("m1", "v1")])
 
 
-CASES = [  # name, source, repository, a match it holds, a match it does not
-    RepositoryCase("statsbomb-mirror", "statsbomb", _mirror, "3788741", "999999999"),
-    RepositoryCase("statsbombpy-http", "statsbomb", _statsbombpy, "15946", "999999999"),
-    RepositoryCase("metrica-csv", "metrica", _metrica, "Sample_Game_1", "Sample_Game_99"),
-    RepositoryCase("metrica-json", "metrica", _metrica, "Sample_Game_3", "Sample_Game_98"),
-    RepositoryCase("in-memory-fake", "statsbomb", _fake, "m1", "m2"),
+CASES = [  # name, source, repository, a match it holds, a match it does not, what lists it
+    RepositoryCase(
+        "statsbomb-mirror", "statsbomb", _mirror, "3788741", "999999999", SEASON(55, 43)
+    ),
+    RepositoryCase(
+        "statsbombpy-http", "statsbomb", _statsbombpy, "15946", "999999999", SEASON(11, 4)
+    ),
+    RepositoryCase(
+        "metrica-csv", "metrica", _metrica, "Sample_Game_1", "Sample_Game_99", ALL_MATCHES
+    ),
+    RepositoryCase(
+        "metrica-json", "metrica", _metrica, "Sample_Game_3", "Sample_Game_98", ALL_MATCHES
+    ),
+    RepositoryCase("wyscout", "wyscout", _wyscout, "2499773", "99", ALL_MATCHES),
+    RepositoryCase(
+        "statsperform",
+        "statsperform",
+        _statsperform,
+        "71pif9hi2vwzp6q0xzilyxst0",
+        "nope",
+        ALL_MATCHES,
+    ),
+    RepositoryCase("in-memory-fake", "statsbomb", _fake, "m1", "m2", SEASON(1, 2)),
 ]
 
 
@@ -92,3 +135,17 @@ def test_reading_a_match_again_gives_the_same_events(case, repository):
 def test_an_unknown_match_is_not_found(case, repository):
     with pytest.raises(MatchNotFound):
         repository.get_match(case.unknown)
+
+
+def test_the_listing_of_its_scope_holds_the_known_match_once_with_a_version(case, repository):
+    listed = repository.list_matches(case.lists)
+    ids = [item.match_id for item in listed]
+    assert case.known in ids and case.unknown not in ids
+    assert len(set(ids)) == len(ids)
+    assert all(isinstance(item.version, str) and item.version for item in listed)
+
+
+def test_listing_the_other_kind_of_scope_is_an_invalid_request(case, repository):
+    other = ALL_MATCHES if case.lists.is_season else SEASON(55, 43)
+    with pytest.raises(InvalidRequest, match=f"cannot list {other.describe()}"):
+        repository.list_matches(other)

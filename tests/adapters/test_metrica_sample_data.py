@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import math
-import os
-import subprocess
-import sys
-import threading
 from collections import Counter
-from collections.abc import Iterator
 
 import jsonschema
 import orjson
@@ -18,11 +11,12 @@ import pandas as pd
 import pytest
 
 from contracts.schemas import V1_DIR
-from domain import EventType, InvalidRequest, Match, MatchNotFound, Outcome, SetPiece
-from processors.adapters.metrica import HttpStore, LocalStore, MetricaRepository
+from domain import EventType, InvalidRequest, Match, Outcome, SetPiece
+from processors.adapters.metrica import LocalStore, MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
-from tests.paths import REPO_ROOT, metrica_dir
+from tests.cli_run import run_cli
+from tests.paths import metrica_dir
 
 GAMES = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]
 RAW_ROWS = {"Sample_Game_1": 1745, "Sample_Game_2": 1935, "Sample_Game_3": 3620}
@@ -199,75 +193,6 @@ def test_a_csv_events_time_is_its_frame_since_the_periods_first_frame(matches):
 # -- where the files come from ---------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requested: list[str]
-
-    def log_message(self, format: str, *args: object) -> None:
-        type(self).requested.append(self.path)
-
-
-@pytest.fixture(scope="module")
-def http_base() -> Iterator[tuple[str, list[str]]]:
-    requested: list[str] = []
-    handler = type("Handler", (_QuietHandler,), {"requested": requested})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(metrica_dir()))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", requested
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-
-
-@pytest.mark.parametrize("game", ["Sample_Game_1", "Sample_Game_3"])
-def test_a_game_read_over_http_is_the_game_read_from_the_folder(matches, http_base, game):
-    base, _ = http_base
-    assert MetricaRepository(HttpStore(base)).get_match(game) == matches[game]
-
-
-def test_an_unknown_game_over_http_is_match_not_found(http_base):
-    base, _ = http_base
-    with pytest.raises(MatchNotFound, match="Sample_Game_9"):
-        MetricaRepository(HttpStore(base)).get_match("Sample_Game_9")
-
-
-def test_an_unknown_game_in_the_folder_is_match_not_found():
-    with pytest.raises(MatchNotFound, match="Sample_Game_9"):
-        MetricaRepository(LocalStore(metrica_dir())).get_match("Sample_Game_9")
-
-
-ESCAPES = [
-    "..",
-    "../statsbomb-open-data",
-    "Sample_Game_1/../..",
-    "/etc/passwd",
-    "a/b",
-    "%2e%2e",
-    ".hidden",
-    "Sample_Game_1\x00",
-    "",
-]
-
-
-@pytest.mark.parametrize("match_id", ESCAPES)
-def test_a_match_id_that_would_leave_the_folder_is_refused_unread(match_id):
-    with pytest.raises(InvalidRequest):
-        MetricaRepository(LocalStore(metrica_dir())).get_match(match_id)
-
-
-@pytest.mark.parametrize("match_id", ESCAPES)
-def test_a_match_id_that_would_leave_the_url_base_is_refused_unrequested(http_base, match_id):
-    base, requested = http_base
-    before = len(requested)
-    with pytest.raises(InvalidRequest):
-        MetricaRepository(HttpStore(base + "nested/")).get_match(match_id)
-    assert len(requested) == before
-
-
 def test_a_game_folder_linked_to_outside_the_root_is_refused(tmp_path):
     root, outside = tmp_path / "root", tmp_path / "outside"
     root.mkdir()
@@ -284,24 +209,10 @@ def test_a_game_folder_linked_to_outside_the_root_is_refused(tmp_path):
 
 @pytest.mark.parametrize("game", GAMES)
 def test_normalize_prints_valid_match_event_v1_lines(matches, game):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
-    env["PITCHSTREAM_METRICA_DIR"] = str(metrica_dir())
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "processors.entrypoints.cli",
-            "normalize",
-            "--source",
-            "metrica",
-            "--match-id",
-            game,
-        ],
-        capture_output=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
+    result = run_cli(
+        "normalize",
+        *("--source", "metrica", "--match-id", game),
+        folders={"PITCHSTREAM_METRICA_DIR": metrica_dir()},
     )
     assert result.returncode == 0, result.stderr.decode()
     lines = result.stdout.splitlines()

@@ -12,26 +12,7 @@ import orjson
 import pytest
 
 from domain import DuelKind, EventType, GoalkeeperAction, Outcome, PassHeight
-from processors.adapters.files import LocalFiles
-from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
-from processors.adapters.wyscout import WyscoutLoader, WyscoutRepository
-from tests.paths import statsperform_dir, wyscout_dir
-
-SP_MATCH = "71pif9hi2vwzp6q0xzilyxst0"
-WY_MATCH = "2499773"
-
-
-@pytest.fixture(scope="module")
-def statsperform():
-    loader = StatsPerformLoader(LocalFiles("statsperform", statsperform_dir()))
-    return StatsPerformRepository(loader).get_match(SP_MATCH)
-
-
-@pytest.fixture(scope="module")
-def wyscout():
-    return WyscoutRepository(WyscoutLoader(LocalFiles("wyscout", wyscout_dir()))).get_match(
-        WY_MATCH
-    )
+from tests.paths import SP_MATCH, WY_MATCH, statsperform_dir, wyscout_dir
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,6 @@ Stats Perform 71pif9hi2vwzp6q0xzilyxst0: Hamburger SV 2-1 Sandhausen, 2. Bundesl
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import jsonschema
 import orjson
 import pytest
@@ -23,12 +19,10 @@ from processors.adapters.files import LocalFiles
 from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
 from processors.adapters.statsperform.loaders import parse_match_files
 from processors.adapters.statsperform.mapping import map_match as map_statsperform
-from processors.adapters.wyscout import WyscoutLoader, WyscoutRepository
-from tests.paths import REPO_ROOT, statsperform_dir, wyscout_dir
+from tests.cli_run import run_cli
+from tests.paths import SP_MATCH, WY_MATCH, statsperform_dir, wyscout_dir
 
-SP_MATCH = "71pif9hi2vwzp6q0xzilyxst0"
 HAMBURG, SANDHAUSEN = "75xi6hloabmnjn2kzgj1g8h1s", "884uzyf1wosc7ykji6e18gifp"
-WY_MATCH = "2499773"
 LIVERPOOL, LEICESTER = "1612", "1631"
 
 
@@ -39,22 +33,6 @@ def _json(path):
 @pytest.fixture(scope="module")
 def ma1():
     return _json(statsperform_dir() / "ma1" / f"{SP_MATCH}.json")
-
-
-@pytest.fixture(scope="module")
-def statsperform():
-    loader = StatsPerformLoader(LocalFiles("statsperform", statsperform_dir()))
-    return StatsPerformRepository(loader).get_match(SP_MATCH)
-
-
-@pytest.fixture(scope="module")
-def wyscout_repository():
-    return WyscoutRepository(WyscoutLoader(LocalFiles("wyscout", wyscout_dir())))
-
-
-@pytest.fixture(scope="module")
-def wyscout(wyscout_repository):
-    return wyscout_repository.get_match(WY_MATCH)
 
 
 def _schema(name):
@@ -275,17 +253,11 @@ def test_both_providers_match_info_validates_and_round_trips(statsperform, wysco
 
 
 def _cli(*arguments):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
-    env["PITCHSTREAM_STATSPERFORM_DIR"] = str(statsperform_dir())
-    env["PITCHSTREAM_WYSCOUT_DIR"] = str(wyscout_dir())
-    return subprocess.run(
-        [sys.executable, "-m", "processors.entrypoints.cli", "match-info", *arguments],
-        capture_output=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-    )
+    folders = {
+        "PITCHSTREAM_STATSPERFORM_DIR": statsperform_dir(),
+        "PITCHSTREAM_WYSCOUT_DIR": wyscout_dir(),
+    }
+    return run_cli("match-info", *arguments, folders=folders)
 
 
 def test_match_info_command_for_statsperform():

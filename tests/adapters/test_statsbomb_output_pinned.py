@@ -11,6 +11,7 @@ import pytest
 
 from contracts.v1.match_event import encode_match_event, match_event_payload
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.paths import statsbomb_dir
 
 # (events, sha256 of the payloads, sha256 of repr(match)), taken again when StatsBomb's
@@ -52,19 +53,7 @@ PINNED_BEFORE_ISSUE_11 = {
     "15946": "e003798529cdcc2dae5bbbb4f4944327394a6608099543ad3f8d056947df1a82",
     "15986": "befd0766ed44e53160ad1176b28c98c557185926201b1348128e3df201c039d8",
 }
-ADDITIVE_KEYS = frozenset(
-    {
-        "team_side",
-        "receiver",
-        "received_seconds",
-        "under_pressure",
-        "pass",
-        "shot",
-        "goalkeeper_action",
-        "duel_kind",
-        "metrics",
-    }
-)
+ADDITIVE_KEYS = frozenset(ISSUE_11_EVENT_FIELDS)
 
 
 @pytest.fixture(scope="module")

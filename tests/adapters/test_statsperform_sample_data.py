@@ -6,7 +6,6 @@ Match 71pif9hi2vwzp6q0xzilyxst0: Hamburger SV 2-1 Sandhausen, 2. Bundesliga, 11 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import orjson
 import pytest
@@ -15,14 +14,13 @@ from domain import (
     BodyPart,
     Coordinates,
     EventType,
-    InvalidRequest,
     InvalidSourceData,
     Match,
-    MatchNotFound,
+    MatchScope,
     Outcome,
     SetPiece,
 )
-from processors.adapters.files import HttpFiles, LocalFiles
+from processors.adapters.files import LocalFiles
 from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
 from processors.adapters.statsperform.mapping import (
     DELETED_BY_PROVIDER,
@@ -30,7 +28,6 @@ from processors.adapters.statsperform.mapping import (
     USED_QUALIFIERS,
     unmapped_vocabulary,
 )
-from tests.adapters.http_folder import served
 from tests.paths import statsperform_dir
 
 MATCH_ID = "71pif9hi2vwzp6q0xzilyxst0"
@@ -144,8 +141,9 @@ def test_the_second_yellow_card_is_one(match):
     assert cards[("M. Ritzmaier", "yellow")] == 1
 
 
-def test_the_folder_lists_its_matches():
-    assert repository().list_matches() == [MATCH_ID]
+def test_the_folder_lists_its_matches_with_their_content_hash():
+    (listed,) = repository().list_matches(MatchScope())
+    assert listed.match_id == MATCH_ID and listed.version.startswith("sha256:")
 
 
 def test_without_ma1_the_sides_come_from_ma3s_match_info(tmp_path):
@@ -154,32 +152,6 @@ def test_without_ma1_the_sides_come_from_ma3s_match_info(tmp_path):
     (tmp_path / "ma3" / f"{MATCH_ID}.json").write_bytes(source.read_bytes())
     alone = repository(tmp_path).get_match(MATCH_ID)
     assert alone.sides_known and alone.score() == (2, 1)
-
-
-@pytest.fixture(scope="module")
-def http_base() -> Iterator[tuple[str, list[str]]]:
-    with served(statsperform_dir()) as base:
-        yield base
-
-
-def test_a_match_read_over_http_is_the_match_read_from_the_folder(match, http_base):
-    base, _ = http_base
-    remote = StatsPerformRepository(StatsPerformLoader(HttpFiles("statsperform", base)))
-    assert remote.get_match(MATCH_ID) == match
-    with pytest.raises(MatchNotFound, match="nosuchmatch"):
-        remote.get_match("nosuchmatch")
-
-
-@pytest.mark.parametrize("match_id", ["..", "../ma1", "/etc/passwd", "a/b", ".hidden", ""])
-def test_a_match_id_that_would_leave_the_root_is_refused_unread(http_base, match_id):
-    base, requested = http_base
-    before = len(requested)
-    with pytest.raises(InvalidRequest):
-        repository().get_match(match_id)
-    remote = StatsPerformRepository(StatsPerformLoader(HttpFiles("statsperform", base)))
-    with pytest.raises(InvalidRequest):
-        remote.get_match(match_id)
-    assert len(requested) == before
 
 
 def test_a_broken_file_is_invalid_source_data(tmp_path):

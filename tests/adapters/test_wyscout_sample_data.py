@@ -6,7 +6,6 @@ Match 2499773: Leicester City 2-3 Liverpool, Premier League, 23 September 2017.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import orjson
 import pytest
@@ -16,14 +15,13 @@ from domain import (
     InvalidRequest,
     InvalidSourceData,
     Match,
-    MatchNotFound,
+    MatchScope,
     Outcome,
     SetPiece,
 )
-from processors.adapters.files import HttpFiles, LocalFiles
+from processors.adapters.files import LocalFiles
 from processors.adapters.wyscout import WyscoutLoader, WyscoutRepository
 from processors.adapters.wyscout.mapping import USED_TAGS, unmapped_vocabulary
-from tests.adapters.http_folder import served
 from tests.paths import wyscout_dir
 
 MATCH_ID = "2499773"
@@ -145,33 +143,9 @@ def test_each_period_starts_with_a_pass_from_the_centre_spot(match):
         assert first.start.distance_to(type(first.start)(52.5, 34.0)) < 1.0
 
 
-def test_the_folder_lists_its_matches():
-    assert repository().list_matches() == [MATCH_ID]
-
-
-@pytest.fixture(scope="module")
-def http_base() -> Iterator[tuple[str, list[str]]]:
-    with served(wyscout_dir()) as base:
-        yield base
-
-
-def test_a_match_read_over_http_is_the_match_read_from_the_folder(match, http_base):
-    base, _ = http_base
-    loader = WyscoutLoader(HttpFiles("wyscout", base))
-    assert WyscoutRepository(loader).get_match(MATCH_ID) == match
-    with pytest.raises(MatchNotFound, match="2499774"):
-        WyscoutRepository(loader).get_match("2499774")
-
-
-@pytest.mark.parametrize("match_id", ["..", "../x", "/etc/passwd", "a/b", ".hidden", ""])
-def test_a_match_id_that_would_leave_the_root_is_refused_unread(http_base, match_id):
-    base, requested = http_base
-    before = len(requested)
-    with pytest.raises(InvalidRequest):
-        repository().get_match(match_id)
-    with pytest.raises(InvalidRequest):
-        WyscoutRepository(WyscoutLoader(HttpFiles("wyscout", base))).get_match(match_id)
-    assert len(requested) == before
+def test_the_folder_lists_its_matches_with_their_content_hash():
+    (listed,) = repository().list_matches(MatchScope())
+    assert listed.match_id == MATCH_ID and listed.version.startswith("sha256:")
 
 
 def test_a_broken_file_is_invalid_source_data(tmp_path):

@@ -8,11 +8,13 @@ import socket
 import subprocess
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from confluent_kafka import Consumer, TopicPartition
 
 from contracts.v1 import IngestRequest, JobState, new_trace_id
@@ -117,6 +119,16 @@ class WorkerProcess:
             stop_worker(self.process)
         if getattr(self, "_log", None):
             self._log.close()
+
+
+def match_events_by_key(settings: Settings, *, expected: int) -> dict[bytes, list[dict]]:
+    """The ``expected`` match-events records (no more), decoded, by record key in offset order."""
+    messages = read_topic(settings, settings.topics.match_events, expected=expected, timeout=120)
+    assert len(messages) == expected
+    by_key: defaultdict[bytes, list[dict]] = defaultdict(list)
+    for message in messages:
+        by_key[message.key()].append(orjson.loads(message.value()))
+    return by_key
 
 
 def read_topic(

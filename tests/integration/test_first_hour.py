@@ -96,12 +96,8 @@ def test_an_unreachable_broker_is_one_line_naming_the_setting_within_ten_seconds
     assert result.stdout == ""
 
 
-def test_the_worker_says_in_one_line_when_it_cannot_make_its_data_directory(
-    kafka_bootstrap, tmp_path
-):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory")
-    settings = fresh_settings(kafka_bootstrap, tmp_path, data_dir=str(blocker / "worker"))
+def worker_refusal(settings) -> str:
+    """The one line a worker that cannot start (exit code 6) writes on stderr."""
     result = subprocess.run(
         [*CLI, "worker"],
         env=settings_env(settings),
@@ -112,6 +108,16 @@ def test_the_worker_says_in_one_line_when_it_cannot_make_its_data_directory(
     )
     assert result.returncode == 6
     (line,) = result.stderr.splitlines()
+    return line
+
+
+def test_the_worker_says_in_one_line_when_it_cannot_make_its_data_directory(
+    kafka_bootstrap, tmp_path
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    settings = fresh_settings(kafka_bootstrap, tmp_path, data_dir=str(blocker / "worker"))
+    line = worker_refusal(settings)
     assert f"cannot create the worker's data directory {blocker / 'worker'}" in line
     assert "set PITCHSTREAM_DATA_DIR to a writable directory" in line
 
@@ -128,15 +134,6 @@ def test_the_worker_says_in_one_line_when_its_web_port_is_taken(kafka_bootstrap,
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", settings.web_port))
         taken.listen()
-        result = subprocess.run(
-            [*CLI, "worker"],
-            env=settings_env(settings),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    assert result.returncode == 6
-    (line,) = result.stderr.splitlines()
+        line = worker_refusal(settings)
     assert f"web port 127.0.0.1:{settings.web_port} is not free" in line
     assert "set PITCHSTREAM_WEB_PORT to a free port" in line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import jsonschema
 import orjson
@@ -10,7 +10,7 @@ import pytest
 
 from contracts.schemas import V1_DIR
 from contracts.v1 import JobStatus
-from tests.integration.harness import final_state, read_topic, submit
+from tests.integration.harness import final_state, match_events_by_key, submit
 
 pytestmark = pytest.mark.integration
 
@@ -41,11 +41,7 @@ def test_the_three_metrica_sample_games_land_on_match_events(settings, running_w
         assert state.events_emitted + sum(state.events_dropped.values()) == state.raw_events_read
 
     total = sum(state.events_emitted for state in states.values())
-    messages = read_topic(settings, settings.topics.match_events, expected=total, timeout=120)
-    assert len(messages) == total
-    by_key: defaultdict[bytes, list[dict]] = defaultdict(list)
-    for message in messages:
-        by_key[message.key()].append(orjson.loads(message.value()))
+    by_key = match_events_by_key(settings, expected=total)
     assert set(by_key) == {f"metrica:{game}".encode() for game in EXPECTED}
 
     validator = jsonschema.Draft202012Validator(MATCH_EVENT_SCHEMA)

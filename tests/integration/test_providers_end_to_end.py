@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 
 import jsonschema
 import orjson
@@ -14,6 +14,7 @@ from contracts.v1 import IngestRequest, JobStatus
 from tests.integration.harness import (
     final_state,
     fresh_settings,
+    match_events_by_key,
     read_topic,
     submit,
     submit_request,
@@ -60,11 +61,7 @@ def test_a_wyscout_and_a_statsperform_match_land_on_match_events(settings, runni
         assert state.events_dropped == dropped, key
 
     total = sum(state.events_emitted for state in states.values())
-    messages = read_topic(settings, settings.topics.match_events, expected=total, timeout=120)
-    assert len(messages) == total
-    by_key: defaultdict[bytes, list[dict]] = defaultdict(list)
-    for message in messages:
-        by_key[message.key()].append(orjson.loads(message.value()))
+    by_key = match_events_by_key(settings, expected=total)
     validator = jsonschema.Draft202012Validator(MATCH_EVENT_SCHEMA)
     for (source, match_id), (_, emitted, _, scores) in EXPECTED.items():
         payloads = by_key[f"{source}:{match_id}".encode()]

@@ -19,3 +19,24 @@ def synthetic_match(match_id: str = "m1", *, events: int = 3, source: str = "sta
     teams = {"home": home, "away": away}
     drops = {"raw_event_count": events + 1, "dropped": {"unreadable_event": 1}}
     return Match.assemble(source=source, match_id=match_id, events=built, **teams, **drops)
+
+
+def one_event_match(
+    source_event_id: str, source_type: str, type: EventType, *, match_id: str = "m", **fields
+) -> Match:
+    """A StatsBomb match between Home ("1") and Away ("2") holding one event built from
+    ``fields`` (index 0, period 1, second 0, team "1" unless given)."""
+    values: dict = {"index": 0, "period": 1, "seconds": 0.0, "team_id": "1", **fields}
+    event = Event(
+        event_id_for("statsbomb", match_id, source_event_id),
+        "statsbomb",
+        match_id,
+        source_event_id,
+        source_type,
+        type,
+        **values,
+    )
+    teams = {"home": Team("1", "Home"), "away": Team("2", "Away")}
+    return Match.assemble(
+        source="statsbomb", match_id=match_id, events=[event], raw_event_count=1, **teams
+    )

@@ -182,26 +182,17 @@ def test_expected_lines_show_at_debug_level_as_debug(capsys):
     assert orjson.loads(line)["level"] == "debug"
 
 
-def test_console_format_shows_an_exception_without_its_stack_frames(capsys):
-    configure_logging(log_format="console")
+@pytest.mark.parametrize("log_format, frames", [("console", False), ("json", True)])
+def test_only_the_json_format_keeps_an_exceptions_stack_frames(capsys, log_format, frames):
+    configure_logging(log_format=log_format)
     try:
         raise FileNotFoundError("no such directory")
     except FileNotFoundError:
         get_logger("t").exception("worker failed")
     (line,) = lines(capsys)
-    record = orjson.loads(line)
-    assert record["exception"][0]["exc_type"] == "FileNotFoundError"
-    assert "frames" not in record["exception"][0]
-
-
-def test_json_format_keeps_the_stack_frames(capsys):
-    configure_logging(log_format="json")
-    try:
-        raise FileNotFoundError("no such directory")
-    except FileNotFoundError:
-        get_logger("t").exception("worker failed")
-    (line,) = lines(capsys)
-    assert orjson.loads(line)["exception"][0]["frames"]
+    (exception,) = orjson.loads(line)["exception"]
+    assert exception["exc_type"] == "FileNotFoundError"
+    assert bool(exception.get("frames")) is frames
 
 
 def test_coordinator_chatter_long_after_the_start_keeps_its_level(capsys, monkeypatch):

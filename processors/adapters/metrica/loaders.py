@@ -12,33 +12,21 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ElementTree
-from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import orjson
 import pandas as pd
 
-from contracts.v1.ingest_request import MATCH_ID_PATTERN
-from domain import (
-    InvalidRequest,
-    InvalidSourceData,
-    MatchNotFound,
-    SourceUnauthorized,
-    SourceUnavailable,
-    Team,
-)
+from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
+from processors.adapters import files
+from processors.adapters.lineups import Roster
 from processors.adapters.metrica.mapping import (
     DEFAULT_FRAME_RATE,
+    SOURCE,
     EptsInfo,
-    EptsPlayer,
     MetricaGame,
     RawRow,
     split_subtypes,
@@ -46,8 +34,6 @@ from processors.adapters.metrica.mapping import (
 
 CSV_HOME: Final = Team("Home", "Home")
 CSV_AWAY: Final = Team("Away", "Away")
-MAX_FILE_BYTES: Final = 256 * 1024 * 1024
-_MATCH_ID: Final = re.compile(MATCH_ID_PATTERN)
 _CSV_COLUMNS: Final = {
     "Team": "team",
     "Type": "type",
@@ -68,113 +54,41 @@ _CSV_COLUMNS: Final = {
 
 def checked_match_id(match_id: str) -> str:
     """A match id names one game folder directly under the root: no separators, no '..'."""
-    if not isinstance(match_id, str) or not _MATCH_ID.fullmatch(match_id):
-        raise InvalidRequest(
-            f"metrica match id {match_id!r} is not a game folder name "
-            "(letters, digits, '_', '.', '-'; no '..')"
-        )
-    return match_id
+    return files.checked_match_id(SOURCE, match_id, "a game folder name")
 
 
-class MetricaStore(ABC):
-    """Reads the files of one game folder; ``None`` when the file is not there."""
-
-    @abstractmethod
-    def fetch(self, match_id: str, file_name: str) -> bytes | None: ...
-
-    @abstractmethod
-    def describe(self) -> str: ...
-
-    def list_games(self) -> list[str]:
-        """The match ids of every game the store holds, sorted."""
-        raise InvalidRequest(f"{self.describe()} cannot list its games; name a match_id")
-
-
-class LocalStore(MetricaStore):
+class LocalStore(files.LocalFiles):
     """A folder of game folders (``<root>/<match id>/<files>``).
 
     Paths are resolved (symlinks included) and must stay inside the root, whatever the id.
     """
 
     def __init__(self, root: Path | str) -> None:
-        self.root = Path(root).resolve()
-
-    def describe(self) -> str:
-        return f"metrica folder {self.root}"
-
-    def list_games(self) -> list[str]:
-        """Folders directly under the root, named like a match id, holding a game's events.
-
-        A folder linked from outside the root is left out, as ``fetch`` would refuse it.
-        """
-        if not self.root.is_dir():
-            raise MatchNotFound(f"{self.describe()} does not exist")
-        games = []
-        for folder in self.root.iterdir():
-            name = folder.name
-            if not _MATCH_ID.fullmatch(name) or not folder.is_dir():
-                continue
-            if folder.resolve().parent != self.root:
-                continue
-            if any((folder / f"{name}{suffix}").is_file() for suffix in GAME_EVENT_FILES):
-                games.append(name)
-        return sorted(games)
+        super().__init__(SOURCE, root)
 
     def fetch(self, match_id: str, file_name: str) -> bytes | None:
-        checked_match_id(match_id)
-        path = (self.root / match_id / file_name).resolve()
-        if not path.is_relative_to(self.root) or path.parent.parent != self.root:
-            raise InvalidRequest(f"metrica match {match_id!r} resolves outside {self.root}")
-        if not path.is_file():
-            return None
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InvalidSourceData(f"metrica file {path.name} is larger than {MAX_FILE_BYTES} B")
-        return path.read_bytes()
+        return super().fetch(checked_match_id(match_id), file_name)
+
+    def list_games(self) -> list[str]:
+        """Folders directly under the root, named like a match id, holding a game's events."""
+        return self.list_folders(GAME_EVENT_FILES)
 
 
-class HttpStore(MetricaStore):
+class HttpStore(files.HttpFiles):
     """An http(s) URL base with the same layout (``<base>/<match id>/<files>``)."""
 
     def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
-        parts = urllib.parse.urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.timeout = timeout
-
-    def describe(self) -> str:
-        parts = urllib.parse.urlsplit(self.base_url)
-        return f"metrica URL {parts.scheme}://{parts.hostname}{parts.path}"  # no credentials
-
-    def url_for(self, match_id: str, file_name: str) -> str:
-        checked_match_id(match_id)
-        quoted = f"{urllib.parse.quote(match_id, safe='')}/{urllib.parse.quote(file_name)}"
-        url = urllib.parse.urljoin(self.base_url, quoted)
-        if not url.startswith(self.base_url):
-            raise InvalidRequest(f"metrica match {match_id!r} resolves outside the URL base")
-        return url
+        super().__init__(SOURCE, base_url, timeout=timeout)
 
     def fetch(self, match_id: str, file_name: str) -> bytes | None:
-        url = self.url_for(match_id, file_name)
-        try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
-                body: bytes = response.read(MAX_FILE_BYTES + 1)
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            if error.code in (401, 403):
-                raise SourceUnauthorized(
-                    f"{self.describe()} refused {file_name} (HTTP {error.code})"
-                ) from None
-            raise SourceUnavailable(
-                f"{self.describe()} answered HTTP {error.code} for {file_name}"
-            ) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            reason = getattr(error, "reason", error)
-            raise SourceUnavailable(f"{self.describe()} unreachable: {reason}") from None
-        if len(body) > MAX_FILE_BYTES:
-            raise InvalidSourceData(f"metrica file {file_name} is larger than {MAX_FILE_BYTES} B")
-        return body
+        return super().fetch(checked_match_id(match_id), file_name)
+
+    def list_games(self) -> list[str]:
+        return self.list_folders(GAME_EVENT_FILES)
+
+
+MetricaStore = LocalStore | HttpStore
+"""Reads the files of one game folder (``fetch(match_id, file_name)``); None when absent."""
 
 
 def store_for(location: str) -> MetricaStore:
@@ -251,10 +165,7 @@ def _json_subtypes(value: Any) -> tuple[str, ...]:
 
 def parse_json_events(data: bytes) -> list[RawRow]:
     """Rows of a Metrica ``events.json`` (``{"data": [...]}``), ids from their ``index``."""
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"metrica events JSON is not valid JSON: {error}") from None
+    document = files.parse_json(data, "metrica events JSON")
     raw = document.get("data") if isinstance(document, dict) else None
     if not isinstance(raw, list):
         raise InvalidSourceData("metrica events JSON has no 'data' list")
@@ -348,7 +259,8 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
     elements = list(root.iter())
     team_names: dict[str, str] = {}
     player_names: dict[str, str] = {}
-    players: list[EptsPlayer] = []
+    players: dict[str, LineupPlayer] = {}
+    team_of: dict[str, str] = {}
     home_id = away_id = ""
     frame_rate = DEFAULT_FRAME_RATE
     competition_id = competition_name = session_start = None
@@ -362,15 +274,13 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
             player_id = element.get("id", "")
             player_names[player_id] = name
             parameters = _provider_parameters(element)
-            players.append(
-                EptsPlayer(
-                    player_id=player_id,
-                    team_id=element.get("teamId", ""),
-                    name=name or player_id,
-                    jersey_number=_int(_child_text(element, "ShirtNumber")),
-                    position=parameters.get("position_type") or None,
-                )
+            players[player_id] = LineupPlayer(
+                player_id=player_id,
+                name=name or player_id,
+                jersey_number=_int(_child_text(element, "ShirtNumber")),
+                position=parameters.get("position_type") or None,
             )
+            team_of[player_id] = element.get("teamId", "")
         elif tag == "Score" and not home_id:
             home_id = element.get("idLocalTeam", "")
             away_id = element.get("idVisitingTeam", "")
@@ -401,7 +311,7 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
             competition_id=competition_id,
             competition_name=competition_name,
             session_start=session_start,
-            players=tuple(players),
+            roster=Roster(players, team_of),
             period_frames=period_frames,
         ),
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -39,6 +39,9 @@ from domain import (
     event_id_for,
 )
 from domain.match import MAX_PERIOD
+from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DroppedEvent as DroppedRow
+from processors.adapters.mapping import OnDropped
 from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"
@@ -166,15 +169,6 @@ class MetricaGame:
 
 
 @dataclass(frozen=True, slots=True)
-class EptsPlayer:
-    player_id: str
-    team_id: str
-    name: str
-    jersey_number: int | None = None
-    position: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class EptsInfo:
     """What a game's EPTS metadata says beyond teams and names, as given."""
 
@@ -182,17 +176,9 @@ class EptsInfo:
     competition_name: str | None = None
     session_start: str | None = None
     """``Sessions/Session/Start``, UTC as written."""
-    players: tuple[EptsPlayer, ...] = ()
+    roster: Roster = field(default_factory=Roster)
     period_frames: Mapping[int, tuple[int, int]] = field(default_factory=dict)
     """First and last frame of each period (``first_half_start``...)."""
-
-
-class DroppedRow(Exception):
-    """A raw row that cannot become a domain event; ``reason`` is its tally key."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 def split_subtypes(value: Any) -> tuple[str, ...]:
@@ -396,9 +382,6 @@ def _takes(set_piece: Event, action: Event) -> bool:
         and action.period == set_piece.period
         and 0 <= action.seconds - set_piece.seconds <= SET_PIECE_TAKEN_WITHIN_S
     )
-
-
-OnDropped = Callable[[str, str], None]
 
 
 def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match:

@@ -74,21 +74,12 @@ def build_match_info(game: MetricaGame, events: list[Event], goals: tuple[int, i
         (game.home, Side.HOME, goals[0]),
         (game.away, Side.AWAY, goals[1]),
     ):
-        if metadata is not None and metadata.players:
-            players = tuple(
-                LineupPlayer(
-                    player_id=p.player_id,
-                    name=p.name,
-                    jersey_number=p.jersey_number,
-                    position=p.position,
-                )
-                for p in metadata.players
-                if p.team_id == team.team_id
-            )
+        if metadata is not None and metadata.roster:
+            players = metadata.roster.lineup(team.team_id)
         else:
             players = _seen_players(team, events)
         sheets.append(TeamSheet(team.team_id, team.name, side, team_goals, players))
-    if metadata is not None and metadata.players:
+    if metadata is not None and metadata.roster:
         lineup_derivation = "EPTS metadata players (it does not say who started)"
     else:
         lineup_derivation = "players seen in the events (the CSV has no line-ups)"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from domain import InvalidSourceData, Match, MatchRepository
+from domain import InvalidSourceData, ListedMatch, Match, MatchRepository, MatchScope
 from processors.adapters.metrica.loaders import (
     MetricaStore,
     checked_match_id,
+    game_version,
     load_game,
     store_for,
 )
-from processors.adapters.metrica.mapping import OnDropped, map_game
+from processors.adapters.metrica.mapping import SOURCE, OnDropped, map_game
+from processors.adapters.provider import mapping_errors
 from processors.settings import Settings
 
 
 class MetricaRepository(MatchRepository):
+    source = SOURCE
+
     def __init__(self, store: MetricaStore, *, on_dropped: OnDropped | None = None) -> None:
         self.store = store
         self.on_dropped = on_dropped
@@ -23,10 +27,16 @@ class MetricaRepository(MatchRepository):
             game = load_game(self.store, checked_match_id(match_id))
         except InvalidSourceData as error:
             raise InvalidSourceData(f"metrica match {match_id}: {error}") from None
-        try:
+        with mapping_errors(SOURCE, match_id):
             return map_game(game, on_dropped=self.on_dropped)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise InvalidSourceData(f"metrica match {match_id}: {error}") from None
+
+    def list_matches(self, scope: MatchScope) -> list[ListedMatch]:
+        """Every game folder under the root, versioned by a SHA-256 of its files."""
+        if scope.is_season:
+            return super().list_matches(scope)
+        return [
+            ListedMatch(game, game_version(self.store, game)) for game in self.store.list_games()
+        ]
 
 
 def repository_from_settings(settings: Settings) -> MetricaRepository | None:

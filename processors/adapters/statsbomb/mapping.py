@@ -43,6 +43,7 @@ from domain import (
     count_goals,
     event_id_for,
 )
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.statsbomb.match_info import (
     INFO_TYPES as _INFO_TYPES,
 )
@@ -303,14 +304,6 @@ _DUEL_KIND: Final[Mapping[str, DuelKind]] = {
     "Aerial Lost": DuelKind.AERIAL,
     "Tackle": DuelKind.TACKLE,
 }
-
-
-class DroppedEvent(Exception):
-    """A raw event that cannot become a domain event; ``reason`` is its tally key."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -689,9 +682,6 @@ def teams_from_starting_lineups(
             if len(teams) == 2:
                 return teams[0], teams[1]
     return None
-
-
-OnDropped = Callable[[str, str], None]
 
 
 def _receipts(structs: Iterable[SbEvent | DroppedEvent]) -> dict[str, tuple[int, float, str]]:

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from domain import InvalidSourceData, Match, MatchRepository
+from domain import ListedMatch, Match, MatchScope
+from processors.adapters.provider import ProviderRepository, mapping_errors
 from processors.adapters.statsbomb.loaders import OpenDataMirror, StatsBombLoader, StatsBombPy
-from processors.adapters.statsbomb.mapping import OnDropped, map_match
+from processors.adapters.statsbomb.mapping import SOURCE, map_match
 from processors.settings import Settings
 
 
-class StatsBombRepository(MatchRepository):
-    def __init__(self, loader: StatsBombLoader, *, on_dropped: OnDropped | None = None) -> None:
-        self.loader = loader
-        self.on_dropped = on_dropped
+def statsbomb_version(entry: Mapping[str, Any]) -> str | None:
+    """StatsBomb stamps each match with ``last_updated`` when its event data changes."""
+    value = entry.get("last_updated")
+    return f"last_updated:{value}" if isinstance(value, str) and value else None
+
+
+class StatsBombRepository(ProviderRepository):
+    source = SOURCE
+    loader: StatsBombLoader
 
     def get_match(self, match_id: str) -> Match:
         """The events, and on ``Match.info`` the matches-file entry and line-ups as well."""
         raw_events = self.loader.raw_events(match_id)
         entry = self.loader.match_entry(match_id)
         lineups = self.loader.lineups(match_id)
-        try:
+        with mapping_errors(SOURCE, match_id):
             return map_match(
                 raw_events,
                 match_id=match_id,
@@ -29,8 +37,18 @@ class StatsBombRepository(MatchRepository):
                 entry=entry,
                 lineups=lineups,
             )
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise InvalidSourceData(f"statsbomb match {match_id}: {error}") from None
+
+    def list_matches(self, scope: MatchScope) -> list[ListedMatch]:
+        """A competition's season from its matches file, versioned by ``last_updated``."""
+        if scope.competition_id is None or scope.season_id is None:
+            return super().list_matches(scope)
+        listed = []
+        for entry in self.loader.list_matches(scope.competition_id, scope.season_id):
+            match_id = entry.get("match_id")
+            if isinstance(match_id, bool) or not isinstance(match_id, (int, str)):
+                continue
+            listed.append(ListedMatch(str(match_id), statsbomb_version(entry)))
+        return listed
 
 
 def repository_from_settings(settings: Settings) -> StatsBombRepository:

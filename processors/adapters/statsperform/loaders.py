@@ -13,14 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-import orjson
-
-from domain import InvalidSourceData, MatchNotFound, Team
-from processors.adapters.files import FileStore, checked_match_id
+from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
+from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
+from processors.adapters.lineups import Roster
 from processors.adapters.statsperform.mapping import (
     SOURCE,
     StatsPerformMatchFile,
-    StatsPerformPlayer,
     parse_utc,
 )
 
@@ -38,10 +36,7 @@ def _text(value: Any) -> str | None:
 
 
 def _decode(data: bytes, what: str) -> dict[str, Any]:
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"{what} is not valid JSON: {error}") from None
+    document = parse_json(data, what)
     if not isinstance(document, dict):
         raise InvalidSourceData(f"{what} holds {type(document).__name__}, not an object")
     return document
@@ -65,10 +60,11 @@ def teams_of(match_info: Mapping[str, Any], match_id: str) -> tuple[tuple[Team, 
     return (teams[0][0], teams[1][0]), False
 
 
-def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
+def roster_of(live_data: Mapping[str, Any]) -> Roster:
     """Line-ups from MA1's ``liveData.lineUp``: starters have a formation place other than 0,
     substitutes the position ``Substitute`` (their ``subPosition`` is kept as position)."""
-    players: dict[str, StatsPerformPlayer] = {}
+    players: dict[str, LineupPlayer] = {}
+    team_of: dict[str, str] = {}
     for lineup in live_data.get("lineUp") or ():
         if not isinstance(lineup, dict):
             continue
@@ -84,18 +80,19 @@ def players_of(live_data: Mapping[str, Any]) -> dict[str, StatsPerformPlayer]:
             else:
                 starter = False if substitute else None
             shirt = player.get("shirtNumber")
-            players[str(player["playerId"])] = StatsPerformPlayer(
-                player_id=str(player["playerId"]),
+            player_id = str(player["playerId"])
+            players[player_id] = LineupPlayer(
+                player_id=player_id,
                 name=_text(player.get("matchName")) or _text(player.get("knownName")) or "",
-                team_id=team_id,
                 first_name=_text(player.get("firstName")),
                 last_name=_text(player.get("lastName")),
+                nickname=_text(player.get("knownName")),
                 jersey_number=shirt if isinstance(shirt, int) else None,
                 position=_text(player.get("subPosition")) if substitute else position,
                 starter=starter,
-                known_name=_text(player.get("knownName")),
             )
-    return players
+            team_of[player_id] = team_id
+    return Roster(players, team_of)
 
 
 def period_starts_of(live_data: Mapping[str, Any]) -> dict[int, datetime]:
@@ -123,7 +120,7 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
         teams=(home, away),
         events=tuple(events),
         sides_known=sides_known,
-        players=players_of(live_data),
+        roster=roster_of(live_data),
         period_starts_utc=period_starts_of(live_data),
         match_info=match_info,
         ma1_live_data=live_data,
@@ -141,13 +138,7 @@ def content_version(ma3: bytes, ma1: bytes | None) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-class StatsPerformLoader:
-    def __init__(self, store: FileStore) -> None:
-        self.store = store
-
-    def describe(self) -> str:
-        return self.store.describe()
-
+class StatsPerformLoader(MatchFilesLoader):
     def _files(self, match_id: str) -> tuple[bytes, bytes | None]:
         file_name = f"{checked_match_id(SOURCE, match_id)}{SUFFIX}"
         ma3 = self.store.fetch(EVENTS_FOLDER, file_name)

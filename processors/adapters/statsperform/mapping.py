@@ -25,6 +25,7 @@ from domain import (
     Event,
     EventType,
     GoalkeeperAction,
+    LineupPlayer,
     Match,
     Outcome,
     PassDetails,
@@ -34,11 +35,12 @@ from domain import (
     count_goals,
     event_id_for,
 )
+from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.statsperform.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
-OnDropped = Callable[[str, str], None]
 
 UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
@@ -252,19 +254,6 @@ USED_QUALIFIERS: Final = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class StatsPerformPlayer:
-    player_id: str
-    name: str
-    team_id: str
-    first_name: str | None = None
-    last_name: str | None = None
-    jersey_number: int | None = None
-    position: str | None = None
-    starter: bool | None = None
-    known_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class StatsPerformMatchFile:
     """MA3 events with the match information of MA1 (or of MA3's own ``matchInfo``).
 
@@ -274,7 +263,7 @@ class StatsPerformMatchFile:
     teams: tuple[Team, Team]
     events: Sequence[RawEvent]
     sides_known: bool = True
-    players: Mapping[str, StatsPerformPlayer] = field(default_factory=dict)
+    roster: Roster = field(default_factory=Roster)
     period_starts_utc: Mapping[int, datetime] = field(default_factory=dict)
     """From MA1's ``matchDetails.period``; MA3's Start events take precedence."""
     match_info: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -287,12 +276,6 @@ class StatsPerformMatchFile:
     content_sha256: str | None = None
     """``sha256:<hex>`` over the MA3 and MA1 files (the data version when MA1 has no
     ``lastUpdated``)."""
-
-
-class DroppedEvent(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,7 +523,7 @@ def map_event(
     match_id: str,
     index: int,
     starts: Mapping[int, datetime],
-    players: Mapping[str, StatsPerformPlayer] | None = None,
+    players: Mapping[str, LineupPlayer] | None = None,
     links: Links | None = None,
 ) -> Event:
     """One raw MA3 event as a domain event; raises DroppedEvent when it cannot be.
@@ -627,7 +610,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
                 match_id=match_file.match_id,
                 index=position,
                 starts=starts,
-                players=match_file.players,
+                players=match_file.roster.players,
                 links=links,
             )
             if event.team_id not in known_teams:

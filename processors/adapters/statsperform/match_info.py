@@ -27,7 +27,6 @@ from domain import (
     Event,
     EventType,
     KickOff,
-    LineupPlayer,
     MatchInfo,
     NamedRef,
     PeriodInfo,
@@ -134,23 +133,6 @@ def _referee(live_data: Mapping[str, Any]) -> Place | None:
         if name:
             return Place(_text(official.get("id")), name)
     return None
-
-
-def _players(team_id: str, match_file: StatsPerformMatchFile) -> tuple[LineupPlayer, ...]:
-    return tuple(
-        LineupPlayer(
-            player.player_id,
-            player.name,
-            first_name=player.first_name,
-            last_name=player.last_name,
-            nickname=player.known_name,
-            jersey_number=player.jersey_number,
-            position=player.position,
-            starter=player.starter,
-        )
-        for player in match_file.players.values()
-        if player.team_id == team_id
-    )
 
 
 def _clock_minute(entry: Mapping[str, Any]) -> int | None:
@@ -315,7 +297,7 @@ def build_match_info(
             team.name,
             side if match_file.sides_known else None,
             team_goals,
-            _players(team.team_id, match_file),
+            match_file.roster.lineup(team.team_id),
         )
         for team, side, team_goals in ((home, Side.HOME, goals[0]), (away, Side.AWAY, goals[1]))
     )
@@ -343,7 +325,7 @@ def build_match_info(
         lineup_derivation=(
             "MA1 liveData.lineUp (starters: a formationPlace; substitutes: position "
             "Substitute, their subPosition as position)"
-            if match_file.players
+            if match_file.roster
             else None
         ),
     )

@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Final
 
-import orjson
-
-from domain import InvalidSourceData, MatchNotFound, Team
-from processors.adapters.files import FileStore, checked_match_id
-from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile, WyscoutPlayer
+from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
+from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
+from processors.adapters.lineups import Roster
+from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile
 
 SUFFIX: Final = ".json"
 
@@ -48,11 +47,12 @@ def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[
     return teams[0], teams[1]
 
 
-def _players(document: dict[str, Any]) -> dict[str, WyscoutPlayer]:
-    players: dict[str, WyscoutPlayer] = {}
+def _roster(document: dict[str, Any]) -> Roster:
+    players: dict[str, LineupPlayer] = {}
+    team_of: dict[str, str] = {}
     raw_players = document.get("players")
     if not isinstance(raw_players, dict):
-        return players
+        return Roster()
     for team_id, entries in raw_players.items():
         for entry in entries if isinstance(entries, list) else ():
             player = entry.get("player", entry) if isinstance(entry, dict) else {}
@@ -61,22 +61,20 @@ def _players(document: dict[str, Any]) -> dict[str, WyscoutPlayer]:
             first, last = _text(player.get("firstName")), _text(player.get("lastName"))
             full = " ".join(part for part in (first, last) if part)
             role = player.get("role")
-            players[str(player["wyId"])] = WyscoutPlayer(
-                player_id=str(player["wyId"]),
-                name=_text(player.get("shortName")) or full or str(player["wyId"]),
+            player_id = str(player["wyId"])
+            players[player_id] = LineupPlayer(
+                player_id=player_id,
+                name=_text(player.get("shortName")) or full or player_id,
                 first_name=first,
                 last_name=last,
-                team_id=str(team_id),
                 position=_text(role.get("name")) if isinstance(role, dict) else None,
             )
-    return players
+            team_of[player_id] = str(team_id)
+    return Roster(players, team_of)
 
 
 def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise InvalidSourceData(f"wyscout match {match_id}: not valid JSON: {error}") from None
+    document = parse_json(data, f"wyscout match {match_id}: the file")
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
         raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
@@ -84,7 +82,7 @@ def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
         match_id=match_id,
         teams=_teams(document, events, match_id),
         events=tuple(events),
-        players=_players(document),
+        roster=_roster(document),
         raw_teams=_object(document.get("teams")),
         content_sha256=content_version(data),
     )
@@ -95,13 +93,7 @@ def content_version(data: bytes) -> str:
     return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-class WyscoutLoader:
-    def __init__(self, store: FileStore) -> None:
-        self.store = store
-
-    def describe(self) -> str:
-        return self.store.describe()
-
+class WyscoutLoader(MatchFilesLoader):
     def _bytes(self, match_id: str) -> bytes:
         data = self.store.fetch("", f"{checked_match_id(SOURCE, match_id)}{SUFFIX}")
         if data is None:

@@ -11,7 +11,7 @@ Locations are 0-100, oriented per event for the acting team (``Coordinates.from_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ from domain import (
     Event,
     EventType,
     GoalkeeperAction,
+    LineupPlayer,
     Match,
     Outcome,
     PassDetails,
@@ -33,10 +34,11 @@ from domain import (
     count_goals,
     event_id_for,
 )
+from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DroppedEvent, OnDropped
 from processors.adapters.wyscout.match_info import SOURCE, build_match_info
 
 RawEvent = Mapping[str, Any]
-OnDropped = Callable[[str, str], None]
 
 UNREADABLE_EVENT: Final = "unreadable_event"
 INVALID_LOCATION: Final = "invalid_location"
@@ -209,16 +211,6 @@ _NO_END_SUB_EVENTS: Final = frozenset({33, 35})
 
 
 @dataclass(frozen=True, slots=True)
-class WyscoutPlayer:
-    player_id: str
-    name: str
-    first_name: str | None = None
-    last_name: str | None = None
-    team_id: str | None = None
-    position: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class WyscoutMatchFile:
     """One match file as read: teams in file order, players by id, raw events in order.
 
@@ -228,17 +220,11 @@ class WyscoutMatchFile:
     match_id: str
     teams: tuple[Team, Team]
     events: Sequence[RawEvent]
-    players: Mapping[str, WyscoutPlayer] = field(default_factory=dict)
+    roster: Roster = field(default_factory=Roster)
     raw_teams: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """The file's ``teams`` map as read (official names, cities, areas)."""
     content_sha256: str | None = None
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
-
-
-class DroppedEvent(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
 
 
 def _int(value: Any) -> int | None:
@@ -371,7 +357,7 @@ def map_event(
     *,
     match_id: str,
     index: int,
-    players: Mapping[str, WyscoutPlayer] | None = None,
+    players: Mapping[str, LineupPlayer] | None = None,
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
     try:
@@ -455,7 +441,7 @@ def map_match(
             if not isinstance(raw, Mapping):
                 raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
             event = map_event(
-                raw, match_id=match_file.match_id, index=position, players=match_file.players
+                raw, match_id=match_file.match_id, index=position, players=match_file.roster.players
             )
             if event.team_id not in known_teams:
                 raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")

@@ -8,13 +8,12 @@ empty. Which team was at home is known only when the ingest request names ``home
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
-from domain import DataVersion, LineupPlayer, MatchInfo, Side, Team, TeamSheet
+from domain import DataVersion, MatchInfo, Side, Team, TeamSheet
 
 if TYPE_CHECKING:
-    from processors.adapters.wyscout.mapping import WyscoutMatchFile, WyscoutPlayer
+    from processors.adapters.wyscout.mapping import WyscoutMatchFile
 
 SOURCE: Final = "wyscout"
 SCORE_DERIVATION: Final = (
@@ -24,20 +23,6 @@ SCORE_DERIVATION: Final = (
 LINEUP_DERIVATION: Final = (
     "the file's players map: names and roles as given; no shirt numbers, no starters"
 )
-
-
-def _players(team_id: str, players: Mapping[str, WyscoutPlayer]) -> tuple[LineupPlayer, ...]:
-    return tuple(
-        LineupPlayer(
-            player.player_id,
-            player.name,
-            first_name=player.first_name,
-            last_name=player.last_name,
-            position=player.position,
-        )
-        for player in players.values()
-        if player.team_id == team_id
-    )
 
 
 def build_match_info(
@@ -55,7 +40,7 @@ def build_match_info(
             team.name,
             side if sides_known else None,
             team_goals,
-            _players(team.team_id, match_file.players),
+            match_file.roster.lineup(team.team_id),
         )
         for team, side, team_goals in ((home, Side.HOME, goals[0]), (away, Side.AWAY, goals[1]))
     )
@@ -66,5 +51,5 @@ def build_match_info(
         teams=(sheets[0], sheets[1]),
         score_derivation=SCORE_DERIVATION,
         data_version=None if version is None else DataVersion(version, "content_sha256"),
-        lineup_derivation=LINEUP_DERIVATION if match_file.players else None,
+        lineup_derivation=LINEUP_DERIVATION if match_file.roster else None,
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from domain import InvalidRequest, InvalidSourceData, Match, MatchQuery, MatchRepository
+from domain import InvalidRequest, Match, MatchQuery
 from processors.adapters.files import files_for
+from processors.adapters.provider import FolderRepository, mapping_errors
 from processors.adapters.wyscout.loaders import WyscoutLoader
-from processors.adapters.wyscout.mapping import OnDropped, map_match
+from processors.adapters.wyscout.mapping import SOURCE, map_match
 from processors.settings import Settings
 
 
-class WyscoutRepository(MatchRepository):
-    def __init__(self, loader: WyscoutLoader, *, on_dropped: OnDropped | None = None) -> None:
-        self.loader = loader
-        self.on_dropped = on_dropped
+class WyscoutRepository(FolderRepository):
+    source = SOURCE
+    loader: WyscoutLoader
 
     def get_match(self, match_id: str, *, home_team_id: str | None = None) -> Match:
         """The match; ``home_team_id`` (from the ingest request, when it says) names the home
@@ -24,17 +24,12 @@ class WyscoutRepository(MatchRepository):
                 f"home_team_id {home_team_id!r} is not a team of wyscout match {match_id} "
                 f"(its teams: {', '.join(teams)})"
             )
-        try:
+        with mapping_errors(SOURCE, match_id):
             return map_match(match_file, home_team_id=home_team_id, on_dropped=self.on_dropped)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise InvalidSourceData(f"wyscout match {match_id}: {error}") from None
 
     def get_match_for(self, query: MatchQuery) -> Match:
         """The file does not say who was at home: the query's ``home_team_id`` does."""
         return self.get_match(query.match_id, home_team_id=query.home_team_id)
-
-    def list_matches(self) -> list[str]:
-        return self.loader.list_matches()
 
 
 def repository_from_settings(settings: Settings) -> WyscoutRepository | None:

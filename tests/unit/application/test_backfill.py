@@ -335,28 +335,20 @@ def test_a_version_record_round_trips():
 # -- the runner, parent and children together, with the topics as queues -----------------
 
 
-class FakeLoader:
-    def __init__(self, entries: list[dict]) -> None:
-        self.entries = entries
-
-    def list_matches(self, competition_id: int, season_id: int) -> list[dict]:
-        return self.entries
-
-
 class Cluster(InMemoryWorker):
     """One worker standing for every worker; the topics are its queue."""
 
-    def __init__(self, entries: list[dict], matches: dict) -> None:
+    def __init__(self, listed: list[ListedMatch], matches: dict) -> None:
         super().__init__(matches)
-        self.repository.loader = FakeLoader(entries)
+        self.repository.listed = listed
 
     @property
     def table(self) -> dict:
         return self.store.states
 
 
-def entries(*match_ids: str, last_updated: str = "A") -> list[dict]:
-    return [{"match_id": int(m), "last_updated": last_updated} for m in match_ids]
+def entries(*match_ids: str, last_updated: str = "A") -> list[ListedMatch]:
+    return [ListedMatch(m, f"last_updated:{last_updated}") for m in match_ids]
 
 
 def test_a_season_fans_out_and_its_parent_reports_every_child():
@@ -390,7 +382,7 @@ def test_a_second_backfill_skips_unchanged_matches_and_force_ingests_them_again(
     assert skipped.skipped and skipped.skip_reason.startswith("unchanged since job first.1")
     assert len(cluster.publisher.log) == emitted
 
-    cluster.repository.loader.entries = entries("1", "2", last_updated="B")
+    cluster.repository.listed = entries("1", "2", last_updated="B")
     cluster.submit(season("third"))
     assert cluster.state("third").children.succeeded == 2  # the provider changed both
 

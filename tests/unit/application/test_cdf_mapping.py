@@ -176,14 +176,19 @@ def test_without_a_kick_off_every_timed_record_is_withheld() -> None:
     assert result.match_sheet_withheld == "no_kick_off_time"
 
 
+def _second_half_start(result, interval: float) -> dict:
+    """The second half's provenance, after checking the meta's gap between the halves."""
+    assert result.meta is not None and result.provenance is not None
+    first, second = result.meta["match"]["periods"]
+    assert (_parse(second["start_time"]) - _parse(first["end_time"])).total_seconds() == interval
+    return result.provenance["period_starts"][1]
+
+
 def test_without_a_source_the_second_half_starts_after_an_assumed_15_minute_interval() -> None:
     result = to_cdf(match_info(), match_events(), is_neutral=False)
     assert {r["event"]["period"] for r in result.events} == {"first_half", "second_half"}
     assert "no_period_start_time" not in result.withheld
-    assert result.meta is not None and result.provenance is not None
-    first, second = result.meta["match"]["periods"]
-    assert (_parse(second["start_time"]) - _parse(first["end_time"])).total_seconds() == 900.0
-    assert result.provenance["period_starts"][1] == {
+    assert _second_half_start(result, 900.0) == {
         "period": "second_half",
         "anchor": "assumed_interval",
         "interval_seconds": 900.0,
@@ -194,10 +199,7 @@ def test_without_a_source_the_second_half_starts_after_an_assumed_15_minute_inte
 
 def test_a_request_supplied_break_wins_over_the_assumed_interval() -> None:
     result = to_cdf(match_info(), match_events(), assumed_breaks={2: 600.0}, is_neutral=False)
-    assert result.meta is not None and result.provenance is not None
-    first, second = result.meta["match"]["periods"]
-    assert (_parse(second["start_time"]) - _parse(first["end_time"])).total_seconds() == 600.0
-    assert result.provenance["period_starts"][1] == {
+    assert _second_half_start(result, 600.0) == {
         "period": "second_half",
         "anchor": "request_break",
         "interval_seconds": 600.0,

@@ -29,7 +29,8 @@ from contracts.v1.headers import (
     traceparent,
 )
 from contracts.v1.topics import Topics
-from domain import Coordinates, Event, EventType, Match, Outcome, Team, event_id_for
+from domain import Coordinates, EventType, Match, Outcome
+from tests.unit.samples import one_event_match
 
 
 def schema(name: str) -> dict:
@@ -49,31 +50,19 @@ def test_published_schemas_are_valid_json_schema(name):
 
 
 def sample_match() -> Match:
-    shot = Event(
-        event_id=event_id_for("statsbomb", "9", "s1"),
-        source="statsbomb",
+    return one_event_match(
+        "s1",
+        "Shot",
+        EventType.SHOT,
         match_id="9",
-        source_event_id="s1",
-        source_type="Shot",
-        type=EventType.SHOT,
         index=7,
-        period=1,
         seconds=12.5,
-        team_id="1",
         player_id="10",
         player_name="Striker",
         start=Coordinates(95.0, 30.0),
         end=Coordinates(105.0, 34.0, 1.2),
         outcome=Outcome.GOAL,
         related_event_ids=("x",),
-    )
-    return Match.assemble(
-        source="statsbomb",
-        match_id="9",
-        home=Team("1", "Home"),
-        away=Team("2", "Away"),
-        events=[shot],
-        raw_event_count=1,
     )
 
 

@@ -28,6 +28,7 @@ from processors.adapters.metrica import mapping as metrica
 from processors.adapters.statsbomb import mapping as statsbomb
 from processors.adapters.statsperform import mapping as statsperform
 from processors.adapters.wyscout import mapping as wyscout
+from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.paths import REPO_ROOT
 
 README = (REPO_ROOT / "contracts" / "README.md").read_text(encoding="utf-8")
@@ -277,17 +278,7 @@ def test_the_readme_states_the_wyscout_and_statsperform_outcome_rules():
     assert (statsperform.BLOCKED, "blocked") in stated("Outcomes", 3, "qualifier")
 
 
-NEW_EVENT_FIELDS = [
-    "team_side",
-    "receiver",
-    "received_seconds",
-    "under_pressure",
-    "pass",
-    "shot",
-    "goalkeeper_action",
-    "duel_kind",
-    "metrics",
-]
+NEW_EVENT_FIELDS = list(ISSUE_11_EVENT_FIELDS)
 
 
 def test_every_additive_event_field_is_documented_with_every_provider():

@@ -11,9 +11,9 @@ import pytest
 from contracts import ContractError
 from contracts.v1 import decode_ingest_request, decode_match_event
 from contracts.v1.match_event import encode_match_event, match_event_payload
-from domain import EventType, Match, Team, event_id_for
+from domain import EventType, Match, Team
 from domain.coordinates import init_through_slot_setters
-from domain.match import Event
+from tests.unit.samples import one_event_match
 
 
 def test_a_season_request_cannot_also_ask_for_all_matches():
@@ -25,26 +25,8 @@ def test_a_season_request_cannot_also_ask_for_all_matches():
 
 
 def test_an_event_without_a_team_has_no_team_name():
-    event = Event(
-        event_id=event_id_for("statsbomb", "m", "e"),
-        source="statsbomb",
-        match_id="m",
-        source_event_id="e",
-        source_type="Half Start",
-        type=EventType.PERIOD_START,
-        index=0,
-        period=1,
-        seconds=0.0,
-        team_id="",
-    )
-    match = Match.assemble(
-        source="statsbomb",
-        match_id="m",
-        home=Team("1", "A"),
-        away=Team("2", "B"),
-        events=[event],
-        raw_event_count=1,
-    )
+    match = one_event_match("e", "Half Start", EventType.PERIOD_START, team_id="")
+    (event,) = match.events
     payload = match_event_payload(match, event, 0)
     assert payload["team_name"] == ""
     assert encode_match_event(match, event, 0) == orjson.dumps(payload)

@@ -30,6 +30,7 @@ from domain import (
     Side,
     TeamSheet,
 )
+from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.unit.samples import synthetic_match
 
 # Payloads of StatsBomb match 3788741 as published before issue 11 (commit 719a05e).
@@ -38,17 +39,7 @@ OLD_PAYLOADS = [
     b'{"event_id":"f6bfc3ee-b48a-50ce-bc1a-c1c2f2310c0c","source":"statsbomb","match_id":"3788741","source_event_id":"bbc398f7-c784-4958-a504-37b583caf97a","source_type":"Pass","type":"pass","index":5,"period":1,"seconds":0.878,"team_id":"909","team_name":"Turkey","player_id":"11086","player_name":"Burak Y\xc4\xb1lmaz","start":{"x":52.4562,"y":34.0425},"end":{"x":28.3938,"y":43.5625},"outcome":"success","body_part":"right_foot","set_piece":"kick_off","card":null,"related_event_ids":["407e1965-cbb4-5909-8075-63d2a5678ffe"]}',  # noqa: E501
     b'{"event_id":"3e6b6021-4f5d-54e7-8e37-435ccbf8422c","source":"statsbomb","match_id":"3788741","source_event_id":"009e954d-99b5-4cf4-83e9-5de8989b5725","source_type":"Shot","type":"shot","index":2774,"period":2,"seconds":1233.192,"team_id":"914","team_name":"Italy","player_id":"7788","player_name":"Ciro Immobile","start":{"x":99.3563,"y":37.3575},"end":{"x":104.9562,"y":33.7875,"z":1.2802},"outcome":"goal","body_part":"right_foot","set_piece":null,"card":null,"related_event_ids":["ba72c634-b2a6-59fc-88c2-ad1895b755b4"]}',  # noqa: E501
 ]
-NEW_KEYS = {
-    "team_side",
-    "receiver",
-    "received_seconds",
-    "under_pressure",
-    "pass",
-    "shot",
-    "goalkeeper_action",
-    "duel_kind",
-    "metrics",
-}
+NEW_KEYS = set(ISSUE_11_EVENT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

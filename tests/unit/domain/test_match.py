@@ -171,16 +171,7 @@ def test_a_match_refuses_info_about_other_teams():
         "x",
     )
     with pytest.raises(ValueError, match="another match"):
-        Match.assemble(
-            source=match.source,
-            match_id=match.match_id,
-            home=match.home,
-            away=match.away,
-            events=match.events,
-            raw_event_count=match.raw_event_count,
-            dropped=match.dropped_by_reason,
-            info=other,
-        )
+        _with_info(match, other)
 
 
 def _info_for(match, sides, goals=(0, 0)):
