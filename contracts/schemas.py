@@ -13,8 +13,8 @@ from typing import Any
 from contracts.codec import json_schema
 from contracts.v1.ingest_request import SCOPE_SCHEMA, IngestRequest
 from contracts.v1.job_state import JobState
+from contracts.v1.match_event import RETRACTION_SCHEMA_ID, MatchEvent, MatchEventRetraction
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
-from contracts.v1.match_event import MatchEvent
 from contracts.v1.match_info import SCHEMA_ID as MATCH_INFO_SCHEMA_ID
 from contracts.v1.match_info import MatchInfo
 from domain import (
@@ -56,6 +56,16 @@ def v1_documents() -> dict[str, Any]:
                 "One normalized match event in the canonical frame (metres, 105 x 68, the "
                 "acting team attacking towards x = 105). Topic match-events, key "
                 "<source>:<match_id>."
+            ),
+        ),
+        "match-event-retraction.schema.json": json_schema(
+            MatchEventRetraction,
+            schema_id=RETRACTION_SCHEMA_ID,
+            title="MatchEventRetraction v1",
+            description=(
+                "An event that is no longer in the provider's data: drop the event with this "
+                "event_id. Topic match-events, key <source>:<match_id>, CloudEvents ce_type "
+                "io.pitchstream.match-event-retraction.v1."
             ),
         ),
         "match-info.schema.json": json_schema(

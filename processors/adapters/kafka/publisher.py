@@ -34,7 +34,7 @@ from typing import Any, Final
 from aiokafka.partitioner import murmur2
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from contracts.v1.headers import match_event_headers
+from contracts.v1.headers import EVENT_ID_HEADER, match_event_headers
 from contracts.v1.match_event import encode_match_event
 from domain import EventPublisher, Match, ProgressCallback
 from processors.adapters.kafka.errors import raises_broker_errors
@@ -253,7 +253,9 @@ class TransactionalEventPublisher(EventPublisher):
 
 class _HeaderTemplate:
     """``match_event_headers(...)`` for every event of one job, without rebuilding the parts
-    that are the same for all of them: only ``ce_id`` and ``traceparent`` change per event.
+    that are the same for all of them: only ``ce_id``, ``traceparent`` and
+    ``pitchstream_event_id`` change per first publication (revisions and retractions, a
+    few per job, take the plain path).
     """
 
     def __init__(self, match: Match, *, time: str, trace_id: str, job_id: str) -> None:
@@ -269,17 +271,28 @@ class _HeaderTemplate:
         names = [name for name, _ in sample]
         self._ce_id = names.index("ce_id")
         self._traceparent = names.index("traceparent")
+        self._event_id = names.index(EVENT_ID_HEADER)
         self._fixed = sample
         self._prefix = f"00-{trace_id}-".encode()
 
-    def __call__(self, event_id: str) -> list[tuple[str, bytes]]:
-        if not _CANONICAL_UUID.fullmatch(event_id) or event_id.startswith(_ZERO_SPAN):
+    def __call__(
+        self, event_id: str, revision: int = 1, retracted: bool = False
+    ) -> list[tuple[str, bytes]]:
+        if (
+            revision != 1
+            or retracted
+            or not _CANONICAL_UUID.fullmatch(event_id)
+            or event_id.startswith(_ZERO_SPAN)
+        ):
             return match_event_headers(
                 event_id=event_id, source=self.source, match_key=self.match_key,
                 time=self.time, trace_id=self.trace_id, job_id=self.job_id,
+                revision=revision, retracted=retracted,
             )  # fmt: skip
         headers = self._fixed.copy()
-        headers[self._ce_id] = ("ce_id", event_id.encode())
+        encoded = event_id.encode()
+        headers[self._ce_id] = ("ce_id", encoded)
+        headers[self._event_id] = (EVENT_ID_HEADER, encoded)
         # traceparent's span id: the event id's first 16 hex digits (contracts.v1.headers)
         span = event_id[:8] + event_id[9:13] + event_id[14:18]
         headers[self._traceparent] = ("traceparent", self._prefix + span.encode() + b"-01")
