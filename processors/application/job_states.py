@@ -110,9 +110,16 @@ def succeeded(
     events_emitted: int,
     events_dropped: Mapping[str, int],
     now: str,
+    changes: Mapping[str, int] | None = None,
 ) -> JobState:
-    tally = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    """``changes``: the job's ``added``, ``changed``, ``retracted`` and ``unchanged`` counts."""
+    tally: dict[str, Any] = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    if changes is not None:
+        tally.update({kind: int(changes[kind]) for kind in _CHANGE_KINDS})
     return _ended(state, JobStatus.SUCCEEDED, now, events_dropped=events_dropped, **tally)
+
+
+_CHANGE_KINDS: Final = ("added", "changed", "retracted", "unchanged")
 
 
 def failed(
