@@ -17,6 +17,7 @@ from contracts.v1.match_event import RETRACTION_SCHEMA_ID, MatchEvent, MatchEven
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
 from contracts.v1.match_info import SCHEMA_ID as MATCH_INFO_SCHEMA_ID
 from contracts.v1.match_info import MatchInfo
+from contracts.v1.match_published import match_published_schema
 from domain import (
     BodyPart,
     Card,
@@ -78,6 +79,7 @@ def v1_documents() -> dict[str, Any]:
                 "Topic match-info (compacted), key <source>:<match_id>."
             ),
         ),
+        "match-published.schema.json": match_published_schema(),
         "job-state.schema.json": json_schema(
             JobState,
             schema_id=f"{_BASE}/job-state.json",

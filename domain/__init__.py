@@ -9,6 +9,7 @@ from domain.errors import (
     SourceUnauthorized,
     SourceUnavailable,
 )
+from domain.manifest import ManifestEvent, MatchManifest, Segment, full_publication
 from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
 from domain.match_info import (
     DataVersion,
@@ -52,8 +53,10 @@ __all__ = [
     "InvalidSourceData",
     "KickOff",
     "LineupPlayer",
+    "ManifestEvent",
     "Match",
     "MatchInfo",
+    "MatchManifest",
     "MatchNotFound",
     "MatchQuery",
     "MatchRepository",
@@ -66,6 +69,7 @@ __all__ = [
     "Place",
     "PlayerRef",
     "ProgressCallback",
+    "Segment",
     "SetPiece",
     "ShotDetails",
     "ShotTechnique",
@@ -77,4 +81,5 @@ __all__ = [
     "TeamSheet",
     "count_goals",
     "event_id_for",
+    "full_publication",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import InvalidRequest
+from domain.manifest import MatchManifest
 from domain.match import Match
 
 ProgressCallback = Callable[[int], None]
@@ -65,12 +66,14 @@ class MatchRepository(ABC):
 
 
 class EventPublisher(ABC):
-    """Publishes a match's events, all of them or none, at most once per job.
+    """Publishes a match: its events, its info and its manifest, all of them or none, at most
+    once per job.
 
     A job may be attempted again after a crash. The publisher marks where a job's output
     starts (``checkpoint``) before the first attempt; a later attempt asks how many of the
     job's events were durably published since that mark (``published_since``) and publishes
-    only when the answer is none.
+    only when the answer is none. Only events count: the info and the manifest go in the same
+    transaction, so they are there exactly when the events are.
     """
 
     @abstractmethod
@@ -85,12 +88,19 @@ class EventPublisher(ABC):
         """
 
     @abstractmethod
+    def latest_manifest(self, match_key: str) -> MatchManifest | None:
+        """The match's manifest as last durably published; None before its first publication."""
+
+    @abstractmethod
     def publish(
         self,
         match: Match,
         *,
         job_id: str,
         trace_id: str,
+        checkpoint: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
-        """Publish every event of ``match`` in order; return how many were published."""
+        """Publish the whole match in one go: every event in order, its info (when it has one)
+        and its next manifest (``full``: this job's segment only, from ``checkpoint``, taken
+        now when not given); return how many events were published."""

@@ -10,7 +10,20 @@ from datetime import UTC, datetime
 
 from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
-from domain import Event, EventPublisher, Match, MatchNotFound, MatchRepository, ProgressCallback
+from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_info import encode_match_info
+from contracts.v1.match_published import digest, info_digest
+from domain import (
+    Event,
+    EventPublisher,
+    Match,
+    MatchInfo,
+    MatchManifest,
+    MatchNotFound,
+    MatchRepository,
+    ProgressCallback,
+    full_publication,
+)
 from processors.application.ports import JobStore, VersionRecord, VersionStore
 from processors.entrypoints.consumer import ConsumedMessage
 
@@ -32,10 +45,13 @@ class InMemoryRepository(MatchRepository):
 
 
 class InMemoryPublisher(EventPublisher):
-    """An append-only log of (job id, event); a failed publish leaves nothing (atomicity)."""
+    """An append-only log of (job id, event), the latest info and the manifests of each match;
+    a failed publish leaves nothing (atomicity)."""
 
     def __init__(self) -> None:
         self.log: list[tuple[str, Event]] = []
+        self.infos: dict[str, MatchInfo] = {}
+        self.manifests: dict[str, list[MatchManifest]] = {}
         self.fail_next: list[Exception] = []
         self.crash_after_commit = False
         self.fenced: list[str] = []
@@ -47,17 +63,42 @@ class InMemoryPublisher(EventPublisher):
         self.fenced.append(job_id)
         return sum(1 for owner, _ in self.log[int(checkpoint) :] if owner == job_id)
 
+    def latest_manifest(self, match_key: str) -> MatchManifest | None:
+        history = self.manifests.get(match_key)
+        return history[-1] if history else None
+
     def publish(
         self,
         match: Match,
         *,
         job_id: str,
         trace_id: str,
+        checkpoint: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
         if self.fail_next:
             raise self.fail_next.pop(0)
+        mark = int(checkpoint if checkpoint is not None else self.checkpoint(match.key))
+        info = match.info
+        info_value = None if info is None else encode_match_info(info)
+        manifest = full_publication(
+            self.latest_manifest(match.key),
+            source=match.source,
+            match_id=match.match_id,
+            job_id=job_id,
+            partition=0,
+            from_offset=mark,
+            digests=[
+                (event.event_id, digest(encode_match_event(match, event, position)))
+                for position, event in enumerate(match.events)
+            ],
+            data_version=None if info is None else info.data_version,
+            info_digest=None if info_value is None else info_digest(info_value),
+        )
         self.log.extend((job_id, event) for event in match.events)
+        if info is not None:
+            self.infos[match.key] = info
+        self.manifests.setdefault(match.key, []).append(manifest)
         if on_progress is not None:
             on_progress(len(match.events))
         if self.crash_after_commit:
@@ -191,3 +232,18 @@ class InMemoryWorker:
 
 def _message(key: bytes | None, value: bytes | None, headers: list) -> ConsumedMessage:
     return ConsumedMessage("t", 0, 0, key, value, headers)
+
+
+def offline_transactional_publisher(settings, producer_factory):  # type: ignore[no-untyped-def]
+    """The Kafka publisher with fake producers and no broker to read: checkpoint ``0@0``,
+    no earlier manifest (unit tests of its producer handling and headers)."""
+    from processors.adapters.kafka.publisher import TransactionalEventPublisher
+
+    class Offline(TransactionalEventPublisher):
+        def checkpoint(self, match_key: str) -> str:
+            return "0@0"
+
+        def latest_manifest(self, match_key: str) -> MatchManifest | None:
+            return None
+
+    return Offline(settings, producer_factory=producer_factory)

@@ -17,8 +17,8 @@ from tests.unit.samples import synthetic_match
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 
 
-def _fresh_match(events: int = 3):
-    return synthetic_match(f"contract-{uuid.uuid4().hex[:8]}", events=events)
+def _fresh_match(events: int = 3, *, info: bool = False):
+    return synthetic_match(f"contract-{uuid.uuid4().hex[:8]}", events=events, info=info)
 
 
 class EventPublisherContract:
@@ -58,3 +58,47 @@ class EventPublisherContract:
         mark = publisher.checkpoint(match.key)
         assert publisher.publish(match, job_id=job, trace_id=TRACE) == 0
         assert publisher.published_since(mark, job_id=job) == 0
+
+    def test_a_match_has_no_manifest_before_its_first_publication(self, publisher: EventPublisher):
+        assert publisher.latest_manifest(_fresh_match().key) is None
+
+    def test_publish_writes_the_matchs_manifest_with_its_segment_and_events(
+        self, publisher: EventPublisher
+    ):
+        match = _fresh_match(events=4, info=True)
+        job = f"job-{uuid.uuid4().hex}"
+        publisher.publish(
+            match, job_id=job, trace_id=TRACE, checkpoint=publisher.checkpoint(match.key)
+        )
+        manifest = publisher.latest_manifest(match.key)
+        assert manifest is not None
+        assert (manifest.source, manifest.match_id, manifest.job_id) == (
+            match.source, match.match_id, job,
+        )  # fmt: skip
+        assert (manifest.revision, manifest.full) == (1, True)
+        (segment,) = manifest.segments
+        assert (segment.job_id, segment.records) == (job, 4)
+        assert [e.event_id for e in manifest.events] == [e.event_id for e in match.events]
+        assert all(len(e.digest) == 32 and e.revision == 1 for e in manifest.events)
+        assert manifest.data_version == match.info.data_version
+        assert manifest.info_digest is not None and len(manifest.info_digest) == 64
+
+    def test_each_publication_is_the_next_revision_and_unchanged_events_keep_theirs(
+        self, publisher: EventPublisher
+    ):
+        match = _fresh_match(events=3, info=True)
+        first, second = f"job-{uuid.uuid4().hex}", f"job-{uuid.uuid4().hex}"
+        publisher.publish(match, job_id=first, trace_id=TRACE)
+        before = publisher.latest_manifest(match.key)
+        mark = publisher.checkpoint(match.key)
+        publisher.publish(match, job_id=second, trace_id=TRACE, checkpoint=mark)
+        after = publisher.latest_manifest(match.key)
+        assert before is not None and after is not None
+        assert (after.revision, after.job_id) == (2, second)
+        assert [s.job_id for s in after.segments] == [second]  # a full publication resets them
+        assert after.segments[0].records == 3
+        assert [(e.event_id, e.digest, e.revision) for e in after.events] == [
+            (e.event_id, e.digest, 1) for e in before.events
+        ]
+        assert after.info_digest == before.info_digest
+        assert publisher.published_since(mark, job_id=second) == 3  # info, manifest not counted

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Final, Literal
 
 from contracts.v1.match_event import RETRACTION_SCHEMA_ID
@@ -113,6 +114,40 @@ def record_kind(headers: Headers | None) -> RecordKind | None:
         if key == "ce_type":
             return _KINDS.get(value)
     return None
+
+
+def cloud_event_headers(
+    *,
+    ce_id: str,
+    ce_type: str,
+    source: str,
+    match_key: str,
+    time: str,
+    dataschema: str | None,
+    trace_id: str,
+    job_id: str,
+    extra: Sequence[tuple[str, bytes]] = (),
+) -> Headers:
+    """CloudEvents binary-mode headers for a record about one match that is not a MatchEvent
+    (its info, its manifest, its CDF records); ``extra`` are appended (e.g. a revision)."""
+    headers: Headers = [
+        ("content-type", b"application/json"),
+        ("ce_specversion", b"1.0"),
+        ("ce_id", ce_id.encode()),
+        ("ce_source", f"/pitchstream/{source}".encode()),
+        ("ce_type", ce_type.encode()),
+        ("ce_time", time.encode()),
+        ("ce_subject", match_key.encode()),
+    ]
+    if dataschema is not None:
+        headers.append(("ce_dataschema", dataschema.encode()))
+    headers += [
+        ("traceparent", traceparent(trace_id, ce_id.encode().hex()).encode()),
+        ("trace_id", trace_id.encode()),
+        ("job_id", job_id.encode()),
+    ]
+    headers += list(extra)
+    return headers
 
 
 def header_value(headers: Headers | None, name: str) -> str | None:

@@ -158,7 +158,11 @@ class IngestionService:
             emitted = already  # an earlier attempt committed; publishing again would double it
         else:
             emitted = self.publisher.publish(
-                match, job_id=request.job_id, trace_id=running.trace_id, on_progress=on_progress
+                match,
+                job_id=request.job_id,
+                trace_id=running.trace_id,
+                checkpoint=running.checkpoint,
+                on_progress=on_progress,
             )
         self._count(match, emitted if not already else 0)
         return job_states.succeeded(
