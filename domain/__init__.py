@@ -9,7 +9,16 @@ from domain.errors import (
     SourceUnauthorized,
     SourceUnavailable,
 )
-from domain.manifest import ManifestEvent, MatchManifest, Segment, full_publication
+from domain.manifest import (
+    ChangeCounts,
+    ChangeSet,
+    EventRecord,
+    ManifestEvent,
+    MatchManifest,
+    Segment,
+    full_publication,
+    next_manifest,
+)
 from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
 from domain.match_info import (
     DataVersion,
@@ -42,11 +51,14 @@ __all__ = [
     "PITCH_WIDTH_M",
     "BodyPart",
     "Card",
+    "ChangeCounts",
+    "ChangeSet",
     "Coordinates",
     "DataVersion",
     "DuelKind",
     "Event",
     "EventPublisher",
+    "EventRecord",
     "EventType",
     "GoalkeeperAction",
     "InvalidRequest",
@@ -82,4 +94,5 @@ __all__ = [
     "count_goals",
     "event_id_for",
     "full_publication",
+    "next_manifest",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import InvalidRequest
-from domain.manifest import MatchManifest
+from domain.manifest import ChangeSet, MatchManifest
 from domain.match import Match
 
 ProgressCallback = Callable[[int], None]
@@ -99,8 +99,12 @@ class EventPublisher(ABC):
         job_id: str,
         trace_id: str,
         checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
-        """Publish the whole match in one go: every event in order, its info (when it has one)
-        and its next manifest (``full``: this job's segment only, from ``checkpoint``, taken
-        now when not given); return how many events were published."""
+        """Publish in one transaction: ``changes`` (the records of a change set computed
+        against the match's latest manifest), the info when it changed (or the job is full)
+        and the next manifest (its segment from ``checkpoint``, taken now when not given).
+        Without ``changes``, the whole match against the latest manifest read after fencing
+        (a full publication). A change set that publishes nothing writes nothing at all.
+        Returns how many ``match-events`` records were written."""

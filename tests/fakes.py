@@ -8,23 +8,26 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
+
 from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
-from contracts.v1.match_event import encode_match_event
 from contracts.v1.match_info import encode_match_info
-from contracts.v1.match_published import digest, info_digest
+from contracts.v1.match_published import info_digest
 from domain import (
-    Event,
+    ChangeSet,
     EventPublisher,
+    EventRecord,
     Match,
     MatchInfo,
     MatchManifest,
     MatchNotFound,
     MatchRepository,
     ProgressCallback,
-    full_publication,
+    next_manifest,
 )
 from processors.application.ports import JobStore, VersionRecord, VersionStore
+from processors.application.revisions import change_set, contents_of
 from processors.entrypoints.consumer import ConsumedMessage
 
 
@@ -45,16 +48,17 @@ class InMemoryRepository(MatchRepository):
 
 
 class InMemoryPublisher(EventPublisher):
-    """An append-only log of (job id, event), the latest info and the manifests of each match;
-    a failed publish leaves nothing (atomicity)."""
+    """An append-only log of (job id, record), the latest info and the manifests of each
+    match; a failed publish leaves nothing (atomicity)."""
 
     def __init__(self) -> None:
-        self.log: list[tuple[str, Event]] = []
+        self.log: list[tuple[str, EventRecord]] = []
         self.infos: dict[str, MatchInfo] = {}
         self.manifests: dict[str, list[MatchManifest]] = {}
         self.fail_next: list[Exception] = []
         self.crash_after_commit = False
         self.fenced: list[str] = []
+        self.transactions = 0
 
     def checkpoint(self, match_key: str) -> str:
         return str(len(self.log))
@@ -74,6 +78,7 @@ class InMemoryPublisher(EventPublisher):
         job_id: str,
         trace_id: str,
         checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
         if self.fail_next:
@@ -81,33 +86,52 @@ class InMemoryPublisher(EventPublisher):
         mark = int(checkpoint if checkpoint is not None else self.checkpoint(match.key))
         info = match.info
         info_value = None if info is None else encode_match_info(info)
-        manifest = full_publication(
-            self.latest_manifest(match.key),
+        info_sha = None if info_value is None else info_digest(info_value)
+        if changes is None:
+            changes = change_set(
+                self.latest_manifest(match.key),
+                contents_of(match),
+                source=match.source,
+                match_id=match.match_id,
+                full=True,
+                info_digest=info_sha,
+            )
+        if not changes.publishes_anything:
+            return 0
+        manifest = next_manifest(
+            changes,
             source=match.source,
             match_id=match.match_id,
             job_id=job_id,
             partition=0,
             from_offset=mark,
-            digests=[
-                (event.event_id, digest(encode_match_event(match, event, position)))
-                for position, event in enumerate(match.events)
-            ],
             data_version=None if info is None else info.data_version,
-            info_digest=None if info_value is None else info_digest(info_value),
+            info_digest=info_sha,
         )
-        self.log.extend((job_id, event) for event in match.events)
-        if info is not None:
+        self.transactions += 1
+        self.log.extend((job_id, record) for record in changes.records)
+        if info is not None and (changes.full or changes.info_changed):
             self.infos[match.key] = info
         self.manifests.setdefault(match.key, []).append(manifest)
         if on_progress is not None:
-            on_progress(len(match.events))
+            on_progress(changes.size)
         if self.crash_after_commit:
             self.crash_after_commit = False
             raise _Crash("worker died after the commit")
-        return len(match.events)
+        return changes.size
 
-    def events_of(self, job_id: str) -> list[Event]:
-        return [event for owner, event in self.log if owner == job_id]
+    def events_of(self, job_id: str) -> list[EventRecord]:
+        return [record for owner, record in self.log if owner == job_id]
+
+    def payloads(self, match_key: str) -> list[bytes]:
+        """Every record published for the match, in order (what a consumer reads)."""
+        source, _, match_id = match_key.partition(":")
+        return [
+            record.payload
+            for _, record in self.log
+            if orjson.loads(record.payload)["match_id"] == match_id
+            and orjson.loads(record.payload)["source"] == source
+        ]
 
 
 class _Crash(BaseException):

@@ -39,6 +39,18 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Changes:
+    """What the job that wrote the manifest changed, compared with the manifest before it."""
+
+    added: int = field(metadata=field_meta("Events published for the first time", minimum=0))
+    changed: int = field(metadata=field_meta("Events published again, revision + 1", minimum=0))
+    retracted: int = field(metadata=field_meta("Events retracted", minimum=0))
+    unchanged: int = field(
+        metadata=field_meta("Events as before (republished only by a full job)", minimum=0)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class MatchPublished:
     source: str = field(metadata=field_meta("The data provider"))
     match_id: str = field(metadata=field_meta("The provider's match id"))
@@ -62,6 +74,17 @@ class MatchPublished:
     )
     info_digest: str | None = field(
         default=None, metadata=field_meta("sha256 hex of the published MatchInfo payload bytes")
+    )
+    # Added for issue 16 (additive).
+    retracted_events: tuple[tuple[str, int], ...] = field(
+        default=(),
+        metadata=field_meta(
+            "Event ids retracted and not back: [event_id, the retraction's revision]"
+        ),
+    )
+    changes: Changes | None = field(
+        default=None,
+        metadata=field_meta("What this job changed (null in manifests written before revisions)"),
     )
 
 
@@ -97,6 +120,10 @@ def match_published_payload(
         "data_version": None if version is None else {"value": version.value, "kind": version.kind},
         "info": None if info is None else match_info_payload(info),
         "info_digest": manifest.info_digest,
+        "retracted_events": [
+            [event_id, revision] for event_id, revision in manifest.retracted_events
+        ],
+        "changes": None if manifest.changes is None else manifest.changes.as_dict(),
     }
 
 
@@ -116,6 +143,7 @@ def decode_match_published(payload: bytes | dict[str, Any]) -> MatchPublished:
         if not isinstance(data, dict):
             raise ContractError("manifest: expected an object")
     rows = data.pop("events", [])
+    retracted_rows = data.pop("retracted_events", [])
     manifest = from_dict(MatchPublished, data)
     if not manifest.segments:
         raise ContractError("segments: at least one segment is required")
@@ -137,7 +165,21 @@ def decode_match_published(payload: bytes | dict[str, Any]) -> MatchPublished:
         events.append((row[0], row[1], row[2]))
     if manifest.info is not None and len(manifest.info.teams) != 2:
         raise ContractError("info.teams: expected exactly two")
-    return replace(manifest, events=tuple(events))
+    if not isinstance(retracted_rows, list):
+        raise ContractError("retracted_events: expected an array")
+    retracted = []
+    for n, row in enumerate(retracted_rows):
+        if (
+            not isinstance(row, list)
+            or len(row) != 2
+            or not isinstance(row[0], str)
+            or isinstance(row[1], bool)
+            or not isinstance(row[1], int)
+            or row[1] < 2
+        ):
+            raise ContractError(f"retracted_events[{n}]: expected [event_id, revision >= 2]")
+        retracted.append((row[0], row[1]))
+    return replace(manifest, events=tuple(events), retracted_events=tuple(retracted))
 
 
 def match_published_schema() -> dict[str, Any]:
@@ -162,6 +204,20 @@ def match_published_schema() -> dict[str, Any]:
             ],
             "minItems": 3,
             "maxItems": 3,
+        },
+        "default": [],
+    }
+    schema["properties"]["retracted_events"] = {
+        "description": (
+            "Event ids retracted and not back: [event_id, the retraction's revision], so an "
+            "event that comes back continues its revisions"
+        ),
+        "type": "array",
+        "items": {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"type": "integer", "minimum": 2}],
+            "minItems": 2,
+            "maxItems": 2,
         },
         "default": [],
     }

@@ -32,9 +32,7 @@ publication (the manifest's segments reset to it) has the whole match.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final, Literal
+from collections.abc import Iterable, Sequence
 
 import orjson
 
@@ -44,61 +42,9 @@ from contracts.v1.match_event import (
     encode_retraction,
     with_revision,
 )
-from domain import Match
+from domain import ChangeCounts, ChangeSet, EventRecord, ManifestEvent, Match, MatchManifest
 
-ManifestEvent = tuple[str, str, int]
-"""``(event_id, digest, revision)``: one entry of a manifest's ``events`` list."""
-
-RecordKind = Literal["added", "changed", "retracted", "unchanged"]
-KINDS: Final[tuple[RecordKind, ...]] = ("added", "changed", "retracted", "unchanged")
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One record a job writes to ``match-events``."""
-
-    event_id: str
-    revision: int
-    kind: RecordKind
-    payload: bytes
-
-    @property
-    def retracted(self) -> bool:
-        return self.kind == "retracted"
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeSet:
-    """What one job publishes for its match, and the manifest it leaves behind."""
-
-    records: tuple[Record, ...]
-    """Retractions first, then the published events in canonical order."""
-    events: tuple[ManifestEvent, ...]
-    """The new manifest's ``events``: every current event in canonical order."""
-    retired: tuple[tuple[str, int], ...]
-    """Every event id retracted and not back, with its retraction's revision (sorted)."""
-    full: bool
-    added: int
-    changed: int
-    retracted: int
-    unchanged: int
-
-    @property
-    def size(self) -> int:
-        """Records this job writes to ``match-events`` (what a resume expects to find)."""
-        return len(self.records)
-
-    @property
-    def empty(self) -> bool:
-        return not self.records
-
-    def counts(self) -> dict[str, int]:
-        return {kind: getattr(self, kind) for kind in KINDS}
-
-    def summary(self) -> str:
-        """``added 1, changed 3, retracted 1, unchanged 3799``; zero counts left out."""
-        parts = [f"{kind} {count}" for kind, count in self.counts().items() if count]
-        return ", ".join(parts) if parts else "no events"
+__all__ = ["ChangeSet", "change_set", "contents_of", "fold"]
 
 
 def contents_of(match: Match) -> list[tuple[str, bytes]]:
@@ -111,38 +57,35 @@ def contents_of(match: Match) -> list[tuple[str, bytes]]:
 
 
 def change_set(
-    previous: Sequence[Sequence[object]] | None,
+    base: MatchManifest | None,
     contents: Sequence[tuple[str, bytes]],
     *,
     source: str,
     match_id: str,
     full: bool = False,
-    retired: Mapping[str, int] | None = None,
+    info_digest: str | None = None,
 ) -> ChangeSet:
-    """The change set from the last manifest's ``events`` (None: never published, so this
-    is a full first publication) to ``contents`` (``contents_of`` the new normalization).
-
-    ``retired``: the last manifest's retracted event ids and their retraction revisions.
-    """
-    full = full or previous is None
-    before = _index(previous or ())
-    retired_before = dict(retired or {})
+    """The change set from the manifest ``base`` (None: never published, so this is a full
+    first publication) to ``contents`` (``contents_of`` the new normalization, whose info
+    has ``info_digest``)."""
+    full = full or base is None
+    before = _index(base.events if base is not None else ())
+    retired_before = dict(base.retracted_events) if base is not None else {}
     current = {event_id for event_id, _ in contents}
-    records: list[Record] = []
+    records: list[EventRecord] = []
     retired_now = {k: v for k, v in retired_before.items() if k not in current}
     for event_id, (_, revision) in before.items():
         if event_id not in current:
             payload = encode_retraction(
                 source=source, match_id=match_id, event_id=event_id, revision=revision + 1
             )
-            records.append(Record(event_id, revision + 1, "retracted", payload))
+            records.append(EventRecord(event_id, revision + 1, "retracted", payload))
             retired_now[event_id] = revision + 1
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     events: list[ManifestEvent] = []
     for event_id, content in contents:
         digest = content_digest(content)
         known = before.get(event_id)
-        kind: RecordKind
         if known is None:
             kind, revision = "added", retired_before.get(event_id, 0) + 1
         elif known[0] != digest:
@@ -150,28 +93,32 @@ def change_set(
         else:
             kind, revision = "unchanged", known[1]
         counts[kind] += 1
-        events.append((event_id, digest, revision))
+        events.append(ManifestEvent(event_id, digest, revision))
         if kind != "unchanged" or full:
-            records.append(Record(event_id, revision, kind, with_revision(content, revision)))
+            records.append(EventRecord(event_id, revision, kind, with_revision(content, revision)))
+    info_changed = info_digest is not None and (base is None or base.info_digest != info_digest)
     return ChangeSet(
+        base=base,
         records=tuple(records),
         events=tuple(events),
-        retired=tuple(sorted(retired_now.items())),
+        retracted_events=tuple(sorted(retired_now.items())),
         full=full,
-        added=counts["added"],
-        changed=counts["changed"],
-        retracted=sum(1 for record in records if record.retracted),
-        unchanged=counts["unchanged"],
+        counts=ChangeCounts(
+            added=counts["added"],
+            changed=counts["changed"],
+            retracted=sum(1 for record in records if record.retracted),
+            unchanged=counts["unchanged"],
+        ),
+        info_changed=info_changed,
     )
 
 
-def _index(previous: Iterable[Sequence[object]]) -> dict[str, tuple[str, int]]:
+def _index(previous: Iterable[ManifestEvent]) -> dict[str, tuple[str, int]]:
     index: dict[str, tuple[str, int]] = {}
     for entry in previous:
-        event_id, digest, revision = str(entry[0]), str(entry[1]), int(entry[2])  # type: ignore[call-overload]
-        if event_id in index:
-            raise ValueError(f"the manifest names event {event_id} twice")
-        index[event_id] = (digest, revision)
+        if entry.event_id in index:
+            raise ValueError(f"the manifest names event {entry.event_id} twice")
+        index[entry.event_id] = (entry.digest, entry.revision)
     return index
 
 

@@ -9,7 +9,7 @@ import pytest
 from contracts.v1 import encode_match_event
 from contracts.v1.match_event import strip_revision
 from contracts.v1.match_info import encode_match_info
-from domain import event_id_for
+from domain import event_id_for, next_manifest
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from processors.application.revisions import change_set, contents_of, fold
 from tests.revision_data import BUMPED_LAST_UPDATED, MATCH_ID, RevisionMirror
@@ -29,6 +29,19 @@ def versions(tmp_path_factory):
     mirror.write_edited()
     assert (mirror.data / "events" / f"{MATCH_ID}.json").read_bytes() == first_bytes
     return original, edited, edits
+
+
+def _after(changes):
+    return next_manifest(
+        changes,
+        source="statsbomb",
+        match_id=MATCH_ID,
+        job_id="j",
+        partition=0,
+        from_offset=0,
+        data_version=None,
+        info_digest=None,
+    )
 
 
 def _ids(match):
@@ -51,15 +64,16 @@ def test_the_edited_copy_differs_by_exactly_the_edits(versions):
 def test_the_change_set_names_the_edits_and_the_fold_is_a_fresh_normalization(versions):
     original, edited, edits = versions
     first = change_set(None, contents_of(original), source="statsbomb", match_id=MATCH_ID)
-    assert first.added == len(original.events) and first.full
-    second = change_set(first.events, contents_of(edited), source="statsbomb", match_id=MATCH_ID)
-    assert (second.added, second.retracted) == (1, 1)
+    assert first.counts.added == len(original.events) and first.full
+    second = change_set(_after(first), contents_of(edited), source="statsbomb", match_id=MATCH_ID)
+    counts = second.counts
+    assert (counts.added, counts.retracted) == (1, 1)
     changed = {r.event_id for r in second.records if r.kind == "changed"}
     sid = lambda source_id: event_id_for("statsbomb", MATCH_ID, source_id)  # noqa: E731
     assert {sid(edits.moved), sid(edits.player_corrected)} <= changed
     # The events between the deleted and the added one moved up one place: index changed.
-    assert 2 < second.changed < 60, second.summary()
-    assert second.unchanged == len(edited.events) - 1 - second.changed
+    assert 2 < counts.changed < 60, counts.summary()
+    assert counts.unchanged == len(edited.events) - 1 - counts.changed
     log = [r.payload for r in first.records] + [r.payload for r in second.records]
     fresh = [encode_match_event(edited, e, i) for i, e in enumerate(edited.events)]
     folded = fold(log)
@@ -69,5 +83,5 @@ def test_the_change_set_names_the_edits_and_the_fold_is_a_fresh_normalization(ve
     revisions = {orjson.loads(p)["event_id"]: orjson.loads(p)["revision"] for p in folded}
     assert {eid for eid, revision in revisions.items() if revision == 2} == changed
 
-    third = change_set(second.events, contents_of(edited), source="statsbomb", match_id=MATCH_ID)
-    assert third.empty and third.summary() == f"unchanged {len(edited.events)}"
+    third = change_set(_after(second), contents_of(edited), source="statsbomb", match_id=MATCH_ID)
+    assert not third.records and third.counts.summary() == f"unchanged {len(edited.events)}"

@@ -34,13 +34,15 @@ from typing import Any, Final
 from aiokafka.partitioner import murmur2
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
+from contracts.codec import to_dict
 from contracts.v1 import match_info as match_info_contract
 from contracts.v1 import match_published as manifest_contract
 from contracts.v1.headers import EVENT_ID_HEADER, cloud_event_headers, match_event_headers
-from contracts.v1.match_event import encode_match_event
 from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import decode_match_published, encode_match_published
 from domain import (
+    ChangeCounts,
+    ChangeSet,
     DataVersion,
     EventPublisher,
     ManifestEvent,
@@ -48,10 +50,11 @@ from domain import (
     MatchManifest,
     ProgressCallback,
     Segment,
-    full_publication,
+    next_manifest,
 )
 from processors.adapters.kafka.errors import raises_broker_errors
 from processors.adapters.kafka.producer import producer_config
+from processors.application.revisions import change_set, contents_of
 from processors.settings import Settings
 
 PROGRESS_EVERY = 500
@@ -136,6 +139,7 @@ class TransactionalEventPublisher(EventPublisher):
         job_id: str,
         trace_id: str,
         checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
         mark = checkpoint if checkpoint is not None else self.checkpoint(match.key)
@@ -144,42 +148,48 @@ class TransactionalEventPublisher(EventPublisher):
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
-        digest = manifest_contract.digest
-        digests: list[tuple[str, str]] = []
-        add_digest = digests.append
+        info = match.info
+        info_value = None if info is None else encode_match_info(info)
+        info_sha = None if info_value is None else manifest_contract.info_digest(info_value)
         try:
-            # After _take: a producer opened now has fenced earlier holders of the id.
-            previous = self.latest_manifest(match.key)
+            if changes is None:
+                # After _take: a producer opened now has fenced earlier holders of the id.
+                changes = change_set(
+                    self.latest_manifest(match.key),
+                    contents_of(match),
+                    source=match.source,
+                    match_id=match.match_id,
+                    full=True,
+                    info_digest=info_sha,
+                )
+            if not changes.publishes_anything:
+                self._put_back(job_id, producer)
+                return 0
             producer.begin_transaction()
             try:
                 produce, topic = producer.produce, self.topic
-                for position, event in enumerate(match.events):
-                    value = encode_match_event(match, event, position)
-                    add_digest((event.event_id, digest(value)))
-                    headers = headers_for(event.event_id)
+                for count, record in enumerate(changes.records, start=1):
+                    value = record.payload
+                    headers = headers_for(record.event_id, record.revision, record.retracted)
                     try:
                         produce(topic, key=key, value=value, headers=headers)
                     except BufferError:
                         self._produce(producer, self.topic, key, value, headers)
-                    if on_progress is not None and (position + 1) % PROGRESS_EVERY == 0:
-                        on_progress(position + 1)
-                info = match.info
-                info_value = None if info is None else encode_match_info(info)
-                info_sha = None if info_value is None else manifest_contract.info_digest(info_value)
-                manifest = full_publication(
-                    previous,
+                    if on_progress is not None and count % PROGRESS_EVERY == 0:
+                        on_progress(count)
+                manifest = next_manifest(
+                    changes,
                     source=match.source,
                     match_id=match.match_id,
                     job_id=job_id,
                     partition=int(partition_text),
                     from_offset=int(offset_text),
-                    digests=digests,
                     data_version=None if info is None else info.data_version,
                     info_digest=info_sha,
                 )
                 extra = [("pitchstream_revision", str(manifest.revision).encode())]
                 record_id = f"{match.key}@r{manifest.revision}"
-                if info_value is not None:
+                if info_value is not None and (changes.full or changes.info_changed):
                     self._produce(
                         producer,
                         self.settings.topics.match_info,
@@ -214,8 +224,8 @@ class TransactionalEventPublisher(EventPublisher):
             raise
         self._put_back(job_id, producer)
         if on_progress is not None:
-            on_progress(len(match.events))
-        return len(match.events)
+            on_progress(changes.size)
+        return changes.size
 
     def _produce(
         self, producer: Producer, topic: str, key: bytes, value: bytes, headers: Any
@@ -313,6 +323,8 @@ def manifest_from_wire(wire: manifest_contract.MatchPublished) -> MatchManifest:
         events=tuple(ManifestEvent(*row) for row in wire.events),
         data_version=None if version is None else DataVersion(version.value, version.kind),
         info_digest=wire.info_digest,
+        retracted_events=wire.retracted_events,
+        changes=None if wire.changes is None else ChangeCounts(**to_dict(wire.changes)),
     )
 
 

@@ -72,6 +72,8 @@ def test_unknown_keys_are_tolerated_for_additive_change():
 
 
 def test_a_later_full_publication_keeps_unchanged_event_revisions():
+    """An event's revision is its own (issue 16): 1 when first published, + 1 per change;
+    the manifest's revision counts publications of the match."""
     first = manifest()
     later = full_publication(
         first, source="statsbomb", match_id="7", job_id="job-2", partition=2, from_offset=90,
@@ -82,7 +84,7 @@ def test_a_later_full_publication_keeps_unchanged_event_revisions():
     assert later.events == (
         ManifestEvent("e1", "a" * 32, 1),
         ManifestEvent("e2", "d" * 32, 2),
-        ManifestEvent("e3", "e" * 32, 2),
+        ManifestEvent("e3", "e" * 32, 1),
     )
 
 
