@@ -85,3 +85,14 @@ def test_the_change_set_names_the_edits_and_the_fold_is_a_fresh_normalization(ve
 
     third = change_set(_after(second), contents_of(edited), source="statsbomb", match_id=MATCH_ID)
     assert not third.records and third.counts.summary() == f"unchanged {len(edited.events)}"
+
+
+def test_one_repository_sees_a_re_released_matches_file(tmp_path):
+    """A running worker keeps one repository: a season re-released with a new last_updated
+    must reach the match's info (its data_version), or the info would never be republished."""
+    mirror = RevisionMirror(tmp_path / "mirror").write_original()
+    repository = StatsBombRepository(OpenDataMirror(mirror.root))
+    before = repository.get_match(MATCH_ID).info.data_version.value
+    mirror.write_edited()
+    after = repository.get_match(MATCH_ID).info.data_version.value
+    assert BUMPED_LAST_UPDATED not in before and BUMPED_LAST_UPDATED in after
