@@ -199,6 +199,9 @@ class JobWatch:
         state = self.get(job_id)
         return state is not None and state.status.value == "running"
 
+    def any_final(self, job_ids: list[str]) -> bool:
+        return any((s := self.get(j)) is not None and s.status.is_final for j in job_ids)
+
     def all_final(self, job_ids: list[str]) -> bool:
         return all((s := self.get(j)) is not None and s.status.is_final for j in job_ids)
 
@@ -407,15 +410,23 @@ def run_suite(
                         job_id = submit(settings, producer, match_id)
                     jobs[job_id] = match_id
                     pending.append(job_id)
-                before = watch.snapshot(pending)
+                # Every other kill aims at a revision job (they are short: normalize, read
+                # the manifest, publish a few records), the others at whatever runs.
+                aimed = [j for j in pending if j in revisions]
+                if not (aimed and report.kills % 2):
+                    aimed = pending
+                before = watch.snapshot(aimed)
                 wait_for(
-                    lambda p=pending, b=before: watch.newly_running(p, b),
+                    lambda p=aimed, b=before: watch.newly_running(p, b) or watch.any_final(p),
                     timeout=120,
                     what="a job running before a kill",
                 )
-                time.sleep(random.uniform(0.0, 1.2))  # the random kill point
+                if not watch.newly_running(aimed, before):
+                    continue  # it ended before it was seen running: aim again
+                limit = 0.8 if all(j in revisions for j in aimed) else 1.2
+                time.sleep(random.uniform(0.0, limit))  # the random kill point
                 if any(watch.is_running(j) for j in pending if j in revisions):
-                    report.revision_kills += 1
+                    report.revision_kills += 1  # a revision job had not ended at the kill
                 worker.kill()
                 report.kills += 1
                 worker.start()
