@@ -254,6 +254,7 @@ def parent_running(
         children=summarize(statuses),
         child_statuses=statuses,
         failed_children=previous.failed_children if previous is not None else (),
+        **{kind: getattr(previous, kind) if previous else None for kind in _CHANGE_KINDS},
     )
 
 
@@ -297,11 +298,15 @@ def fold_child(parent: JobState, child: JobState, now: str) -> JobState | None:
             ),
         )
     emitted, raw = parent.events_emitted, parent.raw_events_read
+    changes: dict[str, int | None] = {kind: getattr(parent, kind) for kind in _CHANGE_KINDS}
     if new == SUCCEEDED:
         emitted += child.events_emitted
         raw += child.raw_events_read
+        if child.unchanged is not None:  # the child compared its match with its last publication
+            changes = {k: (changes[k] or 0) + (getattr(child, k) or 0) for k in _CHANGE_KINDS}
     folded = dataclasses.replace(
         parent,
+        **changes,
         child_statuses=statuses,
         children=summarize(statuses),
         failed_children=failed_children,

@@ -424,3 +424,16 @@ def test_an_unknown_source_is_unknown_source_for_a_match_and_for_a_season():
     assert cluster.state("one").error_code == "unknown_source"
     assert cluster.state("all").error_code == "unknown_source"
     assert cluster.state("all").status is JobStatus.FAILED
+
+
+def test_the_parent_sums_its_childrens_revision_counts():
+    parent = started_parent("1", "2", "3")
+    changes = dict(added=1, changed=42, retracted=1, unchanged=3760)
+    parent = fold_child(parent, child_state("1", JobStatus.SUCCEEDED, **changes), NOW)
+    assert (parent.added, parent.changed, parent.retracted, parent.unchanged) == (1, 42, 1, 3760)
+    again = dict(added=0, changed=0, retracted=0, unchanged=4002)
+    parent = fold_child(parent, child_state("2", JobStatus.SUCCEEDED, **again), NOW)
+    parent = fold_child(parent, child_state("3", JobStatus.SUCCEEDED, skipped=True), NOW)
+    assert (parent.added, parent.changed, parent.retracted, parent.unchanged) == (1, 42, 1, 7762)
+    resumed = parent_running(season(), ["1", "2", "3"], trace_id=TRACE, now=NOW, previous=parent)
+    assert (resumed.added, resumed.unchanged) == (1, 7762)
