@@ -102,3 +102,39 @@ class EventPublisherContract:
         ]
         assert after.info_digest == before.info_digest
         assert publisher.published_since(mark, job_id=second) == 3  # info, manifest not counted
+
+    def test_a_change_set_publishes_only_its_records_and_appends_its_segment(
+        self, publisher: EventPublisher
+    ):
+        from processors.application.revisions import change_set, contents_of
+
+        match = _fresh_match(events=4)
+        first = f"job-{uuid.uuid4().hex}"
+        publisher.publish(match, job_id=first, trace_id=TRACE)
+        base = publisher.latest_manifest(match.key)
+        fewer = type(match).assemble(
+            source=match.source, match_id=match.match_id, home=match.home, away=match.away,
+            events=match.events[:3], raw_event_count=3,
+        )  # fmt: skip
+        changes = change_set(base, contents_of(fewer), source=match.source, match_id=match.match_id)
+        assert (changes.counts.retracted, changes.counts.unchanged, changes.size) == (1, 3, 1)
+        second = f"job-{uuid.uuid4().hex}"
+        mark = publisher.checkpoint(match.key)
+        written = publisher.publish(
+            fewer, job_id=second, trace_id=TRACE, checkpoint=mark, changes=changes
+        )
+        assert written == 1 == publisher.published_since(mark, job_id=second)
+        after = publisher.latest_manifest(match.key)
+        assert (after.revision, after.full, after.job_id) == (2, False, second)
+        assert [(s.job_id, s.records) for s in after.segments] == [(first, 4), (second, 1)]
+        assert [e.event_id for e in after.events] == [e.event_id for e in fewer.events]
+        assert after.retracted_events == ((match.events[3].event_id, 2),)
+
+        nothing = change_set(
+            after, contents_of(fewer), source=match.source, match_id=match.match_id
+        )
+        third = f"job-{uuid.uuid4().hex}"
+        mark = publisher.checkpoint(match.key)
+        assert publisher.publish(fewer, job_id=third, trace_id=TRACE, changes=nothing) == 0
+        assert publisher.published_since(mark, job_id=third) == 0
+        assert publisher.latest_manifest(match.key) == after
