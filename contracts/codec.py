@@ -229,7 +229,9 @@ def _non_null_schema(tp: Any) -> dict[str, Any]:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"type": "string", "enum": [m.value for m in tp]}
     if origin is Literal:
-        return {"type": "string", "enum": list(get_args(tp))}
+        values = list(get_args(tp))
+        kind = "boolean" if all(isinstance(v, bool) for v in values) else "string"
+        return {"type": kind, "enum": values}
     if origin is tuple:
         return {"type": "array", "items": _type_schema(get_args(tp)[0])}
     if origin in (Mapping, dict, typing.Mapping):

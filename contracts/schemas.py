@@ -13,10 +13,11 @@ from typing import Any
 from contracts.codec import json_schema
 from contracts.v1.ingest_request import SCOPE_SCHEMA, IngestRequest
 from contracts.v1.job_state import JobState
+from contracts.v1.match_event import RETRACTION_SCHEMA_ID, MatchEvent, MatchEventRetraction
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
-from contracts.v1.match_event import MatchEvent
 from contracts.v1.match_info import SCHEMA_ID as MATCH_INFO_SCHEMA_ID
 from contracts.v1.match_info import MatchInfo
+from contracts.v1.match_published import match_published_schema
 from domain import (
     BodyPart,
     Card,
@@ -58,6 +59,16 @@ def v1_documents() -> dict[str, Any]:
                 "<source>:<match_id>."
             ),
         ),
+        "match-event-retraction.schema.json": json_schema(
+            MatchEventRetraction,
+            schema_id=RETRACTION_SCHEMA_ID,
+            title="MatchEventRetraction v1",
+            description=(
+                "An event that is no longer in the provider's data: drop the event with this "
+                "event_id. Topic match-events, key <source>:<match_id>, CloudEvents ce_type "
+                "io.pitchstream.match-event-retraction.v1."
+            ),
+        ),
         "match-info.schema.json": json_schema(
             MatchInfo,
             schema_id=MATCH_INFO_SCHEMA_ID,
@@ -68,6 +79,7 @@ def v1_documents() -> dict[str, Any]:
                 "Topic match-info (compacted), key <source>:<match_id>."
             ),
         ),
+        "match-published.schema.json": match_published_schema(),
         "job-state.schema.json": json_schema(
             JobState,
             schema_id=f"{_BASE}/job-state.json",

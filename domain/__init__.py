@@ -9,6 +9,16 @@ from domain.errors import (
     SourceUnauthorized,
     SourceUnavailable,
 )
+from domain.manifest import (
+    ChangeCounts,
+    ChangeSet,
+    EventRecord,
+    ManifestEvent,
+    MatchManifest,
+    Segment,
+    full_publication,
+    next_manifest,
+)
 from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
 from domain.match_info import (
     DataVersion,
@@ -48,11 +58,14 @@ __all__ = [
     "PITCH_WIDTH_M",
     "BodyPart",
     "Card",
+    "ChangeCounts",
+    "ChangeSet",
     "Coordinates",
     "DataVersion",
     "DuelKind",
     "Event",
     "EventPublisher",
+    "EventRecord",
     "EventType",
     "GoalkeeperAction",
     "InvalidRequest",
@@ -60,8 +73,10 @@ __all__ = [
     "KickOff",
     "LineupPlayer",
     "ListedMatch",
+    "ManifestEvent",
     "Match",
     "MatchInfo",
+    "MatchManifest",
     "MatchNotFound",
     "MatchQuery",
     "MatchRepository",
@@ -75,6 +90,7 @@ __all__ = [
     "Place",
     "PlayerRef",
     "ProgressCallback",
+    "Segment",
     "SetPiece",
     "ShotDetails",
     "ShotTechnique",
@@ -86,4 +102,6 @@ __all__ = [
     "TeamSheet",
     "count_goals",
     "event_id_for",
+    "full_publication",
+    "next_manifest",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import InvalidRequest
+from domain.manifest import ChangeSet, MatchManifest
 from domain.match import Match
 
 ProgressCallback = Callable[[int], None]
@@ -99,12 +100,14 @@ class MatchRepository(ABC):
 
 
 class EventPublisher(ABC):
-    """Publishes a match's events, all of them or none, at most once per job.
+    """Publishes a match: its events, its info and its manifest, all of them or none, at most
+    once per job.
 
     A job may be attempted again after a crash. The publisher marks where a job's output
     starts (``checkpoint``) before the first attempt; a later attempt asks how many of the
     job's events were durably published since that mark (``published_since``) and publishes
-    only when the answer is none.
+    only when the answer is none. Only events count: the info and the manifest go in the same
+    transaction, so they are there exactly when the events are.
 
     ``input_partition``: the partition of the request topic the job's request arrived in.
     Jobs of one input partition run one after another, and a publisher may fence by it
@@ -127,6 +130,10 @@ class EventPublisher(ABC):
         """
 
     @abstractmethod
+    def latest_manifest(self, match_key: str) -> MatchManifest | None:
+        """The match's manifest as last durably published; None before its first publication."""
+
+    @abstractmethod
     def publish(
         self,
         match: Match,
@@ -134,6 +141,13 @@ class EventPublisher(ABC):
         job_id: str,
         trace_id: str,
         input_partition: int | None = None,
+        checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
-        """Publish every event of ``match`` in order; return how many were published."""
+        """Publish in one transaction: ``changes`` (the records of a change set computed
+        against the match's latest manifest), the info when it changed (or the job is full)
+        and the next manifest (its segment from ``checkpoint``, taken now when not given).
+        Without ``changes``, the whole match against the latest manifest read after fencing
+        (a full publication). A change set that publishes nothing writes nothing at all.
+        Returns how many ``match-events`` records were written."""

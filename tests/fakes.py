@@ -9,19 +9,28 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
+
 from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
+from contracts.v1.match_info import encode_match_info
+from contracts.v1.match_published import info_digest
 from domain import (
-    Event,
+    ChangeSet,
     EventPublisher,
+    EventRecord,
     ListedMatch,
     Match,
+    MatchInfo,
+    MatchManifest,
     MatchNotFound,
     MatchRepository,
     MatchScope,
     ProgressCallback,
+    next_manifest,
 )
 from processors.application.ports import JobStore, VersionRecord, VersionStore
+from processors.application.revisions import change_set, contents_of
 from processors.entrypoints.consumer import ConsumedMessage
 
 
@@ -52,15 +61,19 @@ class InMemoryRepository(MatchRepository):
 
 
 class InMemoryPublisher(EventPublisher):
-    """An append-only log of (job id, event); a failed publish leaves nothing (atomicity)."""
+    """An append-only log of (job id, record), the latest info and the manifests of each
+    match; a failed publish leaves nothing (atomicity)."""
 
     def __init__(self) -> None:
-        self.log: list[tuple[str, Event]] = []
+        self.log: list[tuple[str, EventRecord]] = []
+        self.infos: dict[str, MatchInfo] = {}
+        self.manifests: dict[str, list[MatchManifest]] = {}
         self.fail_next: list[Exception] = []
         self.crash_after_commit = False
         self.fenced: list[str] = []
         self.input_partitions: dict[str, list[int | None]] = {}
         """Per job: the input partition each ``publish``/``published_since`` was given."""
+        self.transactions = 0
 
     def checkpoint(self, match_key: str) -> str:
         return str(len(self.log))
@@ -72,6 +85,10 @@ class InMemoryPublisher(EventPublisher):
         self.input_partitions.setdefault(job_id, []).append(input_partition)
         return sum(1 for owner, _ in self.log[int(checkpoint) :] if owner == job_id)
 
+    def latest_manifest(self, match_key: str) -> MatchManifest | None:
+        history = self.manifests.get(match_key)
+        return history[-1] if history else None
+
     def publish(
         self,
         match: Match,
@@ -79,21 +96,62 @@ class InMemoryPublisher(EventPublisher):
         job_id: str,
         trace_id: str,
         input_partition: int | None = None,
+        checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
         self.input_partitions.setdefault(job_id, []).append(input_partition)
         if self.fail_next:
             raise self.fail_next.pop(0)
-        self.log.extend((job_id, event) for event in match.events)
+        mark = int(checkpoint if checkpoint is not None else self.checkpoint(match.key))
+        info = match.info
+        info_value = None if info is None else encode_match_info(info)
+        info_sha = None if info_value is None else info_digest(info_value)
+        if changes is None:
+            changes = change_set(
+                self.latest_manifest(match.key),
+                contents_of(match),
+                source=match.source,
+                match_id=match.match_id,
+                full=True,
+                info_digest=info_sha,
+            )
+        if not changes.publishes_anything:
+            return 0
+        manifest = next_manifest(
+            changes,
+            source=match.source,
+            match_id=match.match_id,
+            job_id=job_id,
+            partition=0,
+            from_offset=mark,
+            data_version=None if info is None else info.data_version,
+            info_digest=info_sha,
+        )
+        self.transactions += 1
+        self.log.extend((job_id, record) for record in changes.records)
+        if info is not None and (changes.full or changes.info_changed):
+            self.infos[match.key] = info
+        self.manifests.setdefault(match.key, []).append(manifest)
         if on_progress is not None:
-            on_progress(len(match.events))
+            on_progress(changes.size)
         if self.crash_after_commit:
             self.crash_after_commit = False
             raise _Crash("worker died after the commit")
-        return len(match.events)
+        return changes.size
 
-    def events_of(self, job_id: str) -> list[Event]:
-        return [event for owner, event in self.log if owner == job_id]
+    def events_of(self, job_id: str) -> list[EventRecord]:
+        return [record for owner, record in self.log if owner == job_id]
+
+    def payloads(self, match_key: str) -> list[bytes]:
+        """Every record published for the match, in order (what a consumer reads)."""
+        source, _, match_id = match_key.partition(":")
+        return [
+            record.payload
+            for _, record in self.log
+            if orjson.loads(record.payload)["match_id"] == match_id
+            and orjson.loads(record.payload)["source"] == source
+        ]
 
 
 class _Crash(BaseException):
@@ -239,3 +297,18 @@ def _message(
 ) -> ConsumedMessage:
     where = fake_partitioner(key) if partition is None else partition
     return ConsumedMessage("t", where, 0, key, value, headers)
+
+
+def offline_transactional_publisher(settings, producer_factory):  # type: ignore[no-untyped-def]
+    """The Kafka publisher with fake producers and no broker to read: checkpoint ``0@0``,
+    no earlier manifest (unit tests of its producer handling and headers)."""
+    from processors.adapters.kafka.publisher import TransactionalEventPublisher
+
+    class Offline(TransactionalEventPublisher):
+        def checkpoint(self, match_key: str) -> str:
+            return "0@0"
+
+        def latest_manifest(self, match_key: str) -> MatchManifest | None:
+            return None
+
+    return Offline(settings, producer_factory=producer_factory)

@@ -6,15 +6,23 @@ A backfill's child requests add ``pitchstream_parent_partition``: the ingest-req
 partition the parent's request arrived in (where the parent's state lives), so the child
 sends its notices to that partition of job-updates; a child without it (or with a value
 that is not a partition number) leaves the choice to the producer's partitioner.
+
+A ``match-events`` record is one of three kinds, told apart by ``ce_type`` alone (issue 16):
+an event's first publication (revision 1), a revision of it (a changed version, revision 2
+and up) and a retraction. ``ce_id`` is unique per record, as CloudEvents wants (the same
+``ce_source`` and ``ce_id`` is the same event, which a consumer may drop as a duplicate): the
+event id for revision 1, ``<event id>.r<revision>`` after; ``pitchstream_event_id`` always
+holds the event id, the key to fold by.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Final, Literal
 
+from contracts.v1.match_event import RETRACTION_SCHEMA_ID
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
 
 Headers = list[tuple[str, bytes]]
@@ -22,6 +30,15 @@ Headers = list[tuple[str, bytes]]
 MATCH_EVENT_TYPE: Final = "io.pitchstream.match-event.v1"
 PARENT_PARTITION: Final = "pitchstream_parent_partition"
 _PARTITION: Final = re.compile(rb"[0-9]{1,9}")
+MATCH_EVENT_REVISION_TYPE: Final = "io.pitchstream.match-event-revision.v1"
+MATCH_EVENT_RETRACTION_TYPE: Final = "io.pitchstream.match-event-retraction.v1"
+EVENT_ID_HEADER: Final = "pitchstream_event_id"
+RecordKind = Literal["event", "revision", "retraction"]
+_KINDS: Final[dict[bytes, RecordKind]] = {
+    MATCH_EVENT_TYPE.encode(): "event",
+    MATCH_EVENT_REVISION_TYPE.encode(): "revision",
+    MATCH_EVENT_RETRACTION_TYPE.encode(): "retraction",
+}
 _TRACE_ID: Final = re.compile(r"^[0-9a-f]{32}$")
 _TRACEPARENT: Final = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 
@@ -59,20 +76,36 @@ def message_headers(*, trace_id: str, job_id: str) -> Headers:
 
 
 def match_event_headers(
-    *, event_id: str, source: str, match_key: str, time: str, trace_id: str, job_id: str
+    *,
+    event_id: str,
+    source: str,
+    match_key: str,
+    time: str,
+    trace_id: str,
+    job_id: str,
+    revision: int = 1,
+    retracted: bool = False,
 ) -> Headers:
+    if retracted and revision < 2:
+        raise ValueError(f"a retraction's revision {revision} is not >= 2")
+    if retracted:
+        ce_type, schema = MATCH_EVENT_RETRACTION_TYPE, RETRACTION_SCHEMA_ID
+    else:
+        ce_type = MATCH_EVENT_TYPE if revision == 1 else MATCH_EVENT_REVISION_TYPE
+        schema = MATCH_EVENT_SCHEMA_ID
     return [
         ("content-type", b"application/json"),
         ("ce_specversion", b"1.0"),
-        ("ce_id", event_id.encode()),
+        ("ce_id", ce_id(event_id, revision).encode()),
         ("ce_source", f"/pitchstream/{source}".encode()),
-        ("ce_type", MATCH_EVENT_TYPE.encode()),
+        ("ce_type", ce_type.encode()),
         ("ce_time", time.encode()),
         ("ce_subject", match_key.encode()),
-        ("ce_dataschema", MATCH_EVENT_SCHEMA_ID.encode()),
+        ("ce_dataschema", schema.encode()),
         ("traceparent", traceparent(trace_id, event_id).encode()),
         ("trace_id", trace_id.encode()),
         ("job_id", job_id.encode()),
+        (EVENT_ID_HEADER, event_id.encode()),
     ]
 
 
@@ -87,6 +120,53 @@ def parent_partition_from(headers: Mapping[str, bytes]) -> int | None:
     if value is None or not _PARTITION.fullmatch(value):
         return None
     return int(value)
+
+
+def ce_id(event_id: str, revision: int) -> str:
+    """The record's CloudEvents id: the event id for revision 1, ``<event id>.r<n>`` after."""
+    return event_id if revision == 1 else f"{event_id}.r{revision}"
+
+
+def record_kind(headers: Headers | None) -> RecordKind | None:
+    """``event``, ``revision`` or ``retraction`` from a match-events record's ``ce_type``."""
+    for key, value in headers or ():
+        if key == "ce_type":
+            return _KINDS.get(value)
+    return None
+
+
+def cloud_event_headers(
+    *,
+    ce_id: str,
+    ce_type: str,
+    source: str,
+    match_key: str,
+    time: str,
+    dataschema: str | None,
+    trace_id: str,
+    job_id: str,
+    extra: Sequence[tuple[str, bytes]] = (),
+) -> Headers:
+    """CloudEvents binary-mode headers for a record about one match that is not a MatchEvent
+    (its info, its manifest, its CDF records); ``extra`` are appended (e.g. a revision)."""
+    headers: Headers = [
+        ("content-type", b"application/json"),
+        ("ce_specversion", b"1.0"),
+        ("ce_id", ce_id.encode()),
+        ("ce_source", f"/pitchstream/{source}".encode()),
+        ("ce_type", ce_type.encode()),
+        ("ce_time", time.encode()),
+        ("ce_subject", match_key.encode()),
+    ]
+    if dataschema is not None:
+        headers.append(("ce_dataschema", dataschema.encode()))
+    headers += [
+        ("traceparent", traceparent(trace_id, ce_id.encode().hex()).encode()),
+        ("trace_id", trace_id.encode()),
+        ("job_id", job_id.encode()),
+    ]
+    headers += list(extra)
+    return headers
 
 
 def header_value(headers: Headers | None, name: str) -> str | None:

@@ -112,6 +112,14 @@ class IngestRequest:
         ),
     )
 
+    full: bool = field(
+        default=False,
+        metadata=field_meta(
+            "Republish the whole match (every event, its info, a full manifest) instead of only "
+            "what changed since its last publication; a backfill passes it to every match"
+        ),
+    )
+
     def __post_init__(self) -> None:
         problem = scope_problem(self)
         if problem:

@@ -112,6 +112,25 @@ class JobState:
     failed_children: tuple[FailedChild, ...] = field(
         default=(), metadata=field_meta("A backfill parent's failed children and their reasons")
     )
+    # Added for issue 16 (additive): what a job changed on match-events; null when the job
+    # made no comparison (a state written before revisions, a backfill parent, a failure).
+    added: int | None = field(
+        default=None, metadata=field_meta("Events published for the first time", minimum=0)
+    )
+    changed: int | None = field(
+        default=None,
+        metadata=field_meta("Events published again as a revision (content changed)", minimum=0),
+    )
+    retracted: int | None = field(
+        default=None,
+        metadata=field_meta("Events no longer in the provider's data, retracted", minimum=0),
+    )
+    unchanged: int | None = field(
+        default=None,
+        metadata=field_meta(
+            "Events as last published; not published again unless the job was full", minimum=0
+        ),
+    )
 
     @property
     def events_dropped_total(self) -> int:

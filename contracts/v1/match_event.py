@@ -1,13 +1,22 @@
 """MatchEvent v1: one normalized event, in the canonical frame (see contracts/README.md).
 
 Topic ``match-events``, key ``<source>:<match_id>``; one match stays ordered in one partition.
+
+Revisions (issue 16). Every payload ends with ``"revision"``: 1 when the event is first
+published, one higher each time a later job publishes a changed version of it (old payloads,
+written before the field, decode as revision 1). An event that disappeared from the
+provider's data is withdrawn by a ``MatchEventRetraction``: the same ``event_id``, the match,
+the next revision and ``"retracted": true``, nothing else. A record's *content* is its payload
+without ``revision``; ``content_digest`` of those bytes is what a job compares to decide
+whether an event changed (the manifest's per-event digest).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import orjson
 
@@ -30,6 +39,8 @@ from domain import (
 )
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event.json"
+RETRACTION_SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event-retraction.json"
+DIGEST_LENGTH: Final = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,27 @@ class MatchEvent:
         default=None,
         metadata=field_meta("Provider metrics, named after their provider (statsbomb_xg)"),
     )
+    # Added for issue 16 (additive): the last key of every new payload.
+    revision: int = field(
+        default=1,
+        metadata=field_meta(
+            "1 when first published; one higher for each later published change of this event",
+            minimum=1,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchEventRetraction:
+    """The event ``event_id`` is no longer in the provider's data: drop it."""
+
+    event_id: str = field(metadata=field_meta("The retracted event's id"))
+    source: str = field(metadata=field_meta("The data provider"))
+    match_id: str = field(metadata=field_meta("The provider's match id"))
+    revision: int = field(
+        metadata=field_meta("One higher than the event's last published revision", minimum=2)
+    )
+    retracted: Literal[True] = field(metadata=field_meta("Always true: the event is withdrawn"))
 
 
 def _location(point: Any) -> dict[str, float] | None:
@@ -165,7 +197,9 @@ def _shot(details: ShotDetails | None) -> dict[str, Any] | None:
     }
 
 
-def match_event_payload(match: Match, event: Event, position: int) -> dict[str, Any]:
+def match_event_payload(
+    match: Match, event: Event, position: int, revision: int = 1
+) -> dict[str, Any]:
     """The v1 payload of one event as a plain dict (the hot path: no intermediate objects)."""
     team_name = ""
     if event.team_id == match.home.team_id:
@@ -209,11 +243,53 @@ def match_event_payload(match: Match, event: Event, position: int) -> dict[str, 
         else event.goalkeeper_action.value,
         "duel_kind": None if event.duel_kind is None else event.duel_kind.value,
         "metrics": dict(event.metrics) if event.metrics else None,
+        "revision": revision,
     }
 
 
-def encode_match_event(match: Match, event: Event, position: int) -> bytes:
-    """``orjson.dumps(match_event_payload(...))``, byte for byte, with less work per event.
+def encode_match_event(match: Match, event: Event, position: int, revision: int = 1) -> bytes:
+    """``orjson.dumps(match_event_payload(...))`` with ``revision``, byte for byte."""
+    return with_revision(encode_match_event_content(match, event, position), revision)
+
+
+def with_revision(content: bytes, revision: int) -> bytes:
+    """The payload: the content (a JSON object) with ``"revision"`` appended as its last key."""
+    if revision < 1:
+        raise ValueError(f"revision {revision} is not >= 1")
+    return b'%s,"revision":%d}' % (content[:-1], revision)
+
+
+def strip_revision(payload: bytes) -> bytes:
+    """The content of a payload: its bytes without the trailing ``revision`` key (payloads
+    written before the field are their own content)."""
+    cut = payload.rfind(b',"revision":')
+    if cut == -1 or not payload[cut + 12 : -1].isdigit():
+        return payload
+    return payload[:cut] + b"}"
+
+
+def content_digest(content: bytes) -> str:
+    """sha256 hex (first 32 digits) of a payload's content: equal digests, equal content."""
+    return hashlib.sha256(content).hexdigest()[:DIGEST_LENGTH]
+
+
+def encode_retraction(*, source: str, match_id: str, event_id: str, revision: int) -> bytes:
+    if revision < 2:
+        raise ValueError(f"a retraction's revision {revision} is not >= 2")
+    return _dumps(
+        {
+            "event_id": event_id,
+            "source": source,
+            "match_id": match_id,
+            "revision": revision,
+            "retracted": True,
+        }
+    )
+
+
+def encode_match_event_content(match: Match, event: Event, position: int) -> bytes:
+    """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte, with
+    less work per event.
 
     orjson writes a StrEnum member as its value, a tuple as an array and a dataclass as an
     object of its fields, so the enum ``.value`` lookups, the list copy and the detail dicts
@@ -275,8 +351,19 @@ _dumps: Final = orjson.dumps
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:
+    return from_dict(MatchEvent, _loads(payload))
+
+
+def decode_match_event_record(payload: bytes) -> MatchEvent | MatchEventRetraction:
+    """Any record of ``match-events``: a retraction when it has a ``retracted`` key."""
+    data = _loads(payload)
+    if isinstance(data, dict) and "retracted" in data:
+        return from_dict(MatchEventRetraction, data)
+    return from_dict(MatchEvent, data)
+
+
+def _loads(payload: bytes) -> Any:
     try:
-        data = orjson.loads(payload)
+        return orjson.loads(payload)
     except orjson.JSONDecodeError as error:
         raise ContractError(f"match event is not JSON: {error}") from None
-    return from_dict(MatchEvent, data)

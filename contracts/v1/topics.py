@@ -28,6 +28,27 @@ class Topics:
         return f"{self.prefix}match-info"
 
     @property
+    def match_published(self) -> str:
+        """Compacted, key ``<source>:<match_id>``: the match's manifest (MatchPublished v1),
+        written in the same transaction as the job's events and MatchInfo."""
+        return f"{self.prefix}match-published"
+
+    @property
+    def cdf_events(self) -> str:
+        """Key ``<source>:<match_id>``: one CDF v0.3.2 event record per Kafka record."""
+        return f"{self.prefix}cdf-events"
+
+    @property
+    def cdf_matches(self) -> str:
+        """Key ``<source>:<match_id>``: the CDF match sheet and meta records of each match."""
+        return f"{self.prefix}cdf-matches"
+
+    @property
+    def cdf_dead_letters(self) -> str:
+        """Manifests the CDF lane could not turn into CDF, with Kafka Connect error headers."""
+        return f"{self.prefix}match-published.dlq"
+
+    @property
     def job_updates(self) -> str:
         return f"{self.prefix}job-updates"
 

@@ -113,6 +113,7 @@ def child_requests(parent: IngestRequest, listed: list[ListedMatch]) -> list[Ing
             job_id=child_job_id(parent.job_id, item.match_id),
             match_id=item.match_id,
             force=parent.force,
+            full=parent.full,
             parent_job_id=parent.job_id,
             source_version=item.version,
             **same,

@@ -16,6 +16,13 @@ class UnknownSource(PitchstreamError):
     code = "unknown_source"
 
 
+class PublicationMismatch(PitchstreamError):
+    """A resumed job finds a different number of its records on match-events than its own
+    manifest says it wrote: never retried, never published again."""
+
+    code = "publication_mismatch"
+
+
 def error_code(error: BaseException) -> str:
     return error.code if isinstance(error, PitchstreamError) else "internal_error"
 

@@ -17,14 +17,25 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from contracts.v1 import IngestRequest, JobState, JobStatus
-from domain import EventPublisher, EventType, Match, MatchQuery, MatchRepository
+from contracts.v1.match_info import encode_match_info
+from contracts.v1.match_published import info_digest
+from domain import (
+    ChangeCounts,
+    ChangeSet,
+    EventPublisher,
+    EventType,
+    Match,
+    MatchQuery,
+    MatchRepository,
+)
 from processors.application import job_states
 from processors.application.commands import IngestCommand
-from processors.application.errors import UnknownSource, error_code
+from processors.application.errors import PublicationMismatch, UnknownSource, error_code
 from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
 from processors.application.job_states import rfc3339, utc_now
 from processors.application.ports import JobStore
 from processors.application.retry import RetryPolicy, retrying
+from processors.application.revisions import change_set, contents_of
 from processors.logs import get_logger, scrub
 from processors.metrics import Metrics
 
@@ -164,29 +175,77 @@ class IngestionService:
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
         match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
-        already = 0
+        committed = None
         if resuming and running.checkpoint:
+            # Fence first (published_since): no earlier attempt can commit after this, so the
+            # manifest read next either is this job's (it committed) or is still the one the
+            # job started from (it did not), never one that appears later.
             already = self.publisher.published_since(
                 running.checkpoint, job_id=request.job_id, input_partition=input_partition
             )
-        if already:
-            emitted = already  # an earlier attempt committed; publishing again would double it
+            committed = self._committed(match, request, running, already)
+        if committed is not None:
+            emitted, counts = committed  # an earlier attempt committed: never publish again
+            self._count(match, 0)
         else:
-            emitted = self.publisher.publish(
-                match,
-                job_id=request.job_id,
-                trace_id=running.trace_id,
-                input_partition=input_partition,
-                on_progress=on_progress,
-            )
-        self._count(match, emitted if not already else 0)
+            changes = self._changes(match, request)
+            emitted = 0
+            if changes.publishes_anything:
+                emitted = self.publisher.publish(
+                    match,
+                    job_id=request.job_id,
+                    trace_id=running.trace_id,
+                    input_partition=input_partition,
+                    checkpoint=running.checkpoint,
+                    changes=changes,
+                    on_progress=on_progress,
+                )
+            counts = changes.counts
+            self._count(match, emitted)
         return job_states.succeeded(
             running,
             raw_events_read=match.raw_event_count,
             events_emitted=emitted,
             events_dropped=match.dropped_by_reason,
             now=self.now(),
+            changes=None if counts is None else counts.as_dict(),
         )
+
+    def _changes(self, match: Match, request: IngestRequest) -> ChangeSet:
+        """The change set against the match's latest manifest, read from Kafka now."""
+        info_value = None if match.info is None else encode_match_info(match.info)
+        return change_set(
+            self.publisher.latest_manifest(match.key),
+            contents_of(match),
+            source=match.source,
+            match_id=match.match_id,
+            full=request.full,
+            info_digest=None if info_value is None else info_digest(info_value),
+        )
+
+    def _committed(
+        self, match: Match, request: IngestRequest, running: JobState, already: int
+    ) -> tuple[int, ChangeCounts | None] | None:
+        """``(records, counts)`` when an earlier attempt of this job committed, else None.
+
+        The job committed when its records are on match-events since the checkpoint, or when
+        the latest manifest is its own (a job that changed only the info writes no record).
+        The manifest's segment says how many records the job wrote: a different count on
+        match-events means something is badly wrong, and the job fails saying so.
+        """
+        manifest = self.publisher.latest_manifest(match.key)
+        if manifest is None or manifest.job_id != request.job_id:
+            # Committed but a later job for the match has written the manifest since: the
+            # records are there, the counts are not known any more.
+            return (already, None) if already else None
+        expected = sum(s.records for s in manifest.segments if s.job_id == request.job_id)
+        if already != expected:
+            raise PublicationMismatch(
+                f"job {request.job_id}: found {already} of its records on match-events since "
+                f"{running.checkpoint}, but its manifest (revision {manifest.revision}) says "
+                f"{expected}"
+            )
+        return already, manifest.changes
 
     def _count(self, match: Match, emitted: int) -> None:
         self.metrics.events_emitted.labels(match.source).inc(emitted)

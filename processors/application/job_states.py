@@ -110,9 +110,16 @@ def succeeded(
     events_emitted: int,
     events_dropped: Mapping[str, int],
     now: str,
+    changes: Mapping[str, int] | None = None,
 ) -> JobState:
-    tally = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    """``changes``: the job's ``added``, ``changed``, ``retracted`` and ``unchanged`` counts."""
+    tally: dict[str, Any] = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    if changes is not None:
+        tally.update({kind: int(changes[kind]) for kind in _CHANGE_KINDS})
     return _ended(state, JobStatus.SUCCEEDED, now, events_dropped=events_dropped, **tally)
+
+
+_CHANGE_KINDS: Final = ("added", "changed", "retracted", "unchanged")
 
 
 def failed(
@@ -253,6 +260,7 @@ def parent_running(
         children=summarize(statuses),
         child_statuses=statuses,
         failed_children=previous.failed_children if previous is not None else (),
+        **{kind: getattr(previous, kind) if previous else None for kind in _CHANGE_KINDS},
     )
 
 
@@ -296,11 +304,15 @@ def fold_child(parent: JobState, child: JobState, now: str) -> JobState | None:
             ),
         )
     emitted, raw = parent.events_emitted, parent.raw_events_read
+    changes: dict[str, int | None] = {kind: getattr(parent, kind) for kind in _CHANGE_KINDS}
     if new == SUCCEEDED:
         emitted += child.events_emitted
         raw += child.raw_events_read
+        if child.unchanged is not None:  # the child compared its match with its last publication
+            changes = {k: (changes[k] or 0) + (getattr(child, k) or 0) for k in _CHANGE_KINDS}
     folded = dataclasses.replace(
         parent,
+        **changes,
         child_statuses=statuses,
         children=summarize(statuses),
         failed_children=failed_children,

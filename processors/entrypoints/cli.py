@@ -115,6 +115,7 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
             all_matches=args.all_matches,
             force=args.force,
             home_team_id=args.home_team_id,
+            full=args.full,
         )
         from contracts.codec import from_dict, to_dict
 
@@ -338,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="backfill: ingest unchanged matches again too"
     )
     submit.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    submit.add_argument(
+        "--full",
+        action="store_true",
+        help="republish the whole match, not only what changed since its last publication",
+    )
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
     submit.add_argument(

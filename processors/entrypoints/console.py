@@ -169,15 +169,26 @@ def events_in_words(
     *,
     final: bool = True,
     succeeded: bool = True,
+    changes: Mapping[str, int] | None = None,
 ) -> str:
     """``3530 events emitted, 90 set-piece rows merged, 0 lost``: every raw event accounted for.
 
     While a job runs, the raw events not handled yet are ``to go``; when it succeeded they are
-    ``lost`` (always 0: raw = emitted + dropped); when it failed, ``not emitted``.
+    ``lost`` (always 0: raw = emitted + dropped); when it failed, ``not emitted``. A job that
+    compared the match with its last publication (``changes``: added, changed, retracted,
+    unchanged) accounts for its events as added + changed + unchanged, and says so unless it
+    only added: ``44 events emitted (added 1, changed 42, retracted 1, unchanged 3760)``.
     """
-    parts = [f"{emitted} events emitted", *dropped_in_words(dropped)]
+    emitted_text = f"{emitted} events emitted"
+    accounted = emitted
+    if changes is not None:
+        accounted = changes["added"] + changes["changed"] + changes["unchanged"]
+        if changes["changed"] or changes["retracted"] or changes["unchanged"]:
+            summary = ", ".join(f"{kind} {n}" for kind, n in changes.items() if n)
+            emitted_text += f" ({summary})"
+    parts = [emitted_text, *dropped_in_words(dropped)]
     if raw:
-        rest = raw - emitted - sum(dropped.values())
+        rest = raw - accounted - sum(dropped.values())
         if not final:
             parts.append(f"{rest} to go")
         else:

@@ -35,12 +35,23 @@ def match_progress_text(state: JobState, *, width: int = 30) -> str:
 
     total = state.raw_events_read
     done = state.events_emitted + state.events_dropped_total
+    changes = None
+    if state.unchanged is not None:  # the job compared the match with its last publication
+        changes = {
+            "added": state.added or 0,
+            "changed": state.changed or 0,
+            "retracted": state.retracted or 0,
+            "unchanged": state.unchanged,
+        }
+        current = changes["added"] + changes["changed"] + changes["unchanged"]
+        done = current + state.events_dropped_total
     count = events_in_words(
         total,
         state.events_emitted,
         state.events_dropped,
         final=state.status.is_final,
         succeeded=state.status is JobStatus.SUCCEEDED,
+        changes=changes,
     )
     shown = bar(done, total, final=state.status.is_final, width=width)
     text = f"{shown} {count}; {state.status.value}"

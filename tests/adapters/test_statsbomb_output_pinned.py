@@ -1,7 +1,10 @@
 """The normalized output of the real sample matches, pinned byte for byte.
 
 Digests taken before the hot path was optimized (bench/README.md): a speed change that alters
-a single value, a float's last bit or a payload byte fails here.
+a single value, a float's last bit or a payload byte fails here. Since issue 16 every payload
+ends with ``"revision"``; the pins are of the payloads' content (the payload without that
+last key, ``encode_match_event_content``), and a test below shows that the payload is exactly
+that content with ``,"revision":1`` appended: nothing else moved.
 """
 
 import hashlib
@@ -9,7 +12,11 @@ import hashlib
 import orjson
 import pytest
 
-from contracts.v1.match_event import encode_match_event, match_event_payload
+from contracts.v1.match_event import (
+    encode_match_event,
+    encode_match_event_content,
+    match_event_payload,
+)
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
 from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.paths import statsbomb_dir
@@ -81,7 +88,7 @@ def _payloads_before_aerial_lost(match, match_id: str):
     aerial_lost = _aerial_lost_ids(match_id)
     assert aerial_lost
     for position, event in enumerate(match.events):
-        payload = orjson.loads(encode_match_event(match, event, position))
+        payload = orjson.loads(encode_match_event_content(match, event, position))
         if payload["source_event_id"] in aerial_lost:
             assert payload["outcome"] == "failure" and payload["duel_kind"] == "aerial"
             payload["outcome"] = None
@@ -104,7 +111,7 @@ def test_encoded_match_events_are_byte_identical_to_the_pinned_output(repository
     match = repository.get_match(match_id)
     digest = hashlib.sha256()
     for position, event in enumerate(match.events):
-        digest.update(encode_match_event(match, event, position))
+        digest.update(encode_match_event_content(match, event, position))
         digest.update(b"\n")
     assert len(match.events) == count
     assert digest.hexdigest() == payload_digest
@@ -134,3 +141,11 @@ def test_without_the_additive_keys_the_payloads_are_the_ones_pinned_before(repos
         digest.update(orjson.dumps({k: v for k, v in payload.items() if k not in ADDITIVE_KEYS}))
         digest.update(b"\n")
     assert digest.hexdigest() == PINNED_BEFORE_ISSUE_11[match_id]
+
+
+@pytest.mark.parametrize("match_id", sorted(PINNED))
+def test_issue_16_only_appended_revision_1_to_every_payload(repository, match_id):
+    match = repository.get_match(match_id)
+    for position, event in enumerate(match.events):
+        content = encode_match_event_content(match, event, position)
+        assert encode_match_event(match, event, position) == content[:-1] + b',"revision":1}'

@@ -4,7 +4,16 @@ Runs on a real Kafka broker of its own (it restarts it) and real worker processe
 ``match-events`` with a ``read_committed`` consumer and compares, event id by event id, with
 what each match must produce. Prints one summary line::
 
-    faults: kills=20 broker_restarts=2 malformed=1000 lost=0 duplicated=0 stuck_jobs=0
+    faults: kills=20 broker_restarts=2 malformed=1000 lost=0 duplicated=0 stuck_jobs=0 ...
+
+Revisions (issue 16): while it kills workers, it also ingests matches it ingested before,
+corrected (``tests.revision_data.edit_events``), taken back, or unchanged. Every match is then
+checked through the consumer's fold (per event id the latest record, retractions dropped,
+ordered by ``index``) against a fresh normalization of the match's last version: an event
+missing, stale (its folded content is not the current one) or not retracted is **lost**; a
+job that wrote one event id twice (two attempts' outputs) is **duplicated**. Each revision
+job's ``added/changed/retracted/unchanged`` must be the difference between the two versions
+(a change set applied twice would read ``unchanged``): otherwise **miscounted**.
 
 ``python -m tests.faults.suite`` (or ``make faults``); exits non-zero when anything was lost,
 doubled or stuck, or a hostile request was not accounted for.
@@ -33,13 +42,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.v1 import IngestRequest, JobState, decode_job_state
-from contracts.v1.headers import message_headers
+from contracts.v1.headers import header_value, message_headers
+from contracts.v1.match_event import content_digest, strip_revision
 from processors.adapters.kafka.admin import ensure_topics
 from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.application.revisions import contents_of
 from processors.settings import Settings
 from tests.integration.harness import WorkerProcess, free_port, wait_for
 from tests.paths import statsbomb_dir
+from tests.revision_data import edit_events
 
 SAMPLE_MATCHES = ("3788741", "15946", "15986")
 
@@ -55,41 +67,84 @@ class Report:
     unaccounted_requests: int = 0
     jobs: int = 0
     events: int = 0
+    revision_jobs: int = 0
+    revision_kills: int = 0
+    miscounted: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.duplicated or self.stuck_jobs or self.unaccounted_requests)
+        return not (
+            self.lost
+            or self.duplicated
+            or self.stuck_jobs
+            or self.unaccounted_requests
+            or self.miscounted
+        )
 
     def line(self) -> str:
         return (
             f"faults: kills={self.kills} broker_restarts={self.broker_restarts} "
             f"malformed={self.malformed} lost={self.lost} duplicated={self.duplicated} "
             f"stuck_jobs={self.stuck_jobs} unaccounted_requests={self.unaccounted_requests} "
-            f"jobs={self.jobs} events={self.events}"
+            f"jobs={self.jobs} events={self.events} revision_jobs={self.revision_jobs} "
+            f"revision_kills={self.revision_kills} miscounted={self.miscounted}"
         )
 
 
+Counts = tuple[int, int, int, int]
+"""(added, changed, retracted, unchanged)"""
+
+
 class SyntheticMirror:
-    """An open-data mirror whose matches are the sample matches under fresh ids."""
+    """An open-data mirror whose matches are the sample matches under fresh ids; a match can
+    be rewritten as a corrected re-release, taken back, or left as it is."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "data" / "events").mkdir(parents=True)
         self.source = statsbomb_dir() / "data" / "events"
-        self.expected: dict[str, list[str]] = {}
+        # match id -> its last version's events as (event_id, content digest), in order
+        self.expected: dict[str, list[tuple[str, str]]] = {}
+        self.sample: dict[str, str] = {}
+        self.edited: dict[str, bool] = {}
         self._next = 8_000_000 + random.randrange(100_000) * 10
 
     def new_match(self) -> str:
         match_id = str(self._next)
         self._next += 1
-        sample = SAMPLE_MATCHES[len(self.expected) % len(SAMPLE_MATCHES)]
-        shutil.copyfile(
-            self.source / f"{sample}.json", self.root / "data" / "events" / f"{match_id}.json"
-        )
-        match = StatsBombRepository(OpenDataMirror(self.root)).get_match(match_id)
-        self.expected[match_id] = [event.event_id for event in match.events]
+        self.sample[match_id] = SAMPLE_MATCHES[len(self.expected) % len(SAMPLE_MATCHES)]
+        self._write(match_id, edited=False)
         return match_id
+
+    def revise(self, match_id: str, *, change: bool) -> Counts:
+        """Write the match's next version (the correction, or its undoing; or, without
+        ``change``, the same again) and return what a revision job must count."""
+        before = dict(self.expected[match_id])
+        self._write(match_id, edited=self.edited[match_id] != change)
+        after = self.expected[match_id]
+        added = sum(1 for event_id, _ in after if event_id not in before)
+        changed = sum(1 for e, d in after if e in before and before[e] != d)
+        retracted = len(before) - (len(after) - added)
+        return added, changed, retracted, len(after) - added - changed
+
+    def _write(self, match_id: str, *, edited: bool) -> None:
+        target = self.root / "data" / "events" / f"{match_id}.json"
+        source = self.source / f"{self.sample[match_id]}.json"
+        if edited:
+            raw, _ = edit_events(orjson.loads(source.read_bytes()))
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(orjson.dumps(raw))
+            tmp.replace(target)
+        else:
+            tmp = target.with_suffix(".tmp")
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+        self.edited[match_id] = edited
+        match = StatsBombRepository(OpenDataMirror(self.root)).get_match(match_id)
+        self.expected[match_id] = [
+            (event_id, content_digest(content)) for event_id, content in contents_of(match)
+        ]
 
 
 class JobWatch:
@@ -135,6 +190,17 @@ class JobWatch:
     def get(self, job_id: str) -> JobState | None:
         with self._lock:
             return self.states.get(job_id)
+
+    def succeeded(self, job_id: str) -> bool:
+        state = self.get(job_id)
+        return state is not None and state.status.value == "succeeded"
+
+    def is_running(self, job_id: str) -> bool:
+        state = self.get(job_id)
+        return state is not None and state.status.value == "running"
+
+    def any_final(self, job_ids: list[str]) -> bool:
+        return any((s := self.get(j)) is not None and s.status.is_final for j in job_ids)
 
     def all_final(self, job_ids: list[str]) -> bool:
         return all((s := self.get(j)) is not None and s.status.is_final for j in job_ids)
@@ -326,21 +392,41 @@ def run_suite(
         )
         with JobWatch(settings) as watch, stopping(worker):
             worker.start()
-            # 1. kill -9 the worker at random points while it ingests.
+            # 1. kill -9 the worker at random points while it ingests: new matches, and
+            # matches ingested before again (corrected, taken back, or unchanged).
+            revisions: dict[str, Counts] = {}
             while report.kills < kills:
                 pending = [j for j in jobs if not watch.all_final([j])]
                 while len(pending) < 3:
-                    match_id = mirror.new_match()
-                    job_id = submit(settings, producer, match_id)
+                    busy = {jobs[j] for j in pending}
+                    idle = [m for j, m in jobs.items() if m not in busy and watch.succeeded(j)]
+                    if idle and random.random() < 0.5:
+                        match_id = random.choice(sorted(set(idle)))
+                        expected = mirror.revise(match_id, change=random.random() < 0.8)
+                        job_id = submit(settings, producer, match_id)
+                        revisions[job_id] = expected
+                    else:
+                        match_id = mirror.new_match()
+                        job_id = submit(settings, producer, match_id)
                     jobs[job_id] = match_id
                     pending.append(job_id)
-                before = watch.snapshot(pending)
+                # Every other kill aims at a revision job (they are short: normalize, read
+                # the manifest, publish a few records), the others at whatever runs.
+                aimed = [j for j in pending if j in revisions]
+                if not (aimed and report.kills % 2):
+                    aimed = pending
+                before = watch.snapshot(aimed)
                 wait_for(
-                    lambda p=pending, b=before: watch.newly_running(p, b),
+                    lambda p=aimed, b=before: watch.newly_running(p, b) or watch.any_final(p),
                     timeout=120,
                     what="a job running before a kill",
                 )
-                time.sleep(random.uniform(0.0, 1.2))  # the random kill point
+                if not watch.newly_running(aimed, before):
+                    continue  # it ended before it was seen running: aim again
+                limit = 0.8 if all(j in revisions for j in aimed) else 1.2
+                time.sleep(random.uniform(0.0, limit))  # the random kill point
+                if any(watch.is_running(j) for j in pending if j in revisions):
+                    report.revision_kills += 1  # a revision job had not ended at the kill
                 worker.kill()
                 report.kills += 1
                 worker.start()
@@ -417,6 +503,13 @@ def run_suite(
                 report.problems.append(f"job {job_id} failed: {watch.get(job_id)}")
             compare_events(settings, jobs, mirror.expected, report)
             report.stuck_jobs += len(failed)  # a valid job must succeed, not just end
+            report.revision_jobs = len(revisions)
+            for job_id, expected in revisions.items():
+                state = watch.get(job_id)
+                got = state and (state.added, state.changed, state.retracted, state.unchanged)
+                if got != expected:
+                    report.miscounted += 1
+                    report.problems.append(f"revision job {job_id}: {got}, expected {expected}")
     return report
 
 
@@ -507,21 +600,44 @@ def read_all(settings: Settings, topic: str, *, isolation: str = "read_committed
 
 
 def compare_events(
-    settings: Settings, jobs: dict[str, str], expected: dict[str, list[str]], report: Report
+    settings: Settings,
+    jobs: dict[str, str],
+    expected: dict[str, list[tuple[str, str]]],
+    report: Report,
 ) -> None:
+    """Fold every match's records as a consumer does and compare with its last version."""
     messages = read_all(settings, settings.topics.match_events)
     report.events = len(messages)
-    seen: dict[str, list[str]] = {}
+    latest: dict[str, dict[str, tuple[int, bool, str]]] = {}  # index, retracted, digest
+    per_job: Counter[tuple[str, str]] = Counter()
     for message in messages:
         payload = orjson.loads(message.value())
-        seen.setdefault(payload["match_id"], []).append(payload["event_id"])
-    for match_id in jobs.values():
-        got = seen.get(match_id, [])
+        event_id = payload["event_id"]
+        per_job[(header_value(message.headers(), "job_id") or "", event_id)] += 1
+        latest.setdefault(payload["match_id"], {})[event_id] = (
+            payload.get("index", -1),
+            bool(payload.get("retracted")),
+            content_digest(strip_revision(message.value())),
+        )
+    report.duplicated += sum(n - 1 for n in per_job.values() if n > 1)
+    for match_id in sorted(set(jobs.values())):
         want = expected[match_id]
-        counts = Counter(got)
-        report.duplicated += sum(n - 1 for n in counts.values() if n > 1)
-        report.lost += sum(1 for event_id in want if event_id not in counts)
-        if got and len(got) == len(want) and got != want:
+        folded = sorted(
+            (index, event_id, payload)
+            for event_id, (index, retracted, payload) in latest.get(match_id, {}).items()
+            if not retracted
+        )
+        got = {event_id: digest for _, event_id, digest in folded}
+        wanted = dict(want)
+        missing = sum(1 for event_id in wanted if event_id not in got)
+        stale = sum(1 for e, d in wanted.items() if e in got and got[e] != d)
+        extra = sum(1 for event_id in got if event_id not in wanted)
+        if missing or stale or extra:
+            report.problems.append(
+                f"match {match_id}: {missing} missing, {stale} stale, {extra} not retracted"
+            )
+        report.lost += missing + stale + extra
+        if not (missing or stale or extra) and [e for _, e, _ in folded] != [e for e, _ in want]:
             report.problems.append(f"match {match_id}: events out of order")
             report.lost += 1
 

@@ -19,3 +19,5 @@ def test_kills_broker_restarts_and_hostile_requests_lose_and_double_nothing(tmp_
     assert report.events > 0 and report.jobs > 20
     assert (report.lost, report.duplicated, report.stuck_jobs) == (0, 0, 0), report.problems
     assert report.unaccounted_requests == 0
+    assert report.revision_jobs > 0 and report.revision_kills > 0  # revisions were killed too
+    assert report.miscounted == 0, report.problems

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from domain import Coordinates, Event, EventType, Match, Outcome, Team, event_id_for
+from domain import (
+    Coordinates,
+    DataVersion,
+    Event,
+    EventType,
+    Match,
+    MatchInfo,
+    Outcome,
+    Side,
+    Team,
+    TeamSheet,
+    event_id_for,
+)
 
 
-def synthetic_match(match_id: str = "m1", *, events: int = 3, source: str = "statsbomb") -> Match:
+def synthetic_info(match_id: str = "m1", *, source: str = "statsbomb") -> MatchInfo:
+    """A MatchInfo for ``synthetic_match``: two teams, no goals, a content version."""
+    return MatchInfo(
+        source=source,
+        match_id=match_id,
+        teams=(TeamSheet("1", "Home", Side.HOME, 0), TeamSheet("2", "Away", Side.AWAY, 0)),
+        score_derivation="goals counted from the events",
+        data_version=DataVersion("v1", "content_sha256"),
+    )
+
+
+def synthetic_match(
+    match_id: str = "m1", *, events: int = 3, source: str = "statsbomb", info: bool = False
+) -> Match:
     home, away = Team("1", "Home"), Team("2", "Away")
     built = [
         Event(  # event_id, source, match_id, source_event_id, source_type, type, index, period, ...
@@ -18,7 +43,14 @@ def synthetic_match(match_id: str = "m1", *, events: int = 3, source: str = "sta
     ]
     teams = {"home": home, "away": away}
     drops = {"raw_event_count": events + 1, "dropped": {"unreadable_event": 1}}
-    return Match.assemble(source=source, match_id=match_id, events=built, **teams, **drops)
+    return Match.assemble(
+        source=source,
+        match_id=match_id,
+        events=built,
+        **teams,
+        **drops,
+        info=synthetic_info(match_id, source=source) if info else None,
+    )
 
 
 def one_event_match(

@@ -9,6 +9,7 @@ from domain import Coordinates, Event, EventType, Match, Team, event_id_for
 from domain.match import EVENT_ID_NAMESPACE
 from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
+from tests.fakes import offline_transactional_publisher
 
 KNOWN_IDS = [
     (
@@ -134,17 +135,18 @@ def test_published_records_carry_the_contract_headers_in_order(event_ids):
         producers.append(_RecordingProducer(config))
         return producers[-1]
 
-    publisher = TransactionalEventPublisher(
-        Settings(app_id="app", topic_prefix="p-"), producer_factory=factory
-    )
+    publisher = offline_transactional_publisher(Settings(app_id="app", topic_prefix="p-"), factory)
     match = _match(event_ids)
     trace_id = "0af7651916cd43dd8448eb211c80319c"
     assert publisher.publish(match, job_id="job-1", trace_id=trace_id) == 3
 
     (producer,) = producers
     assert producer.committed == 1
-    assert [key for _, key, _, _ in producer.sent] == [b"statsbomb:7"] * 3
-    for (topic, _, _, headers), event in zip(producer.sent, match.events, strict=True):
+    events = [sent for sent in producer.sent if sent[0] == publisher.topic]
+    # then, in the same transaction, the match's manifest (this match has no info)
+    assert [topic for topic, *_ in producer.sent[3:]] == ["p-match-published"]
+    assert [key for _, key, _, _ in producer.sent] == [b"statsbomb:7"] * 4
+    for (topic, _, _, headers), event in zip(events, match.events, strict=True):
         assert topic == publisher.topic
         time = dict(headers)["ce_time"].decode()
         assert headers == match_event_headers(

@@ -30,6 +30,11 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(topics.job_updates, n),
         TopicSpec(topics.jobs_changelog, n, compacted),
         TopicSpec(topics.match_events, n),
+        TopicSpec(topics.match_info, n, compacted),
+        TopicSpec(topics.match_published, n, compacted),
+        TopicSpec(topics.cdf_events, n),
+        TopicSpec(topics.cdf_matches, n),
+        TopicSpec(topics.cdf_dead_letters, 1),
         TopicSpec(topics.ingest_dead_letters, 1),
         TopicSpec(topics.match_versions, n, compacted),
     ]

@@ -36,11 +36,27 @@ from typing import Any, Final
 from aiokafka.partitioner import murmur2
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from contracts.v1.headers import match_event_headers
-from contracts.v1.match_event import encode_match_event
-from domain import EventPublisher, Match, ProgressCallback
+from contracts.codec import to_dict
+from contracts.v1 import match_info as match_info_contract
+from contracts.v1 import match_published as manifest_contract
+from contracts.v1.headers import EVENT_ID_HEADER, cloud_event_headers, match_event_headers
+from contracts.v1.match_info import encode_match_info
+from contracts.v1.match_published import decode_match_published, encode_match_published
+from domain import (
+    ChangeCounts,
+    ChangeSet,
+    DataVersion,
+    EventPublisher,
+    ManifestEvent,
+    Match,
+    MatchManifest,
+    ProgressCallback,
+    Segment,
+    next_manifest,
+)
 from processors.adapters.kafka.errors import raises_broker_errors
 from processors.adapters.kafka.producer import producer_config
+from processors.application.revisions import change_set, contents_of
 from processors.settings import Settings
 
 PROGRESS_EVERY = 500
@@ -131,25 +147,82 @@ class TransactionalEventPublisher(EventPublisher):
         job_id: str,
         trace_id: str,
         input_partition: int | None = None,
+        checkpoint: str | None = None,
+        changes: ChangeSet | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> int:
+        mark = checkpoint if checkpoint is not None else self.checkpoint(match.key)
+        partition_text, _, offset_text = mark.partition("@")
         producer, reused = self._take(job_id, input_partition)
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
+        info = match.info
+        info_value = None if info is None else encode_match_info(info)
+        info_sha = None if info_value is None else manifest_contract.info_digest(info_value)
         try:
+            if changes is None:
+                # After _take: a producer opened now has fenced earlier holders of the id.
+                changes = change_set(
+                    self.latest_manifest(match.key),
+                    contents_of(match),
+                    source=match.source,
+                    match_id=match.match_id,
+                    full=True,
+                    info_digest=info_sha,
+                )
+            if not changes.publishes_anything:
+                self._put_back(job_id, input_partition, producer)
+                return 0
             producer.begin_transaction()
             try:
                 produce, topic = producer.produce, self.topic
-                for position, event in enumerate(match.events):
-                    value = encode_match_event(match, event, position)
-                    headers = headers_for(event.event_id)
+                for count, record in enumerate(changes.records, start=1):
+                    value = record.payload
+                    headers = headers_for(record.event_id, record.revision, record.retracted)
                     try:
                         produce(topic, key=key, value=value, headers=headers)
                     except BufferError:
-                        self._produce(producer, key, value, headers)
-                    if on_progress is not None and (position + 1) % PROGRESS_EVERY == 0:
-                        on_progress(position + 1)
+                        self._produce(producer, self.topic, key, value, headers)
+                    if on_progress is not None and count % PROGRESS_EVERY == 0:
+                        on_progress(count)
+                manifest = next_manifest(
+                    changes,
+                    source=match.source,
+                    match_id=match.match_id,
+                    job_id=job_id,
+                    partition=int(partition_text),
+                    from_offset=int(offset_text),
+                    data_version=None if info is None else info.data_version,
+                    info_digest=info_sha,
+                )
+                extra = [("pitchstream_revision", str(manifest.revision).encode())]
+                record_id = f"{match.key}@r{manifest.revision}"
+                if info_value is not None and (changes.full or changes.info_changed):
+                    self._produce(
+                        producer,
+                        self.settings.topics.match_info,
+                        key,
+                        info_value,
+                        cloud_event_headers(
+                            ce_id=record_id, ce_type=match_info_contract.CE_TYPE,
+                            source=match.source, match_key=match.key, time=now,
+                            dataschema=match_info_contract.SCHEMA_ID, trace_id=trace_id,
+                            job_id=job_id, extra=extra,
+                        ),
+                    )  # fmt: skip
+                self._produce(
+                    producer,
+                    self.settings.topics.match_published,
+                    key,
+                    encode_match_published(manifest, info),
+                    cloud_event_headers(
+                        ce_id=record_id, ce_type=manifest_contract.CE_TYPE,
+                        source=match.source, match_key=match.key, time=now,
+                        dataschema=manifest_contract.SCHEMA_ID, trace_id=trace_id,
+                        job_id=job_id, extra=extra,
+                    ),
+                )  # fmt: skip
                 producer.commit_transaction(60)
             except BaseException:
                 _abort_quietly(producer)
@@ -160,13 +233,15 @@ class TransactionalEventPublisher(EventPublisher):
             raise
         self._put_back(job_id, input_partition, producer)
         if on_progress is not None:
-            on_progress(len(match.events))
-        return len(match.events)
+            on_progress(changes.size)
+        return changes.size
 
-    def _produce(self, producer: Producer, key: bytes, value: bytes, headers: Any) -> None:
+    def _produce(
+        self, producer: Producer, topic: str, key: bytes, value: bytes, headers: Any
+    ) -> None:
         while True:
             try:
-                producer.produce(self.topic, key=key, value=value, headers=headers)
+                producer.produce(topic, key=key, value=value, headers=headers)
                 return
             except BufferError:
                 producer.poll(0.05)  # the local queue is full: let librdkafka send
@@ -199,57 +274,39 @@ class TransactionalEventPublisher(EventPublisher):
         )
 
     def _committed_event_count(self, *, job_id: str, partition: int, start_offset: int) -> int:
-        """Events of ``job_id`` committed after ``start_offset``, once nothing before is open.
-
-        A transaction still open on the partition (another job's attempt, killed mid-way)
-        holds back what ``read_committed`` can see, maybe our own earlier commit too. So we
-        read until the position passes the high watermark taken after fencing: by then every
-        transaction begun before the fence is resolved, committed or aborted (within
-        ``transaction.timeout.ms``), and the count is complete.
-        """
-        high = self._high_watermark(partition)
-        if high <= start_offset:
-            return 0
-        consumer = Consumer(self._reader_config())
-        tp = TopicPartition(self.topic, partition, start_offset)
+        """Events of ``job_id`` committed after ``start_offset``, once nothing before is open."""
         count = 0
         wanted = job_id.encode()
-        deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
-        try:
-            consumer.assign([tp])
-            position = start_offset
-            while position < high:
-                if time.monotonic() > deadline:
-                    raise KafkaException(
-                        KafkaError(
-                            KafkaError._TIMED_OUT,
-                            f"{self.topic}[{partition}] stayed behind an open transaction "
-                            f"(read up to {position} of {high})",
-                        )
-                    )
-                message = consumer.poll(1.0)
-                if message is None:
-                    # read_committed skips aborted records and markers; the position tells.
-                    position = max(position, consumer.position([tp])[0].offset)
-                    continue
-                if message.error():
-                    raise KafkaException(message.error())
-                position = message.offset() + 1
-                for name, value in message.headers() or ():
-                    if name == "job_id" and value == wanted:
-                        count += 1
-                        break
-        finally:
-            consumer.close()
+
+        def seen(message: Any) -> None:
+            nonlocal count
+            for name, value in message.headers() or ():
+                if name == "job_id" and value == wanted:
+                    count += 1
+                    break
+
+        read_committed_until_high(
+            self.settings, self._reader_config(), self.topic, partition, start_offset, seen
+        )
         return count
 
-    def _high_watermark(self, partition: int) -> int:
-        consumer = Consumer({**self._reader_config(), "isolation.level": "read_uncommitted"})
-        try:
-            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
-        finally:
-            consumer.close()
-        return int(high)
+    @raises_broker_errors
+    def latest_manifest(self, match_key: str) -> MatchManifest | None:
+        """The key's last committed record on the compacted ``match-published``, read from the
+        partition's start up to its high watermark (so no earlier transaction is still open)."""
+        topic = self.settings.topics.match_published
+        partition = partition_for(match_key, self.settings.partitions)
+        wanted = match_key.encode()
+        latest: list[bytes | None] = [None]
+
+        def seen(message: Any) -> None:
+            if message.key() == wanted:
+                latest[0] = message.value()
+
+        read_committed_until_high(self.settings, self._reader_config(), topic, partition, 0, seen)
+        if latest[0] is None:
+            return None
+        return manifest_from_wire(decode_match_published(latest[0]))
 
     def _reader_config(self) -> dict[str, Any]:
         return {
@@ -262,9 +319,93 @@ class TransactionalEventPublisher(EventPublisher):
         }
 
 
+def manifest_from_wire(wire: manifest_contract.MatchPublished) -> MatchManifest:
+    """The domain manifest of a decoded MatchPublished record."""
+    version = wire.data_version
+    return MatchManifest(
+        source=wire.source,
+        match_id=wire.match_id,
+        job_id=wire.job_id,
+        revision=wire.revision,
+        full=wire.full,
+        segments=tuple(
+            Segment(s.job_id, s.partition, s.from_offset, s.records) for s in wire.segments
+        ),
+        events=tuple(ManifestEvent(*row) for row in wire.events),
+        data_version=None if version is None else DataVersion(version.value, version.kind),
+        info_digest=wire.info_digest,
+        retracted_events=wire.retracted_events,
+        changes=None if wire.changes is None else ChangeCounts(**to_dict(wire.changes)),
+    )
+
+
+def read_committed_until_high(
+    settings: Settings,
+    config: dict[str, Any],
+    topic: str,
+    partition: int,
+    start_offset: int,
+    on_message: Callable[[Any], None],
+) -> None:
+    """Call ``on_message`` for every committed record of ``topic[partition]`` from
+    ``start_offset`` until the position passes the high watermark taken now.
+
+    A transaction still open on the partition (an attempt killed mid-way) holds back what
+    ``read_committed`` can see. Reading until the position passes the high watermark means
+    every transaction begun before now is resolved, committed or aborted (within
+    ``transaction.timeout.ms``), so what was read is complete.
+    """
+    high = _high_watermark(settings, config, topic, partition)
+    if high <= start_offset:
+        return
+    # End-of-partition events: a transactional partition ends with a commit marker that no
+    # poll returns, so without them the last poll would wait its full second every time; and
+    # a short fetch wait, or the broker holds the empty fetch before that event 500 ms.
+    consumer = Consumer({**config, "enable.partition.eof": True, "fetch.wait.max.ms": 10})
+    tp = TopicPartition(topic, partition, start_offset)
+    deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
+    try:
+        consumer.assign([tp])
+        position = start_offset
+        while position < high:
+            if time.monotonic() > deadline:
+                raise KafkaException(
+                    KafkaError(
+                        KafkaError._TIMED_OUT,
+                        f"{topic}[{partition}] stayed behind an open transaction "
+                        f"(read up to {position} of {high})",
+                    )
+                )
+            message = consumer.poll(1.0)
+            if message is None:
+                # read_committed skips aborted records and markers; the position tells.
+                position = max(position, consumer.position([tp])[0].offset)
+                continue
+            if message.error():
+                if message.error().code() == KafkaError._PARTITION_EOF:
+                    position = max(position, consumer.position([tp])[0].offset)
+                    continue
+                raise KafkaException(message.error())
+            position = message.offset() + 1
+            on_message(message)
+    finally:
+        consumer.close()
+
+
+def _high_watermark(settings: Settings, config: dict[str, Any], topic: str, partition: int) -> int:
+    consumer = Consumer({**config, "isolation.level": "read_uncommitted"})
+    try:
+        _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), 30)
+    finally:
+        consumer.close()
+    return int(high)
+
+
 class _HeaderTemplate:
     """``match_event_headers(...)`` for every event of one job, without rebuilding the parts
-    that are the same for all of them: only ``ce_id`` and ``traceparent`` change per event.
+    that are the same for all of them: only ``ce_id``, ``traceparent`` and
+    ``pitchstream_event_id`` change per first publication (revisions and retractions, a
+    few per job, take the plain path).
     """
 
     def __init__(self, match: Match, *, time: str, trace_id: str, job_id: str) -> None:
@@ -280,17 +421,28 @@ class _HeaderTemplate:
         names = [name for name, _ in sample]
         self._ce_id = names.index("ce_id")
         self._traceparent = names.index("traceparent")
+        self._event_id = names.index(EVENT_ID_HEADER)
         self._fixed = sample
         self._prefix = f"00-{trace_id}-".encode()
 
-    def __call__(self, event_id: str) -> list[tuple[str, bytes]]:
-        if not _CANONICAL_UUID.fullmatch(event_id) or event_id.startswith(_ZERO_SPAN):
+    def __call__(
+        self, event_id: str, revision: int = 1, retracted: bool = False
+    ) -> list[tuple[str, bytes]]:
+        if (
+            revision != 1
+            or retracted
+            or not _CANONICAL_UUID.fullmatch(event_id)
+            or event_id.startswith(_ZERO_SPAN)
+        ):
             return match_event_headers(
                 event_id=event_id, source=self.source, match_key=self.match_key,
                 time=self.time, trace_id=self.trace_id, job_id=self.job_id,
+                revision=revision, retracted=retracted,
             )  # fmt: skip
         headers = self._fixed.copy()
-        headers[self._ce_id] = ("ce_id", event_id.encode())
+        encoded = event_id.encode()
+        headers[self._ce_id] = ("ce_id", encoded)
+        headers[self._event_id] = (EVENT_ID_HEADER, encoded)
         # traceparent's span id: the event id's first 16 hex digits (contracts.v1.headers)
         span = event_id[:8] + event_id[9:13] + event_id[14:18]
         headers[self._traceparent] = ("traceparent", self._prefix + span.encode() + b"-01")

@@ -65,7 +65,8 @@ class OpenDataMirror(StatsBombLoader):
     def __init__(self, root: Path) -> None:
         root = Path(root)
         self.data_dir = root / "data" if (root / "data").is_dir() else root
-        self._entries: dict[str, dict[str, Any]] | None = None
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._lock = threading.Lock()
 
     def describe(self) -> str:
@@ -108,10 +109,15 @@ class OpenDataMirror(StatsBombLoader):
         return None if entry is None else teams_from_entry(entry)
 
     def match_entry(self, match_id: str) -> dict[str, Any] | None:
+        """The match's entry; the index is read again when a matches file changed (StatsBomb
+        re-releases a season with a new ``last_updated``: a running worker must see it)."""
+        paths = sorted((self.data_dir / "matches").glob("*/*.json"))
+        signature = tuple(_stat_signature(path) for path in paths)
         with self._lock:
-            if self._entries is None:
-                self._entries = self._index_matches_files()
-        return self._entries.get(match_id)
+            if signature != self._signature:
+                self._entries = self._index_matches_files(paths)
+                self._signature = signature
+            return self._entries.get(match_id)
 
     def lineups(self, match_id: str) -> list[Any] | None:
         """``lineups/<id>.json``; a missing or unreadable file costs the line-ups only."""
@@ -124,10 +130,10 @@ class OpenDataMirror(StatsBombLoader):
             return None
         return lineups if isinstance(lineups, list) else None
 
-    def _index_matches_files(self) -> dict[str, dict[str, Any]]:
-        """The entry of every match the mirror lists, read once per loader."""
+    def _index_matches_files(self, paths: list[Path]) -> dict[str, dict[str, Any]]:
+        """The entry of every match the mirror lists."""
         index: dict[str, dict[str, Any]] = {}
-        for path in sorted((self.data_dir / "matches").glob("*/*.json")):
+        for path in paths:
             try:
                 matches = orjson.loads(path.read_bytes())
             except orjson.JSONDecodeError:
@@ -136,6 +142,14 @@ class OpenDataMirror(StatsBombLoader):
                 if isinstance(entry, dict) and "match_id" in entry:
                     index[str(entry["match_id"])] = entry
         return index
+
+
+def _stat_signature(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
 class StatsBombPy(StatsBombLoader):

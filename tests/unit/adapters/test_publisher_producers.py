@@ -20,6 +20,7 @@ from domain import Match
 from processors.adapters.kafka.errors import BrokerError
 from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
 from processors.settings import Settings
+from tests.fakes import offline_transactional_publisher
 from tests.unit.samples import synthetic_match
 
 SETTINGS = Settings(app_id="app", topic_prefix="p-", partitions=4)
@@ -99,7 +100,7 @@ def _match(match_id: str = "7") -> Match:
 
 def _publisher() -> tuple[TransactionalEventPublisher, Factory]:
     factory = Factory()
-    return TransactionalEventPublisher(SETTINGS, producer_factory=factory), factory
+    return offline_transactional_publisher(SETTINGS, factory), factory
 
 
 FENCED = KafkaError(KafkaError._FENCED, "producer fenced by a newer instance", fatal=True)
@@ -116,7 +117,7 @@ def test_jobs_of_one_input_partition_share_one_producer_one_transaction_each():
     assert producer.calls.count("init_transactions") == 1
     assert producer.calls.count("begin_transaction") == 3
     assert producer.calls.count("commit_transaction") == 3
-    assert producer.sent == 9
+    assert producer.sent == 12  # 3 events and the manifest, per job
 
 
 def test_each_input_partition_has_its_own_transactional_id():

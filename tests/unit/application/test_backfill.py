@@ -440,3 +440,16 @@ def test_a_child_without_the_parent_partition_header_leaves_the_choice_to_the_pa
     )
     cluster.submit(child, partition=2)  # sent by a worker from before the header existed
     assert ("update", b"old", None) in cluster.sent
+
+
+def test_the_parent_sums_its_childrens_revision_counts():
+    parent = started_parent("1", "2", "3")
+    changes = dict(added=1, changed=42, retracted=1, unchanged=3760)
+    parent = fold_child(parent, child_state("1", JobStatus.SUCCEEDED, **changes), NOW)
+    assert (parent.added, parent.changed, parent.retracted, parent.unchanged) == (1, 42, 1, 3760)
+    again = dict(added=0, changed=0, retracted=0, unchanged=4002)
+    parent = fold_child(parent, child_state("2", JobStatus.SUCCEEDED, **again), NOW)
+    parent = fold_child(parent, child_state("3", JobStatus.SUCCEEDED, skipped=True), NOW)
+    assert (parent.added, parent.changed, parent.retracted, parent.unchanged) == (1, 42, 1, 7762)
+    resumed = parent_running(season(), ["1", "2", "3"], trace_id=TRACE, now=NOW, previous=parent)
+    assert (resumed.added, resumed.unchanged) == (1, 7762)

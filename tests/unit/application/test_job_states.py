@@ -114,3 +114,33 @@ def test_no_module_but_job_states_builds_a_job_state():
         if (lines := _builds_job_state(path))
     }
     assert list(builders) == ["processors/application/job_states.py"]
+
+
+def test_a_revision_job_says_what_it_added_changed_retracted_and_left_unchanged():
+    running = job_states.running(REQUEST, trace_id=TRACE, now=NOW, previous=None, checkpoint="c")
+    done = job_states.succeeded(
+        running,
+        raw_events_read=10,
+        events_emitted=4,
+        events_dropped={},
+        now=LATER,
+        changes={"added": 1, "changed": 2, "retracted": 1, "unchanged": 7},
+    )
+    assert (done.added, done.changed, done.retracted, done.unchanged) == (1, 2, 1, 7)
+    assert done.events_emitted == 4
+    # Without a comparison (old states, a job that never compared) the counts are unknown.
+    plain = job_states.succeeded(
+        running, raw_events_read=1, events_emitted=1, events_dropped={}, now=LATER
+    )
+    assert (plain.added, plain.changed, plain.retracted, plain.unchanged) == (None,) * 4
+
+
+def test_old_job_states_decode_without_the_revision_counts():
+    from contracts.v1 import decode_job_state
+
+    old = (
+        b'{"job_id":"j","status":"succeeded","source":"statsbomb","match_id":"1",'
+        b'"trace_id":"0af7651916cd43dd8448eb211c80319c","updated_at":"t","events_emitted":3}'
+    )
+    state = decode_job_state(old)
+    assert state.events_emitted == 3 and state.added is None and state.unchanged is None

@@ -187,3 +187,31 @@ def test_the_error_line_says_whether_the_bootstrap_address_was_set_or_the_defaul
 
     assert bootstrap_source({"KAFKA_BOOTSTRAP_SERVERS": "b:9092"}) == "KAFKA_BOOTSTRAP_SERVERS"
     assert "not set" in bootstrap_source({})
+
+
+def test_an_unchanged_reingest_says_unchanged_and_loses_nothing():
+    done = state(JobStatus.SUCCEEDED, 0, 3803, added=0, changed=0, retracted=0, unchanged=3803)
+    text = progress_text(done, width=10)
+    assert text == "[##########] 0 events emitted (unchanged 3803), 0 lost; succeeded"
+
+
+def test_a_revision_says_what_it_added_changed_and_retracted():
+    done = state(
+        JobStatus.SUCCEEDED,
+        44,
+        3803,
+        added=1,
+        changed=42,
+        retracted=1,
+        unchanged=3760,
+    )
+    text = progress_text(done, width=10)
+    assert text == (
+        "[##########] 44 events emitted (added 1, changed 42, retracted 1, unchanged 3760), "
+        "0 lost; succeeded"
+    )
+
+
+def test_a_first_publication_reads_as_before():
+    done = state(JobStatus.SUCCEEDED, 3803, 3803, added=3803, changed=0, retracted=0, unchanged=0)
+    assert progress_text(done, width=10) == "[##########] 3803 events emitted, 0 lost; succeeded"
