@@ -12,16 +12,19 @@ from domain.errors import (
 from domain.manifest import ManifestEvent, MatchManifest, Segment, full_publication
 from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
 from domain.match_info import (
+    REQUEST_DERIVATION,
     DataVersion,
     KickOff,
     LineupPlayer,
     MatchInfo,
     NamedRef,
+    NeutralVenue,
     PeriodInfo,
     Place,
     PlayerRef,
     Substitution,
     TeamSheet,
+    with_request_facts,
 )
 from domain.ports import EventPublisher, MatchQuery, MatchRepository, ProgressCallback
 from domain.vocabulary import (
@@ -40,6 +43,7 @@ from domain.vocabulary import (
 __all__ = [
     "PITCH_LENGTH_M",
     "PITCH_WIDTH_M",
+    "REQUEST_DERIVATION",
     "BodyPart",
     "Card",
     "Coordinates",
@@ -61,6 +65,7 @@ __all__ = [
     "MatchQuery",
     "MatchRepository",
     "NamedRef",
+    "NeutralVenue",
     "Outcome",
     "PassDetails",
     "PassHeight",
@@ -82,4 +87,5 @@ __all__ = [
     "count_goals",
     "event_id_for",
     "full_publication",
+    "with_request_facts",
 ]

@@ -10,6 +10,7 @@ and telling a backfill parent about its child through a ``ChildChanged`` event.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from typing import Any
 
 from contracts.v1 import IngestRequest, JobState, JobStatus
 from domain import EventPublisher, EventType, Match, MatchQuery, MatchRepository
+from domain import match_info as domain_match_info
 from processors.application import job_states
 from processors.application.errors import UnknownSource, error_code
 from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
@@ -150,7 +152,9 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
-        match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
+        match = with_request_facts(
+            repository.get_match_for(MatchQuery(request.match_id, request.home_team_id)), request
+        )
         already = 0
         if resuming and running.checkpoint:
             already = self.publisher.published_since(running.checkpoint, job_id=request.job_id)
@@ -180,6 +184,17 @@ class IngestionService:
         unmapped = sum(1 for e in match.events if e.type is EventType.GENERIC)
         if unmapped:
             self.metrics.events_unmapped.labels(match.source).inc(unmapped)
+
+
+def with_request_facts(match: Match, request: IngestRequest) -> Match:
+    """The match with what the request supplies stamped into its MatchInfo (the request wins
+    over the provider; the info's derivations say so): ``kick_off_utc``, ``neutral_venue``."""
+    if match.info is None or (request.kick_off_utc is None and request.neutral_venue is None):
+        return match
+    info = domain_match_info.with_request_facts(
+        match.info, kick_off_utc=request.kick_off_utc, neutral_venue=request.neutral_venue
+    )
+    return dataclasses.replace(match, info=info)
 
 
 @dataclass

@@ -115,6 +115,8 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
             all_matches=args.all_matches,
             force=args.force,
             home_team_id=args.home_team_id,
+            kick_off_utc=args.kick_off_utc,
+            neutral_venue=args.neutral_venue,
         )
         from contracts.codec import from_dict, to_dict
 
@@ -289,6 +291,22 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
 HOME_TEAM_HELP = "the team that played at home, for providers that do not say (wyscout)"
 
 
+def add_request_facts(command: argparse.ArgumentParser) -> None:
+    """``--kick-off-utc`` and ``--neutral-venue/--no-neutral-venue``: what a request may
+    supply about one match; it replaces the provider's, and the MatchInfo says so."""
+    command.add_argument(
+        "--kick-off-utc",
+        metavar="TIME",
+        help="one match: the kick-off in UTC, e.g. 2019-02-21T19:30:00Z (replaces the provider's)",
+    )
+    command.add_argument(
+        "--neutral-venue",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one match: whether the venue was neutral (replaces the provider's)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pitchstream",
@@ -336,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="backfill: ingest unchanged matches again too"
     )
     submit.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    add_request_facts(submit)
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
     submit.add_argument(

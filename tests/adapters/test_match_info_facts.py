@@ -230,11 +230,30 @@ def test_metrica_game_3_info_from_the_epts_metadata(metrica):
     ]
     assert [t.goals for t in info.teams] == [0, 2]
     assert (info.competition.id, info.competition.name) == ("DEMO", "Demo")
-    assert info.kick_off.utc == "2019-02-21T03:30:07Z" and info.kick_off.local is None
+    # EPTS Session Start: kept in words, not as the kick-off (its relation to frame 1 is
+    # undocumented); a request may supply the kick-off.
+    assert info.kick_off.utc is None and info.kick_off.local is None
+    assert "2019-02-21T03:30:07" in info.kick_off.derivation
+    assert "not documented" in info.kick_off.derivation
     assert len(info.teams[0].players) + len(info.teams[1].players) == 35
     goalkeeper = next(p for p in info.teams[0].players if p.player_id == "P3578")
     assert (goalkeeper.jersey_number, goalkeeper.position) == (11, "Goalkeeper")
     assert info.periods[0].duration_seconds == pytest.approx(69661 / 25)
+    assert "EPTS" in info.periods[0].duration_derivation
+
+
+@pytest.mark.parametrize("game", ["Sample_Game_1", "Sample_Game_2"])
+def test_metrica_csv_first_half_length_from_the_frames_of_both_halves(metrica, game):
+    """The CSV's frames run straight through half-time: period 1 lasts from its first event's
+    frame to the second half's first event's frame, at 25 fps; the last period's is unknown."""
+    import pandas
+
+    rows = pandas.read_csv(metrica_dir() / game / f"{game}_RawEventsData.csv")
+    first = rows.groupby("Period")["Start Frame"].min()
+    info = metrica[game].info
+    assert [p.period for p in info.periods] == [1]
+    assert info.periods[0].duration_seconds == pytest.approx((first[2] - first[1]) / 25)
+    assert "first event" in info.periods[0].duration_derivation
 
 
 def test_metrica_duels_name_their_kind(metrica):

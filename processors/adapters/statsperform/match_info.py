@@ -30,6 +30,7 @@ from domain import (
     LineupPlayer,
     MatchInfo,
     NamedRef,
+    NeutralVenue,
     PeriodInfo,
     Place,
     PlayerRef,
@@ -118,6 +119,14 @@ def _venue(info: Mapping[str, Any]) -> Place | None:
     venue = _object(info.get("venue"))
     name = _text(venue.get("longName")) or _text(venue.get("shortName"))
     return None if name is None else Place(_text(venue.get("id")), name)
+
+
+def _neutral_venue(info: Mapping[str, Any]) -> NeutralVenue | None:
+    """Opta's ``venue.neutral``: "yes" or "no"; anything else says nothing."""
+    said = _text(_object(info.get("venue")).get("neutral"))
+    if said not in ("yes", "no"):
+        return None
+    return NeutralVenue(said == "yes", f'Stats Perform matchInfo venue.neutral "{said}"')
 
 
 def _referee(live_data: Mapping[str, Any]) -> Place | None:
@@ -346,4 +355,5 @@ def build_match_info(
             if match_file.players
             else None
         ),
+        neutral_venue=_neutral_venue(info),
     )
