@@ -279,9 +279,11 @@ class IngestMatch:
                 self.store.put(
                     job_states.progressed(running, events_emitted=shown, now=self.service.now())
                 )
-        self.store.put(future.result())
+        # A CDF notice may have been folded in meanwhile (the lane starts at the commit).
+        final = job_states.keep_cdf(future.result(), self.store.get(request.job_id))
+        self.store.put(final)
         await self._flush_patiently("final state")  # stored before the request is done
-        await self._tell_parent(request, future.result())
+        await self._tell_parent(request, final)
 
     async def _skipped(self, request: IngestRequest, trace_id: str, log: Any) -> bool:
         """Record a skipped child (its match is unchanged) and tell its parent."""
