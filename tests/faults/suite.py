@@ -55,41 +55,113 @@ class Report:
     unaccounted_requests: int = 0
     jobs: int = 0
     events: int = 0
+    lane_kills: int = 0
+    """Kills timed just after a job's commit, while the CDF lane turns it into CDF."""
+    cdf_lost: int = 0
+    cdf_duplicated: int = 0
+    cdf_batches: int = 0
+    cdf_records: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.duplicated or self.stuck_jobs or self.unaccounted_requests)
+        return not (
+            self.lost
+            or self.duplicated
+            or self.stuck_jobs
+            or self.unaccounted_requests
+            or self.cdf_lost
+            or self.cdf_duplicated
+        )
 
     def line(self) -> str:
         return (
             f"faults: kills={self.kills} broker_restarts={self.broker_restarts} "
             f"malformed={self.malformed} lost={self.lost} duplicated={self.duplicated} "
             f"stuck_jobs={self.stuck_jobs} unaccounted_requests={self.unaccounted_requests} "
-            f"jobs={self.jobs} events={self.events}"
+            f"jobs={self.jobs} events={self.events} lane_kills={self.lane_kills} "
+            f"cdf_lost={self.cdf_lost} cdf_duplicated={self.cdf_duplicated} "
+            f"cdf_batches={self.cdf_batches} cdf_records={self.cdf_records}"
         )
 
 
 class SyntheticMirror:
     """An open-data mirror whose matches are the sample matches under fresh ids."""
 
+    PREPARED = 1000
+    """Matches-file entries written up front: a worker indexes the matches files once."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "data" / "events").mkdir(parents=True)
-        self.source = statsbomb_dir() / "data" / "events"
+        (root / "data" / "lineups").mkdir(parents=True)
+        self.data = statsbomb_dir() / "data"
+        self.source = self.data / "events"
         self.expected: dict[str, list[str]] = {}
-        self._next = 8_000_000 + random.randrange(100_000) * 10
+        self.expected_cdf: dict[str, tuple[int, int]] = {}
+        """(CDF event records, cdf-matches records) each match's batch must hold."""
+        self._cdf_by_sample: dict[str, tuple[int, int]] = {}
+        self._first = 8_000_000 + random.randrange(100_000) * 10
+        self._next = self._first
+        self._prepare_matches_file()
+
+    def _sample_for(self, match_id: int) -> str:
+        return SAMPLE_MATCHES[(match_id - self._first) % len(SAMPLE_MATCHES)]
+
+    def _prepare_matches_file(self) -> None:
+        """Every synthetic match gets its sample's matches-file entry (teams, home and away,
+        kick-off, venue, referee) under its own id, so its MatchInfo is the sample's."""
+        entries = {}
+        for path in (self.data / "matches").glob("*/*.json"):
+            for entry in orjson.loads(path.read_bytes()):
+                entries[str(entry["match_id"])] = entry
+        synthetic = [
+            {**entries[self._sample_for(n)], "match_id": n}
+            for n in range(self._first, self._first + self.PREPARED)
+        ]
+        folder = self.root / "data" / "matches" / "9999"
+        folder.mkdir(parents=True)
+        (folder / "1.json").write_bytes(orjson.dumps(synthetic))
 
     def new_match(self) -> str:
         match_id = str(self._next)
+        sample = self._sample_for(self._next)
         self._next += 1
-        sample = SAMPLE_MATCHES[len(self.expected) % len(SAMPLE_MATCHES)]
+        assert self._next < self._first + self.PREPARED, "more matches than prepared entries"
         shutil.copyfile(
             self.source / f"{sample}.json", self.root / "data" / "events" / f"{match_id}.json"
         )
+        lineups = self.data / "lineups" / f"{sample}.json"
+        if lineups.is_file():
+            shutil.copyfile(lineups, self.root / "data" / "lineups" / f"{match_id}.json")
         match = StatsBombRepository(OpenDataMirror(self.root)).get_match(match_id)
         self.expected[match_id] = [event.event_id for event in match.events]
+        if sample not in self._cdf_by_sample:  # the same counts under any match id
+            self._cdf_by_sample[sample] = expected_cdf_counts(match)
+        self.expected_cdf[match_id] = self._cdf_by_sample[sample]
         return match_id
+
+
+# What each request supplies, so that the synthetic matches (without a matches-file entry,
+# hence without a kick-off) get CDF records: the lane has something to write under kills.
+KICK_OFF_UTC = "2021-06-11T19:00:00Z"
+
+
+def expected_cdf_counts(match: object) -> tuple[int, int]:
+    from contracts.v1.match_event import encode_match_event
+    from contracts.v1.match_info import encode_match_info
+    from processors.application.cdf import match_records, to_cdf
+    from processors.application.ingest import with_request_facts
+
+    request = IngestRequest(
+        job_id="expected", source="statsbomb", match_id=match.match_id,  # type: ignore[attr-defined]
+        kick_off_utc=KICK_OFF_UTC, neutral_venue=True,
+    )  # fmt: skip
+    stamped = with_request_facts(match, request)  # type: ignore[arg-type]
+    info = orjson.loads(encode_match_info(stamped.info))  # type: ignore[arg-type]
+    events = [orjson.loads(encode_match_event(stamped, e, i)) for i, e in enumerate(stamped.events)]
+    result = to_cdf(info, events)
+    return len(result.events), len(match_records(result))
 
 
 class JobWatch:
@@ -172,7 +244,13 @@ def own_broker() -> Iterator[object]:
 def submit(settings: Settings, producer: RequestProducer, match_id: str) -> str:
     job_id = f"job-{uuid.uuid4().hex[:12]}"
     producer.submit(
-        IngestRequest(job_id=job_id, source="statsbomb", match_id=match_id),
+        IngestRequest(
+            job_id=job_id,
+            source="statsbomb",
+            match_id=match_id,
+            kick_off_utc=KICK_OFF_UTC,
+            neutral_venue=True,
+        ),
         trace_id=uuid.uuid4().hex,
     )
     return job_id
@@ -335,12 +413,21 @@ def run_suite(
                     jobs[job_id] = match_id
                     pending.append(job_id)
                 before = watch.snapshot(pending)
-                wait_for(
-                    lambda p=pending, b=before: watch.newly_running(p, b),
-                    timeout=120,
-                    what="a job running before a kill",
-                )
-                time.sleep(random.uniform(0.0, 1.2))  # the random kill point
+                if report.kills % 2 == 1:  # just after a commit: the CDF lane is at work
+                    wait_for(
+                        lambda p=pending: any(watch.all_final([j]) for j in p),
+                        timeout=120,
+                        what="a job committed before a kill of the CDF lane",
+                    )
+                    time.sleep(random.uniform(0.0, 1.5))
+                    report.lane_kills += 1
+                else:
+                    wait_for(
+                        lambda p=pending, b=before: watch.newly_running(p, b),
+                        timeout=120,
+                        what="a job running before a kill",
+                    )
+                    time.sleep(random.uniform(0.0, 1.2))  # the random kill point
                 worker.kill()
                 report.kills += 1
                 worker.start()
@@ -408,6 +495,13 @@ def run_suite(
                     what="every hostile request dead-lettered or failed",
                 )
             report.unaccounted_requests = unaccounted[0]
+            with contextlib.suppress(AssertionError):  # compare_cdf counts what is missing
+                wait_for(
+                    lambda: all((st_ := watch.get(j)) and st_.cdf for j in jobs),
+                    timeout=180,
+                    interval=1.0,
+                    what="every job's CDF summary",
+                )
             worker.stop()
 
             report.jobs = len(jobs)
@@ -416,6 +510,7 @@ def run_suite(
             for job_id in failed:
                 report.problems.append(f"job {job_id} failed: {watch.get(job_id)}")
             compare_events(settings, jobs, mirror.expected, report)
+            compare_cdf(settings, jobs, mirror.expected_cdf, watch, report)
             report.stuck_jobs += len(failed)  # a valid job must succeed, not just end
     return report
 
@@ -524,6 +619,58 @@ def compare_events(
         if got and len(got) == len(want) and got != want:
             report.problems.append(f"match {match_id}: events out of order")
             report.lost += 1
+
+
+def compare_cdf(
+    settings: Settings,
+    jobs: dict[str, str],
+    expected: dict[str, tuple[int, int]],
+    watch: JobWatch,
+    report: Report,
+) -> None:
+    """Per match, exactly one committed CDF batch per manifest revision with the right number
+    of records: the transactional notice on job-updates marks the batch; cdf-events and
+    cdf-matches hold, under the revision header, exactly what the match must produce."""
+    from contracts.v1.match_published import decode_match_published
+
+    def revision_of(message: object) -> tuple[str, str]:
+        headers = dict(message.headers() or [])  # type: ignore[attr-defined]
+        return (
+            message.key().decode(),  # type: ignore[attr-defined]
+            headers.get("pitchstream_revision", b"?").decode(),
+        )
+
+    manifests: Counter[tuple[str, str]] = Counter()
+    for message in read_all(settings, settings.topics.match_published):
+        manifest = decode_match_published(message.value())
+        manifests[(f"statsbomb:{manifest.match_id}", str(manifest.revision))] += 1
+    notices: Counter[tuple[str, int]] = Counter()
+    for message in read_all(settings, settings.topics.job_updates):
+        state = decode_job_state(message.value())
+        if state.cdf is not None:
+            notices[(state.job_id, state.cdf.revision)] += 1
+    events = Counter(revision_of(m) for m in read_all(settings, settings.topics.cdf_events))
+    sheets = Counter(revision_of(m) for m in read_all(settings, settings.topics.cdf_matches))
+    report.cdf_records = sum(events.values()) + sum(sheets.values())
+    report.cdf_batches = sum(notices.values())
+    for job_id, match_id in jobs.items():
+        key = f"statsbomb:{match_id}"
+        want_events, want_sheets = expected[match_id]
+        revisions = [rev for (k, rev), n in manifests.items() if k == key for _ in range(n)]
+        if revisions != ["1"]:
+            report.problems.append(f"match {match_id}: manifests {revisions}")
+        batches = notices[(job_id, 1)]
+        if batches != 1:
+            report.problems.append(f"job {job_id}: {batches} committed CDF batches")
+        report.cdf_duplicated += max(0, batches - 1) * (want_events + want_sheets)
+        got_events, got_sheets = events[(key, "1")], sheets[(key, "1")]
+        report.cdf_lost += max(0, want_events - got_events) + max(0, want_sheets - got_sheets)
+        report.cdf_duplicated += max(0, got_events - want_events)
+        report.cdf_duplicated += max(0, got_sheets - want_sheets)
+        state = watch.get(job_id)
+        if state is None or state.cdf is None or state.cdf.events_written != want_events:
+            report.problems.append(f"job {job_id}: CDF summary {state.cdf if state else None}")
+            report.cdf_lost += 0 if state and state.cdf else 1
 
 
 def main(argv: list[str] | None = None) -> int:

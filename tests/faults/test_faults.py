@@ -19,3 +19,7 @@ def test_kills_broker_restarts_and_hostile_requests_lose_and_double_nothing(tmp_
     assert report.events > 0 and report.jobs > 20
     assert (report.lost, report.duplicated, report.stuck_jobs) == (0, 0, 0), report.problems
     assert report.unaccounted_requests == 0
+    # The CDF lane, killed too: exactly one committed batch per manifest, nothing missing.
+    assert report.lane_kills == 10
+    assert (report.cdf_lost, report.cdf_duplicated) == (0, 0), report.problems
+    assert report.cdf_batches == report.jobs and report.cdf_records > 0
