@@ -133,3 +133,30 @@ def test_metrica_is_withheld_without_a_kick_off_and_valid_with_one(settings, run
         assert _problems(validator, orjson.loads(record.value())) == ([], [])
     periods = {orjson.loads(r.value())["event"]["period"] for r in records}
     assert periods == {"first_half", "second_half"}
+
+
+def test_a_malformed_manifest_is_dead_lettered_and_the_lane_goes_on(settings, running_worker):
+    from confluent_kafka import Producer
+
+    key = b"statsbomb:15946"
+    producer = Producer(settings.kafka_client_config())
+    producer.produce(
+        settings.topics.match_published, key=key, value=b'{"not": "a manifest"',
+        headers=[("trace_id", b"0af7651916cd43dd8448eb211c80319c")],
+    )  # fmt: skip
+    producer.flush(30)
+    # The same match's next publication is unaffected: the ingest skips the bad record when
+    # it looks for the latest manifest, and the lane maps the real one.
+    request = IngestRequest(
+        job_id=f"cdf-{uuid.uuid4().hex[:8]}", source="statsbomb", match_id="15946"
+    )
+    state = ingest_and_wait_for_cdf(settings, request)
+    assert state.cdf.revision == 1 and state.cdf.events_written > 0 and state.cdf.error is None
+
+    (dead,) = read_topic(settings, settings.topics.cdf_dead_letters, expected=1)
+    assert (dead.key(), dead.value()) == (key, b'{"not": "a manifest"')
+    headers = dict(dead.headers())
+    assert headers["__connect.errors.topic"] == settings.topics.match_published.encode()
+    assert headers["__connect.errors.offset"] == b"0"
+    assert headers["__connect.errors.exception.message"].startswith(b"unreadable manifest")
+    assert running_worker.process.poll() is None  # the worker is still up

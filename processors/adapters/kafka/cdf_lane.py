@@ -72,10 +72,10 @@ class KafkaSegmentReader(SegmentReader):
             for message in self.consumer.consume(1000, 1.0):
                 if message.error():
                     raise KafkaException(message.error())
-                for name, value in message.headers() or ():
-                    if name == "job_id" and value == wanted:
-                        values.append(message.value())
-                        break
+                if any(
+                    name == "job_id" and value == wanted for name, value in message.headers() or ()
+                ):
+                    values.append(message.value() or b"")
                 if len(values) == segment.records:
                     break
         return values
@@ -148,10 +148,11 @@ class CdfLane:
                 message = self.consumer.poll(0.5)
                 if message is None:
                     continue
-                if message.error():
-                    if message.error().code() == KafkaError._PARTITION_EOF:
+                error = message.error()
+                if error is not None:
+                    if error.code() == KafkaError._PARTITION_EOF:
                         continue
-                    raise KafkaException(message.error())
+                    raise KafkaException(error)
                 self.handle(message)
         finally:
             self.close()
