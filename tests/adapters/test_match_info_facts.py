@@ -315,3 +315,24 @@ def test_match_info_command_fails_for_an_unknown_match():
         check=False,
     )
     assert result.returncode == 1 and b"match_not_found" in result.stderr
+
+
+def test_stats_perform_says_whether_the_venue_was_neutral_and_a_request_overrides_it():
+    from domain import with_request_facts
+    from processors.adapters.statsperform.repository import repository_from_settings
+    from processors.settings import Settings
+    from tests.paths import statsperform_dir
+
+    repository = repository_from_settings(Settings(statsperform_dir=str(statsperform_dir())))
+    info = repository.get_match("71pif9hi2vwzp6q0xzilyxst0").info
+    assert (info.neutral_venue.value, info.neutral_venue.derivation) == (
+        False,
+        'Stats Perform matchInfo venue.neutral "no"',
+    )
+    corrected = with_request_facts(info, neutral_venue=True)
+    assert corrected.neutral_venue.value is True
+    assert corrected.neutral_venue.derivation == (
+        "supplied by the ingest request; the provider said false (Stats Perform matchInfo "
+        'venue.neutral "no")'
+    )
+    assert corrected.kick_off == info.kick_off  # only what the request gives changes
