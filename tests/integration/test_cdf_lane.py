@@ -104,6 +104,19 @@ def test_a_statsbomb_match_becomes_valid_cdf_read_committed(settings, running_wo
     assert _problems(cdf.MetaSchemaValidator(), meta) == ([], ["root: unknown field 'pitchstream'"])
     assert meta["pitchstream"]["events"]["written"] == summary.events_written
 
+    # the lane's metrics are served with the worker's
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{settings.web_port}/metrics") as answer:
+        metrics = answer.read().decode()
+    events_topic = topics.cdf_events
+    assert (
+        f'pitchstream_cdf_records_total{{kind="event",topic="{events_topic}"}} '
+        f"{float(summary.events_written)}"
+    ) in metrics
+    assert 'pitchstream_cdf_withheld_total{reason="folded_into_pass_receiver"}' in metrics
+    assert "pitchstream_cdf_batches_total 1.0" in metrics
+
 
 def test_metrica_is_withheld_without_a_kick_off_and_valid_with_one(settings, running_worker):
     without = IngestRequest(

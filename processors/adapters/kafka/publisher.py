@@ -339,7 +339,9 @@ def read_committed_until_high(
     high = _high_watermark(settings, config, topic, partition)
     if high <= start_offset:
         return
-    consumer = Consumer(config)
+    # A committed partition ends in a transaction marker that read_committed never returns:
+    # the last fetch comes back empty, so let it come back at once, not after 500 ms.
+    consumer = Consumer({**config, "fetch.wait.max.ms": 10})
     tp = TopicPartition(topic, partition, start_offset)
     deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
     try:
@@ -354,7 +356,7 @@ def read_committed_until_high(
                         f"(read up to {position} of {high})",
                     )
                 )
-            message = consumer.poll(1.0)
+            message = consumer.poll(0.2)
             if message is None:
                 # read_committed skips aborted records and markers; the position tells.
                 position = max(position, consumer.position([tp])[0].offset)
