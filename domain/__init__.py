@@ -21,16 +21,19 @@ from domain.manifest import (
 )
 from domain.match import Event, Match, PassDetails, ShotDetails, Team, count_goals, event_id_for
 from domain.match_info import (
+    REQUEST_DERIVATION,
     DataVersion,
     KickOff,
     LineupPlayer,
     MatchInfo,
     NamedRef,
+    NeutralVenue,
     PeriodInfo,
     Place,
     PlayerRef,
     Substitution,
     TeamSheet,
+    with_request_facts,
 )
 from domain.ports import (
     EventPublisher,
@@ -56,6 +59,7 @@ from domain.vocabulary import (
 __all__ = [
     "PITCH_LENGTH_M",
     "PITCH_WIDTH_M",
+    "REQUEST_DERIVATION",
     "BodyPart",
     "Card",
     "ChangeCounts",
@@ -82,6 +86,7 @@ __all__ = [
     "MatchRepository",
     "MatchScope",
     "NamedRef",
+    "NeutralVenue",
     "Outcome",
     "PassDetails",
     "PassHeight",
@@ -104,4 +109,5 @@ __all__ = [
     "event_id_for",
     "full_publication",
     "next_manifest",
+    "with_request_facts",
 ]

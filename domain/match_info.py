@@ -8,7 +8,7 @@ Times are ISO 8601 text: UTC with a ``Z``, or a provider's local time without a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -124,6 +124,8 @@ class PeriodInfo:
     start_utc: str | None = None
     end_utc: str | None = None
     duration_seconds: float | None = None
+    duration_derivation: str | None = None
+    """How ``duration_seconds`` was obtained, when it was derived (e.g. from frames)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,19 @@ class DataVersion:
     value: str
     kind: str
     """``statsbomb_last_updated``, ``statsperform_last_updated`` or ``content_sha256``."""
+
+
+REQUEST_DERIVATION = "supplied by the ingest request"
+"""How a value the ingest request gave (not the provider) is marked in its ``derivation``."""
+
+
+@dataclass(frozen=True, slots=True)
+class NeutralVenue:
+    """Whether the match was played at a neutral venue, as somebody said it."""
+
+    value: bool
+    derivation: str
+    """Who said it: the provider's field, or ``REQUEST_DERIVATION``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +169,8 @@ class MatchInfo:
     data_version: DataVersion | None = None
     lineup_derivation: str | None = None
     """Where the line-ups come from (a line-ups file, a metadata file, the events)."""
+    neutral_venue: NeutralVenue | None = None
+    """When the provider (or the request) says whether the venue was neutral."""
 
     def __post_init__(self) -> None:
         if not self.source or not self.match_id:
@@ -171,3 +188,29 @@ class MatchInfo:
     @property
     def key(self) -> str:
         return f"{self.source}:{self.match_id}"
+
+
+def with_request_facts(
+    info: MatchInfo, *, kick_off_utc: str | None = None, neutral_venue: bool | None = None
+) -> MatchInfo:
+    """``info`` with what an ingest request supplied. The request wins over the provider (it
+    is how an operator corrects a provider); the derivation says the value came from the
+    request and what the provider had said, so nothing is lost and nothing is invented."""
+    changes: dict[str, object] = {}
+    if kick_off_utc is not None:
+        before = info.kick_off
+        said = ""
+        if before is not None and (before.utc or before.local):
+            said = f"; the provider said {before.utc or before.local} ({before.derivation})"
+        elif before is not None:
+            said = f"; the provider gave no UTC kick-off ({before.derivation})"
+        changes["kick_off"] = KickOff(kick_off_utc, None, None, REQUEST_DERIVATION + said)
+    if neutral_venue is not None:
+        before_venue = info.neutral_venue
+        said = ""
+        if before_venue is not None:
+            said = (
+                f"; the provider said {str(before_venue.value).lower()} ({before_venue.derivation})"
+            )
+        changes["neutral_venue"] = NeutralVenue(neutral_venue, REQUEST_DERIVATION + said)
+    return replace(info, **changes) if changes else info  # type: ignore[arg-type]

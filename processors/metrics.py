@@ -53,6 +53,31 @@ class Metrics:
         self.duplicate_requests = counter(
             "ingestion_duplicate_requests", "Requests for a job that had already ended, ignored"
         )
+        self.cdf_records = counter(
+            "pitchstream_cdf_records",
+            "Records the CDF lane committed, by topic and kind (event, match_sheet, meta, "
+            "dead_letter)",
+            "topic",
+            "kind",
+        )
+        self.cdf_withheld = counter(
+            "pitchstream_cdf_withheld",
+            "MatchEvents the CDF lane did not write (no valid CDF record), by reason",
+            "reason",
+        )
+        self.cdf_failures = counter(
+            "pitchstream_cdf_lane_failures",
+            "CDF lane attempts that failed and were retried (Kafka errors, lane restarts)",
+            "stage",
+        )
+        self.cdf_lag = Gauge(
+            "pitchstream_cdf_lane_lag_seconds",
+            "Seconds between a manifest's commit and the CDF lane's commit of its batch",
+            registry=registry,
+        )
+        self.cdf_batches = counter(
+            "pitchstream_cdf_batches", "Manifests the CDF lane turned into a committed batch"
+        )
         self.retries = counter(
             "ingestion_retries", "Attempts repeated after a transient error, by error code", "code"
         )

@@ -68,6 +68,8 @@ class Settings:
     sasl_password: str = field(default="", repr=False)
     ssl_ca_location: str = ""
     api_token: str = field(default="", repr=False)
+    cdf_lane: bool = True
+    """Run the CDF lane (consumer group ``<app id>-cdf``) in the worker process."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +101,7 @@ class Settings:
             sasl_password=env.get("KAFKA_SASL_PASSWORD", ""),
             ssl_ca_location=get("KAFKA_SSL_CA_LOCATION"),
             api_token=env.get("PITCHSTREAM_API_TOKEN", ""),
+            cdf_lane=get("PITCHSTREAM_CDF_LANE", "on").lower() not in ("off", "0", "false", "no"),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -127,6 +130,7 @@ class Settings:
             "KAFKA_SASL_PASSWORD": self.sasl_password,
             "KAFKA_SSL_CA_LOCATION": self.ssl_ca_location,
             "PITCHSTREAM_API_TOKEN": self.api_token,
+            "PITCHSTREAM_CDF_LANE": "on" if self.cdf_lane else "off",
         }
 
     @property

@@ -8,6 +8,7 @@ from contracts.v1.ingest_request import (
     encode_ingest_request,
 )
 from contracts.v1.job_state import (
+    CdfSummary,
     FailedChild,
     JobChildren,
     JobState,
@@ -31,6 +32,7 @@ from contracts.v1.match_info import (
 
 __all__ = [
     "SOURCES",
+    "CdfSummary",
     "FailedChild",
     "Headers",
     "IngestRequest",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final, Literal
 
 import orjson
@@ -24,6 +25,7 @@ QUEUES: Final = ("default",)
 JOB_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 # A match id names a file or folder at the provider: no separators, no "..", printable ASCII.
 MATCH_ID_PATTERN: Final = r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+KICK_OFF_UTC_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 MAX_REQUEST_BYTES: Final = 64 * 1024
 JOB_ID_IN_WORDS: Final = (
     "use 1 to 128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit"
@@ -120,6 +122,25 @@ class IngestRequest:
         ),
     )
 
+    kick_off_utc: str | None = field(
+        default=None,
+        metadata=field_meta(
+            "One match only: the kick-off in UTC (RFC 3339, e.g. 2019-02-21T19:30:00Z); it "
+            "replaces the provider's in the published MatchInfo, whose derivation then says "
+            "'supplied by the ingest request' (and what the provider said)",
+            pattern=KICK_OFF_UTC_PATTERN,
+            in_words="use YYYY-MM-DDTHH:MM:SSZ (UTC, optional fraction of a second)",
+        ),
+    )
+    neutral_venue: bool | None = field(
+        default=None,
+        metadata=field_meta(
+            "One match only: whether the match was played at a neutral venue; it replaces the "
+            "provider's in the published MatchInfo (neutral_venue, derivation 'supplied by the "
+            "ingest request')"
+        ),
+    )
+
     def __post_init__(self) -> None:
         problem = scope_problem(self)
         if problem:
@@ -136,6 +157,15 @@ def scope_problem(request: IngestRequest) -> str | None:
     season = request.competition_id is not None or request.season_id is not None
     if request.home_team_id is not None and request.match_id is None:
         return "home_team_id: only with match_id (one match), not on a backfill"
+    if request.kick_off_utc is not None:
+        if request.match_id is None:
+            return "kick_off_utc: only with match_id (one match), not on a backfill"
+        try:
+            datetime.fromisoformat(request.kick_off_utc.replace("Z", "+00:00"))
+        except ValueError:
+            return f"kick_off_utc: {request.kick_off_utc!r} is not a valid time"
+    if request.neutral_venue is not None and request.match_id is None:
+        return "neutral_venue: only with match_id (one match), not on a backfill"
     if request.match_id is not None:
         if season or request.all_matches:
             return (
@@ -166,10 +196,13 @@ def scope_problem(request: IngestRequest) -> str | None:
     )
 
 
-# A backfill names no home team (null is the same as absent).
+# A backfill names no home team, kick-off or venue (null is the same as absent).
 _HOME_TEAM_GIVEN: Final = {
-    "required": ["home_team_id"],
-    "properties": {"home_team_id": {"type": "string"}},
+    "anyOf": [
+        {"required": ["home_team_id"], "properties": {"home_team_id": {"type": "string"}}},
+        {"required": ["kick_off_utc"], "properties": {"kick_off_utc": {"type": "string"}}},
+        {"required": ["neutral_venue"], "properties": {"neutral_venue": {"type": "boolean"}}},
+    ]
 }
 SCOPE_SCHEMA: Final = {
     "oneOf": [

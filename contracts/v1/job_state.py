@@ -56,6 +56,30 @@ class FailedChild:
 
 
 @dataclass(frozen=True, slots=True)
+class CdfSummary:
+    """What the CDF lane wrote for the job's publication (one manifest revision)."""
+
+    revision: int = field(metadata=field_meta("The manifest revision it was made from", minimum=1))
+    events_written: int = field(metadata=field_meta("CDF event records written", minimum=0))
+    events_withheld: Mapping[str, int] = field(
+        default_factory=dict, metadata=field_meta("MatchEvents without a CDF record, by reason")
+    )
+    match_sheet_withheld: str | None = field(
+        default=None, metadata=field_meta("Why no match sheet was written; null when it was")
+    )
+    meta_withheld: str | None = field(
+        default=None, metadata=field_meta("Why no meta record was written; null when it was")
+    )
+    error: str | None = field(
+        default=None,
+        metadata=field_meta("Set when the lane could not map the match (dead-lettered)"),
+    )
+    summary: str = field(
+        default="", metadata=field_meta("In words: 'cdf: written N, withheld M (reason n, ...)'")
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class JobState:
     job_id: str = field(metadata=field_meta("The job's id"))
     status: JobStatus = field(metadata=field_meta("queued, running, succeeded or failed"))
@@ -130,6 +154,10 @@ class JobState:
         metadata=field_meta(
             "Events as last published; not published again unless the job was full", minimum=0
         ),
+    )
+    cdf: CdfSummary | None = field(
+        default=None,
+        metadata=field_meta("What the CDF lane wrote for this job's publication (additive)"),
     )
 
     @property

@@ -101,6 +101,10 @@ class PeriodInfo:
     duration_seconds: float | None = field(
         default=None, metadata=field_meta("Length of the period, when known", minimum=0)
     )
+    duration_derivation: str | None = field(
+        default=None,
+        metadata=field_meta("How duration_seconds was derived, when it was (additive)"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,16 @@ class DataVersion:
     value: str = field(metadata=field_meta("The version value"))
     kind: str = field(
         metadata=field_meta("statsbomb_last_updated, statsperform_last_updated or content_sha256")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NeutralVenue:
+    value: bool = field(metadata=field_meta("True when the match was played at a neutral venue"))
+    derivation: str = field(
+        metadata=field_meta(
+            "Who said it: the provider's field, or 'supplied by the ingest request'"
+        )
     )
 
 
@@ -138,6 +152,12 @@ class MatchInfo:
     )
     lineup_derivation: str | None = field(
         default=None, metadata=field_meta("Where the line-ups come from")
+    )
+    neutral_venue: NeutralVenue | None = field(
+        default=None,
+        metadata=field_meta(
+            "Whether the venue was neutral, when the provider or the request says (additive)"
+        ),
     )
 
 

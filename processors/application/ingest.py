@@ -10,6 +10,7 @@ and telling a backfill parent about its child through a ``ChildChanged`` event.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from domain import (
     MatchQuery,
     MatchRepository,
 )
+from domain import match_info as domain_match_info
 from processors.application import job_states
 from processors.application.commands import IngestCommand
 from processors.application.errors import PublicationMismatch, UnknownSource, error_code
@@ -174,7 +176,9 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
-        match = repository.get_match_for(MatchQuery(request.match_id, request.home_team_id))
+        match = with_request_facts(
+            repository.get_match_for(MatchQuery(request.match_id, request.home_team_id)), request
+        )
         committed = None
         if resuming and running.checkpoint:
             # Fence first (published_since): no earlier attempt can commit after this, so the
@@ -254,6 +258,17 @@ class IngestionService:
         unmapped = sum(1 for e in match.events if e.type is EventType.GENERIC)
         if unmapped:
             self.metrics.events_unmapped.labels(match.source).inc(unmapped)
+
+
+def with_request_facts(match: Match, request: IngestRequest) -> Match:
+    """The match with what the request supplies stamped into its MatchInfo (the request wins
+    over the provider; the info's derivations say so): ``kick_off_utc``, ``neutral_venue``."""
+    if match.info is None or (request.kick_off_utc is None and request.neutral_venue is None):
+        return match
+    info = domain_match_info.with_request_facts(
+        match.info, kick_off_utc=request.kick_off_utc, neutral_venue=request.neutral_venue
+    )
+    return dataclasses.replace(match, info=info)
 
 
 @dataclass
@@ -342,9 +357,11 @@ class IngestMatch:
                 self.store.put(
                     job_states.progressed(running, events_emitted=shown, now=self.service.now())
                 )
-        self.store.put(future.result())
+        # A CDF notice may have been folded in meanwhile (the lane starts at the commit).
+        final = job_states.keep_cdf(future.result(), self.store.get(request.job_id))
+        self.store.put(final)
         await self._flush_patiently("final state")  # stored before the request is done
-        await self._tell_parent(command, future.result())
+        await self._tell_parent(command, final)
 
     async def _skipped(self, command: IngestCommand, log: Any) -> bool:
         """Record a skipped child (its match is unchanged) and tell its parent."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from contracts.v1 import FailedChild, IngestRequest, JobChildren, JobState, JobStatus
+from contracts.v1 import CdfSummary, FailedChild, IngestRequest, JobChildren, JobState, JobStatus
 from contracts.v1.ingest_request import JOB_ID_PATTERN
 from processors.application.errors import error_code
 from processors.logs import scrub
@@ -192,6 +192,79 @@ def most_advanced(states: Iterable[JobState]) -> JobState | None:
     """The state to show when a job id shows up in more than one changelog partition (a
     producer sent the same job id to two partitions): the furthest status, then the newest."""
     return max(states, key=lambda s: (_RANK[s.status], s.updated_at), default=None)
+
+
+# -- the CDF lane's notice ------------------------------------------------------------------
+
+
+def cdf_summary_text(written: int, withheld: Mapping[str, int], error: str | None = None) -> str:
+    """``cdf: written N, withheld M (reason n, ...)``, reasons by count, largest first."""
+    if error is not None:
+        return f"cdf: not written ({error})"
+    total = sum(withheld.values())
+    text = f"cdf: written {written}, withheld {total}"
+    if total:
+        reasons = sorted(withheld.items(), key=lambda item: (-item[1], item[0]))
+        text += " (" + ", ".join(f"{reason} {count}" for reason, count in reasons) + ")"
+    return text
+
+
+def cdf_notice(
+    *,
+    job_id: str,
+    source: str,
+    match_id: str,
+    trace_id: str,
+    now: str,
+    revision: int,
+    events_written: int = 0,
+    events_withheld: Mapping[str, int] | None = None,
+    match_sheet_withheld: str | None = None,
+    meta_withheld: str | None = None,
+    error: str | None = None,
+) -> JobState:
+    """The CDF lane's notice on job-updates (key: the job id): the job's publication turned
+    into CDF. Only its ``cdf`` is folded into the job's state (``fold_cdf``)."""
+    withheld = dict(sorted((events_withheld or {}).items()))
+    return JobState(
+        job_id=job_id,
+        status=JobStatus.SUCCEEDED,  # a manifest exists only for a publication that committed
+        source=source,
+        match_id=match_id,
+        trace_id=trace_id,
+        updated_at=now,
+        cdf=CdfSummary(
+            revision=revision,
+            events_written=events_written,
+            events_withheld=withheld,
+            match_sheet_withheld=match_sheet_withheld,
+            meta_withheld=meta_withheld,
+            error=error,
+            summary=cdf_summary_text(events_written, withheld, error),
+        ),
+    )
+
+
+def is_cdf_notice(update: JobState) -> bool:
+    return update.cdf is not None
+
+
+def fold_cdf(current: JobState | None, notice: JobState) -> JobState | None:
+    """The job's state with the lane's CDF summary; None when nothing changes (no such job
+    here, a repeat, or a summary of an earlier revision than the one it holds)."""
+    if current is None or notice.cdf is None:
+        return None
+    held = current.cdf
+    if held is not None and (held == notice.cdf or held.revision > notice.cdf.revision):
+        return None
+    return dataclasses.replace(current, cdf=notice.cdf)
+
+
+def keep_cdf(final: JobState, current: JobState | None) -> JobState:
+    """``final`` keeping a CDF summary folded in while the job was still finishing."""
+    if current is None or current.cdf is None or final.cdf is not None:
+        return final
+    return dataclasses.replace(final, cdf=current.cdf)
 
 
 # -- a backfill parent and its children ------------------------------------------------------

@@ -7,11 +7,13 @@ This module wires the use cases to their adapters.
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
 import faust
 
+from processors.adapters.kafka.cdf_lane import CdfLaneThread
 from processors.adapters.kafka.job_table import FaustJobTable
 from processors.adapters.kafka.publisher import TransactionalEventPublisher
 from processors.adapters.kafka.versions import VersionLog
@@ -143,6 +145,21 @@ def create_app(
     @app.on_rebalance_complete.connect
     async def on_rebalance_complete(sender: Any, **kwargs: Any) -> None:
         get_logger("pitchstream.worker").info("partitions assigned; worker ready")
+
+    if settings.cdf_lane:
+        cdf_lane = CdfLaneThread(settings, metrics)
+
+        @app.task
+        async def start_cdf_lane() -> None:
+            cdf_lane.start()
+            get_logger("pitchstream.worker").info(
+                "CDF lane started", group=f"{settings.app_id}-cdf"
+            )
+
+        @app.on_before_shutdown.connect
+        async def stop_cdf_lane(sender: Any, **kwargs: Any) -> None:
+            if cdf_lane.is_alive():
+                await asyncio.get_running_loop().run_in_executor(None, cdf_lane.stop, 5.0)
 
     register_web(app, jobs=jobs, settings=settings, metrics=metrics)  # API, /metrics (Faust's too)
     return app

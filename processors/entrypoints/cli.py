@@ -9,7 +9,7 @@ import signal
 import sys
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 from confluent_kafka import KafkaException
@@ -116,6 +116,8 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
             force=args.force,
             home_team_id=args.home_team_id,
             full=args.full,
+            kick_off_utc=args.kick_off_utc,
+            neutral_venue=args.neutral_venue,
         )
         from contracts.codec import from_dict, to_dict
 
@@ -265,7 +267,15 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
     match = _requested_match(settings, args)
     if isinstance(match, int):
         return match
+    match = _with_request_facts(match, args)
     out = sys.stdout.buffer
+    if args.format == "cdf":
+        result = _cdf_of(match)
+        for record in result.events:
+            out.write(orjson.dumps(record) + b"\n")
+        out.flush()
+        print(f"{match.key}: {_cdf_events_in_words(result)}", file=sys.stderr)
+        return 0
     for position, event in enumerate(match.events):
         out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
     out.flush()
@@ -274,13 +284,66 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_request_facts(match: Any, args: argparse.Namespace) -> Any:
+    """The match as the ingest would publish it for a request with these options."""
+    from processors.application.ingest import with_request_facts
+
+    request = IngestRequest(
+        job_id="cli",
+        source=match.source,
+        match_id=match.match_id,
+        kick_off_utc=args.kick_off_utc,
+        neutral_venue=args.neutral_venue,
+    )
+    return with_request_facts(match, request)
+
+
+def _cdf_of(match: Any) -> Any:
+    """The CDF lane's mapping of exactly the wire payloads the worker publishes."""
+    from contracts.v1.match_event import encode_match_event
+    from contracts.v1.match_info import encode_match_info
+    from processors.application.cdf import to_cdf
+
+    if match.info is None:
+        raise SystemExit(f"error: {match.source} gives no match info; no CDF without it")
+    info = orjson.loads(encode_match_info(match.info))
+    events = [orjson.loads(encode_match_event(match, e, i)) for i, e in enumerate(match.events)]
+    return to_cdf(info, events)
+
+
+def _cdf_events_in_words(result: Any) -> str:
+    from processors.application.job_states import cdf_summary_text
+
+    text = cdf_summary_text(len(result.events), result.withheld).removeprefix("cdf: ")
+    return f"{result.input_events} MatchEvents: CDF event records {text}"
+
+
 def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
     from contracts.v1.match_info import encode_match_info
 
     match = _requested_match(settings, args)
     if isinstance(match, int):
         return match
+    match = _with_request_facts(match, args)
     info = match.info
+    if args.format == "cdf" and info is not None:
+        from processors.application.cdf import CDF_MATCH_SHEET_TYPE, match_records
+
+        result = _cdf_of(match)
+        records = dict(match_records(result))
+        document = {
+            "match_sheet": records.get(CDF_MATCH_SHEET_TYPE),
+            "meta": next((r for t, r in records.items() if t != CDF_MATCH_SHEET_TYPE), None),
+        }
+        sys.stdout.buffer.write(orjson.dumps(document) + b"\n")
+        sys.stdout.buffer.flush()
+        for name, reason in (
+            ("match sheet", result.match_sheet_withheld),
+            ("meta", result.meta_withheld),
+        ):
+            said = f"withheld ({reason})" if reason else "written"
+            print(f"{match.key}: CDF {name} {said}", file=sys.stderr)
+        return 0
     if info is None:
         print(f"error: {args.source} gives no match info", file=sys.stderr)
         return 1
@@ -290,6 +353,22 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
 
 
 HOME_TEAM_HELP = "the team that played at home, for providers that do not say (wyscout)"
+
+
+def add_request_facts(command: argparse.ArgumentParser) -> None:
+    """``--kick-off-utc`` and ``--neutral-venue/--no-neutral-venue``: what a request may
+    supply about one match; it replaces the provider's, and the MatchInfo says so."""
+    command.add_argument(
+        "--kick-off-utc",
+        metavar="TIME",
+        help="one match: the kick-off in UTC, e.g. 2019-02-21T19:30:00Z (replaces the provider's)",
+    )
+    command.add_argument(
+        "--neutral-venue",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one match: whether the venue was neutral (replaces the provider's)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -344,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="republish the whole match, not only what changed since its last publication",
     )
+    add_request_facts(submit)
     submit.add_argument("--job-id", help="default: a new random id")
     submit.add_argument("--wait", action="store_true", help="wait for the final job state")
     submit.add_argument(
@@ -392,11 +472,27 @@ def build_parser() -> argparse.ArgumentParser:
     normalize.add_argument("--source", required=True, choices=SOURCES)
     normalize.add_argument("--match-id", required=True)
     normalize.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    normalize.add_argument(
+        "--format",
+        choices=("pitchstream", "cdf"),
+        default="pitchstream",
+        help="pitchstream: MatchEvent v1 lines (default); cdf: CDF v0.3.2 event lines, as the "
+        "CDF lane writes them on cdf-events (withheld events counted on stderr)",
+    )
+    add_request_facts(normalize)
     normalize.set_defaults(func=cmd_normalize)
     match_info = commands.add_parser("match-info", help="print MatchInfo v1 JSON, no Kafka")
     match_info.add_argument("--source", required=True, choices=SOURCES)
     match_info.add_argument("--match-id", required=True)
     match_info.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    match_info.add_argument(
+        "--format",
+        choices=("pitchstream", "cdf"),
+        default="pitchstream",
+        help="pitchstream: MatchInfo v1 (default); cdf: one JSON object {match_sheet, meta}, "
+        "the CDF records the lane writes on cdf-matches (null when withheld; why on stderr)",
+    )
+    add_request_facts(match_info)
     match_info.set_defaults(func=cmd_match_info)
     return parser
 

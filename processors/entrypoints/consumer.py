@@ -172,6 +172,11 @@ class JobRunner:
         except ContractError as error:
             self.log.warning("ignored an unreadable job update", error=str(error))
             return
+        if job_states.is_cdf_notice(update):
+            folded = job_states.fold_cdf(self.store.get(update.job_id), update)
+            if folded is not None:
+                self.store.put(folded)
+            return
         if self.backfill is not None and job_states.is_parent_notice(message.key, update):
             self.backfill.fold(update)
             return

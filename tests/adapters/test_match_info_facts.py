@@ -227,11 +227,30 @@ def test_metrica_game_3_info_from_the_epts_metadata(metrica):
     ]
     assert [t.goals for t in info.teams] == [0, 2]
     assert (info.competition.id, info.competition.name) == ("DEMO", "Demo")
-    assert info.kick_off.utc == "2019-02-21T03:30:07Z" and info.kick_off.local is None
+    # EPTS Session Start: kept in words, not as the kick-off (its relation to frame 1 is
+    # undocumented); a request may supply the kick-off.
+    assert info.kick_off.utc is None and info.kick_off.local is None
+    assert "2019-02-21T03:30:07" in info.kick_off.derivation
+    assert "not documented" in info.kick_off.derivation
     assert len(info.teams[0].players) + len(info.teams[1].players) == 35
     goalkeeper = next(p for p in info.teams[0].players if p.player_id == "P3578")
     assert (goalkeeper.jersey_number, goalkeeper.position) == (11, "Goalkeeper")
     assert info.periods[0].duration_seconds == pytest.approx(69661 / 25)
+    assert "EPTS" in info.periods[0].duration_derivation
+
+
+@pytest.mark.parametrize("game", ["Sample_Game_1", "Sample_Game_2"])
+def test_metrica_csv_first_half_length_from_the_frames_of_both_halves(metrica, game):
+    """The CSV's frames run straight through half-time: period 1 lasts from its first event's
+    frame to the second half's first event's frame, at 25 fps; the last period's is unknown."""
+    import pandas
+
+    rows = pandas.read_csv(metrica_dir() / game / f"{game}_RawEventsData.csv")
+    first = rows.groupby("Period")["Start Frame"].min()
+    info = metrica[game].info
+    assert [p.period for p in info.periods] == [1]
+    assert info.periods[0].duration_seconds == pytest.approx((first[2] - first[1]) / 25)
+    assert "first event" in info.periods[0].duration_derivation
 
 
 def test_metrica_duels_name_their_kind(metrica):
@@ -272,3 +291,24 @@ def test_match_info_command_fails_for_an_unknown_match():
         folders={"PITCHSTREAM_STATSBOMB_DIR": statsbomb_dir()},
     )
     assert result.returncode == 1 and b"match_not_found" in result.stderr
+
+
+def test_stats_perform_says_whether_the_venue_was_neutral_and_a_request_overrides_it():
+    from domain import with_request_facts
+    from processors.adapters.statsperform.repository import repository_from_settings
+    from processors.settings import Settings
+    from tests.paths import statsperform_dir
+
+    repository = repository_from_settings(Settings(statsperform_dir=str(statsperform_dir())))
+    info = repository.get_match("71pif9hi2vwzp6q0xzilyxst0").info
+    assert (info.neutral_venue.value, info.neutral_venue.derivation) == (
+        False,
+        'Stats Perform matchInfo venue.neutral "no"',
+    )
+    corrected = with_request_facts(info, neutral_venue=True)
+    assert corrected.neutral_venue.value is True
+    assert corrected.neutral_venue.derivation == (
+        "supplied by the ingest request; the provider said false (Stats Perform matchInfo "
+        'venue.neutral "no")'
+    )
+    assert corrected.kick_off == info.kick_off  # only what the request gives changes

@@ -70,6 +70,14 @@ class Report:
     revision_jobs: int = 0
     revision_kills: int = 0
     miscounted: int = 0
+    lane_kills: int = 0
+    """Kills timed just after a job's commit, while the CDF lane turns it into CDF."""
+    cdf_lost: int = 0
+    cdf_duplicated: int = 0
+    cdf_batches: int = 0
+    cdf_records: int = 0
+    publications: int = 0
+    """Jobs that published something (a manifest each): each must have one CDF batch."""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -80,6 +88,8 @@ class Report:
             or self.stuck_jobs
             or self.unaccounted_requests
             or self.miscounted
+            or self.cdf_lost
+            or self.cdf_duplicated
         )
 
     def line(self) -> str:
@@ -88,7 +98,10 @@ class Report:
             f"malformed={self.malformed} lost={self.lost} duplicated={self.duplicated} "
             f"stuck_jobs={self.stuck_jobs} unaccounted_requests={self.unaccounted_requests} "
             f"jobs={self.jobs} events={self.events} revision_jobs={self.revision_jobs} "
-            f"revision_kills={self.revision_kills} miscounted={self.miscounted}"
+            f"revision_kills={self.revision_kills} miscounted={self.miscounted} "
+            f"lane_kills={self.lane_kills} "
+            f"cdf_lost={self.cdf_lost} cdf_duplicated={self.cdf_duplicated} "
+            f"cdf_batches={self.cdf_batches} cdf_records={self.cdf_records}"
         )
 
 
@@ -100,20 +113,54 @@ class SyntheticMirror:
     """An open-data mirror whose matches are the sample matches under fresh ids; a match can
     be rewritten as a corrected re-release, taken back, or left as it is."""
 
+    PREPARED = 1000
+    """Matches-file entries written up front: a worker indexes the matches files once."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "data" / "events").mkdir(parents=True)
-        self.source = statsbomb_dir() / "data" / "events"
+        (root / "data" / "lineups").mkdir(parents=True)
+        self.data = statsbomb_dir() / "data"
+        self.source = self.data / "events"
         # match id -> its last version's events as (event_id, content digest), in order
         self.expected: dict[str, list[tuple[str, str]]] = {}
         self.sample: dict[str, str] = {}
         self.edited: dict[str, bool] = {}
-        self._next = 8_000_000 + random.randrange(100_000) * 10
+        self.expected_cdf: dict[str, tuple[int, int]] = {}
+        """Per match, its current version's (CDF event records, cdf-matches records): what the
+        lane's batch for a publication of that version must hold."""
+        self._cdf_by_version: dict[tuple[str, bool], tuple[int, int]] = {}
+        self._first = 8_000_000 + random.randrange(100_000) * 10
+        self._next = self._first
+        self._prepare_matches_file()
+
+    def _sample_for(self, match_id: int) -> str:
+        return SAMPLE_MATCHES[(match_id - self._first) % len(SAMPLE_MATCHES)]
+
+    def _prepare_matches_file(self) -> None:
+        """Every synthetic match gets its sample's matches-file entry (teams, home and away,
+        kick-off, venue, referee) under its own id, so its MatchInfo is the sample's."""
+        entries = {}
+        for path in (self.data / "matches").glob("*/*.json"):
+            for entry in orjson.loads(path.read_bytes()):
+                entries[str(entry["match_id"])] = entry
+        synthetic = [
+            {**entries[self._sample_for(n)], "match_id": n}
+            for n in range(self._first, self._first + self.PREPARED)
+        ]
+        folder = self.root / "data" / "matches" / "9999"
+        folder.mkdir(parents=True)
+        (folder / "1.json").write_bytes(orjson.dumps(synthetic))
 
     def new_match(self) -> str:
         match_id = str(self._next)
+        sample = self._sample_for(self._next)
         self._next += 1
-        self.sample[match_id] = SAMPLE_MATCHES[len(self.expected) % len(SAMPLE_MATCHES)]
+        assert self._next < self._first + self.PREPARED, "more matches than prepared entries"
+        self.sample[match_id] = sample
+        lineups = self.data / "lineups" / f"{sample}.json"
+        if lineups.is_file():
+            shutil.copyfile(lineups, self.root / "data" / "lineups" / f"{match_id}.json")
         self._write(match_id, edited=False)
         return match_id
 
@@ -145,6 +192,32 @@ class SyntheticMirror:
         self.expected[match_id] = [
             (event_id, content_digest(content)) for event_id, content in contents_of(match)
         ]
+        version = (self.sample[match_id], edited)  # the same counts under any match id
+        if version not in self._cdf_by_version:
+            self._cdf_by_version[version] = expected_cdf_counts(match)
+        self.expected_cdf[match_id] = self._cdf_by_version[version]
+
+
+# What each request supplies, so that the synthetic matches (without a matches-file entry,
+# hence without a kick-off) get CDF records: the lane has something to write under kills.
+KICK_OFF_UTC = "2021-06-11T19:00:00Z"
+
+
+def expected_cdf_counts(match: object) -> tuple[int, int]:
+    from contracts.v1.match_event import encode_match_event
+    from contracts.v1.match_info import encode_match_info
+    from processors.application.cdf import match_records, to_cdf
+    from processors.application.ingest import with_request_facts
+
+    request = IngestRequest(
+        job_id="expected", source="statsbomb", match_id=match.match_id,  # type: ignore[attr-defined]
+        kick_off_utc=KICK_OFF_UTC, neutral_venue=True,
+    )  # fmt: skip
+    stamped = with_request_facts(match, request)  # type: ignore[arg-type]
+    info = orjson.loads(encode_match_info(stamped.info))  # type: ignore[arg-type]
+    events = [orjson.loads(encode_match_event(stamped, e, i)) for i, e in enumerate(stamped.events)]
+    result = to_cdf(info, events)
+    return len(result.events), len(match_records(result))
 
 
 class JobWatch:
@@ -238,7 +311,13 @@ def own_broker() -> Iterator[object]:
 def submit(settings: Settings, producer: RequestProducer, match_id: str) -> str:
     job_id = f"job-{uuid.uuid4().hex[:12]}"
     producer.submit(
-        IngestRequest(job_id=job_id, source="statsbomb", match_id=match_id),
+        IngestRequest(
+            job_id=job_id,
+            source="statsbomb",
+            match_id=match_id,
+            kick_off_utc=KICK_OFF_UTC,
+            neutral_venue=True,
+        ),
         trace_id=uuid.uuid4().hex,
     )
     return job_id
@@ -395,6 +474,9 @@ def run_suite(
             # 1. kill -9 the worker at random points while it ingests: new matches, and
             # matches ingested before again (corrected, taken back, or unchanged).
             revisions: dict[str, Counts] = {}
+            # Per job that publishes (a new match, or a revision that changed something): the
+            # CDF counts of the version it published.
+            cdf_jobs: dict[str, tuple[int, int]] = {}
             while report.kills < kills:
                 pending = [j for j in jobs if not watch.all_final([j])]
                 while len(pending) < 3:
@@ -405,26 +487,39 @@ def run_suite(
                         expected = mirror.revise(match_id, change=random.random() < 0.8)
                         job_id = submit(settings, producer, match_id)
                         revisions[job_id] = expected
+                        if any(expected[:3]):  # an unchanged one writes no manifest, no CDF
+                            cdf_jobs[job_id] = mirror.expected_cdf[match_id]
                     else:
                         match_id = mirror.new_match()
                         job_id = submit(settings, producer, match_id)
+                        cdf_jobs[job_id] = mirror.expected_cdf[match_id]
                     jobs[job_id] = match_id
                     pending.append(job_id)
-                # Every other kill aims at a revision job (they are short: normalize, read
-                # the manifest, publish a few records), the others at whatever runs.
-                aimed = [j for j in pending if j in revisions]
-                if not (aimed and report.kills % 2):
-                    aimed = pending
-                before = watch.snapshot(aimed)
-                wait_for(
-                    lambda p=aimed, b=before: watch.newly_running(p, b) or watch.any_final(p),
-                    timeout=120,
-                    what="a job running before a kill",
-                )
-                if not watch.newly_running(aimed, before):
-                    continue  # it ended before it was seen running: aim again
-                limit = 0.8 if all(j in revisions for j in aimed) else 1.2
-                time.sleep(random.uniform(0.0, limit))  # the random kill point
+                if report.kills % 2 == 1:  # just after a commit: the CDF lane is at work
+                    wait_for(
+                        lambda p=pending: any(watch.all_final([j]) for j in p),
+                        timeout=120,
+                        what="a job committed before a kill of the CDF lane",
+                    )
+                    time.sleep(random.uniform(0.0, 1.5))
+                    report.lane_kills += 1
+                else:
+                    # Every other one of these kills aims at a revision job (they are short:
+                    # normalize, read the manifest, publish a few records), the others at
+                    # whatever runs.
+                    aimed = [j for j in pending if j in revisions]
+                    if not (aimed and report.kills % 4 == 2):
+                        aimed = pending
+                    before = watch.snapshot(aimed)
+                    wait_for(
+                        lambda p=aimed, b=before: watch.newly_running(p, b) or watch.any_final(p),
+                        timeout=120,
+                        what="a job running before a kill",
+                    )
+                    if not watch.newly_running(aimed, before):
+                        continue  # it ended before it was seen running: aim again
+                    limit = 0.8 if all(j in revisions for j in aimed) else 1.2
+                    time.sleep(random.uniform(0.0, limit))  # the random kill point
                 if any(watch.is_running(j) for j in pending if j in revisions):
                     report.revision_kills += 1  # a revision job had not ended at the kill
                 worker.kill()
@@ -441,6 +536,7 @@ def run_suite(
                 batch = [mirror.new_match() for _ in range(2)]
                 batch_jobs = {submit(settings, producer, m): m for m in batch}
                 jobs.update(batch_jobs)
+                cdf_jobs.update({j: mirror.expected_cdf[m] for j, m in batch_jobs.items()})
                 wait_for(
                     lambda b=list(batch_jobs): watch.newly_running(b, {}),
                     timeout=120,
@@ -463,6 +559,7 @@ def run_suite(
                     match_id = mirror.new_match()
                     job_id = submit(settings, producer, match_id)
                     valid[job_id] = match_id
+                    cdf_jobs[job_id] = mirror.expected_cdf[match_id]
                 producer.send_raw(
                     settings.topics.ingest_requests,
                     key,
@@ -494,6 +591,13 @@ def run_suite(
                     what="every hostile request dead-lettered or failed",
                 )
             report.unaccounted_requests = unaccounted[0]
+            with contextlib.suppress(AssertionError):  # compare_cdf counts what is missing
+                wait_for(
+                    lambda: all((st_ := watch.get(j)) and st_.cdf for j in cdf_jobs),
+                    timeout=180,
+                    interval=1.0,
+                    what="every job's CDF summary",
+                )
             worker.stop()
 
             report.jobs = len(jobs)
@@ -502,6 +606,7 @@ def run_suite(
             for job_id in failed:
                 report.problems.append(f"job {job_id} failed: {watch.get(job_id)}")
             compare_events(settings, jobs, mirror.expected, report)
+            compare_cdf(settings, jobs, cdf_jobs, watch, report)
             report.stuck_jobs += len(failed)  # a valid job must succeed, not just end
             report.revision_jobs = len(revisions)
             for job_id, expected in revisions.items():
@@ -640,6 +745,78 @@ def compare_events(
         if not (missing or stale or extra) and [e for _, e, _ in folded] != [e for e, _ in want]:
             report.problems.append(f"match {match_id}: events out of order")
             report.lost += 1
+
+
+def compare_cdf(
+    settings: Settings,
+    jobs: dict[str, str],
+    expected: dict[str, tuple[int, int]],
+    watch: JobWatch,
+    report: Report,
+) -> None:
+    """Per publication, exactly one committed CDF batch with the right number of records.
+
+    ``expected``: per job that published (a new match, or a revision that changed something;
+    an unchanged re-ingest writes no manifest, so no batch), the CDF counts of the version it
+    published. Each such job wrote exactly one manifest (its revision); the transactional
+    notice on job-updates marks the lane's batch for it; cdf-events and cdf-matches hold, under
+    that revision's header, exactly what that version must produce. A job not in ``expected``
+    must have written no manifest."""
+    from contracts.v1.match_published import decode_match_published
+
+    def revision_of(message: object) -> tuple[str, str]:
+        headers = dict(message.headers() or [])  # type: ignore[attr-defined]
+        return (
+            message.key().decode(),  # type: ignore[attr-defined]
+            headers.get("pitchstream_revision", b"?").decode(),
+        )
+
+    written: dict[str, list[int]] = {}  # job id -> the revisions of the manifests it wrote
+    per_match: dict[str, list[int]] = {}
+    for message in read_all(settings, settings.topics.match_published):
+        manifest = decode_match_published(message.value())
+        written.setdefault(manifest.job_id, []).append(manifest.revision)
+        per_match.setdefault(manifest.match_id, []).append(manifest.revision)
+    for match_id, revisions in per_match.items():
+        if revisions != list(range(1, len(revisions) + 1)):
+            report.problems.append(f"match {match_id}: manifest revisions {revisions}")
+    notices: Counter[tuple[str, int]] = Counter()
+    for message in read_all(settings, settings.topics.job_updates):
+        state = decode_job_state(message.value())
+        if state.cdf is not None:
+            notices[(state.job_id, state.cdf.revision)] += 1
+    events = Counter(revision_of(m) for m in read_all(settings, settings.topics.cdf_events))
+    sheets = Counter(revision_of(m) for m in read_all(settings, settings.topics.cdf_matches))
+    report.cdf_records = sum(events.values()) + sum(sheets.values())
+    report.cdf_batches = sum(notices.values())
+    report.publications = len(expected)
+    for job_id, match_id in jobs.items():
+        revisions = written.get(job_id, [])
+        if job_id not in expected:
+            if revisions:
+                report.problems.append(f"unchanged job {job_id}: manifests {revisions}")
+            continue
+        key = f"statsbomb:{match_id}"
+        want_events, want_sheets = expected[job_id]
+        if len(revisions) != 1:
+            report.problems.append(f"job {job_id}: manifests {revisions}")
+            if not revisions:
+                report.cdf_lost += want_events + want_sheets
+                continue
+        revision = revisions[-1]
+        batches = notices[(job_id, revision)]
+        if batches != 1:
+            report.problems.append(f"job {job_id}: {batches} committed CDF batches")
+        report.cdf_duplicated += max(0, batches - 1) * (want_events + want_sheets)
+        got_events, got_sheets = events[(key, str(revision))], sheets[(key, str(revision))]
+        report.cdf_lost += max(0, want_events - got_events) + max(0, want_sheets - got_sheets)
+        report.cdf_duplicated += max(0, got_events - want_events)
+        report.cdf_duplicated += max(0, got_sheets - want_sheets)
+        state = watch.get(job_id)
+        cdf = state.cdf if state else None
+        if cdf is None or cdf.revision != revision or cdf.events_written != want_events:
+            report.problems.append(f"job {job_id}: CDF summary {cdf}, revision {revision}")
+            report.cdf_lost += 0 if cdf else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,3 +21,8 @@ def test_kills_broker_restarts_and_hostile_requests_lose_and_double_nothing(tmp_
     assert report.unaccounted_requests == 0
     assert report.revision_jobs > 0 and report.revision_kills > 0  # revisions were killed too
     assert report.miscounted == 0, report.problems
+    # The CDF lane, killed too: exactly one committed batch per publication (unchanged
+    # re-ingests write none), nothing missing.
+    assert report.lane_kills == 10
+    assert (report.cdf_lost, report.cdf_duplicated) == (0, 0), report.problems
+    assert report.cdf_batches == report.publications and report.cdf_records > 0

@@ -36,6 +36,7 @@ from typing import Any, Final
 from aiokafka.partitioner import murmur2
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
+from contracts import ContractError
 from contracts.codec import to_dict
 from contracts.v1 import match_info as match_info_contract
 from contracts.v1 import match_published as manifest_contract
@@ -297,16 +298,19 @@ class TransactionalEventPublisher(EventPublisher):
         topic = self.settings.topics.match_published
         partition = partition_for(match_key, self.settings.partitions)
         wanted = match_key.encode()
-        latest: list[bytes | None] = [None]
+        values: list[bytes] = []
 
         def seen(message: Any) -> None:
-            if message.key() == wanted:
-                latest[0] = message.value()
+            if message.key() == wanted and message.value() is not None:
+                values.append(message.value())
 
         read_committed_until_high(self.settings, self._reader_config(), topic, partition, 0, seen)
-        if latest[0] is None:
-            return None
-        return manifest_from_wire(decode_match_published(latest[0]))
+        for value in reversed(values):  # a record that is not a manifest is skipped, not fatal
+            try:
+                return manifest_from_wire(decode_match_published(value))
+            except ContractError:
+                continue
+        return None
 
     def _reader_config(self) -> dict[str, Any]:
         return {
@@ -376,7 +380,7 @@ def read_committed_until_high(
                         f"(read up to {position} of {high})",
                     )
                 )
-            message = consumer.poll(1.0)
+            message = consumer.poll(0.2)
             if message is None:
                 # read_committed skips aborted records and markers; the position tells.
                 position = max(position, consumer.position([tp])[0].offset)

@@ -471,5 +471,10 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
         raw_event_count=len(game.rows),
         dropped=dropped,
         unmapped=unmapped,
-        info=build_match_info(game, kept, count_goals(kept, game.home.team_id, game.away.team_id)),
+        info=build_match_info(
+            game,
+            kept,
+            count_goals(kept, game.home.team_id, game.away.team_id),
+            period_starts if game.metadata is None or not game.metadata.period_frames else None,
+        ),
     )

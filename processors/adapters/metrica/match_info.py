@@ -6,8 +6,7 @@ kick-off, competition or officials; those stay empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
 from domain import (
@@ -22,7 +21,6 @@ from domain import (
     Team,
     TeamSheet,
 )
-from domain.match_info import utc_text
 
 if TYPE_CHECKING:
     from processors.adapters.metrica.mapping import MetricaGame
@@ -48,26 +46,53 @@ def _seen_players(team: Team, events: Iterable[Event]) -> tuple[LineupPlayer, ..
 
 
 def _kick_off(session_start: str | None) -> KickOff | None:
+    """No UTC kick-off: the EPTS Session Start is kept in words only. How it relates to the
+    first frame is not documented (the sample's is 03:30 UTC in an anonymised match), so
+    taking it as the kick-off would be a guess; a request may supply the kick-off instead."""
     if not session_start:
         return None
-    try:
-        moment = datetime.fromisoformat(session_start.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
     return KickOff(
-        utc=utc_text(moment),
+        utc=None,
         local=None,
         time_zone=None,
         derivation=(
-            "provider gives UTC: the EPTS metadata's Session Start, as written; how it "
-            "relates to the first frame is not documented"
+            f"not given: the EPTS metadata's Session Start is {session_start.strip()}, but how "
+            "it relates to the first frame is not documented, so it is not taken as the "
+            "kick-off"
         ),
     )
 
 
-def build_match_info(game: MetricaGame, events: list[Event], goals: tuple[int, int]) -> MatchInfo:
+FRAMES_DERIVATION: Final = (
+    "EPTS metadata period frames: (last frame - first frame + 1) / frame rate"
+)
+CSV_DERIVATION: Final = (
+    "CSV frames run straight through half-time: (Start Frame of the next period's first event "
+    "- Start Frame of this period's first event) / frame rate (25 fps); event seconds count "
+    "from each period's first event"
+)
+
+
+def csv_periods(period_starts: Mapping[int, float]) -> tuple[PeriodInfo, ...]:
+    """Each period followed by another gets its length from the two periods' first frames
+    (``period_starts``: seconds since the match's first frame); the last period's is unknown."""
+    return tuple(
+        PeriodInfo(
+            period,
+            duration_seconds=round(period_starts[period + 1] - start, 3),
+            duration_derivation=CSV_DERIVATION,
+        )
+        for period, start in sorted(period_starts.items())
+        if period + 1 in period_starts and period_starts[period + 1] >= start
+    )
+
+
+def build_match_info(
+    game: MetricaGame,
+    events: list[Event],
+    goals: tuple[int, int],
+    period_starts: Mapping[int, float] | None = None,
+) -> MatchInfo:
     metadata = game.metadata
     sheets = []
     for team, side, team_goals in (
@@ -84,14 +109,18 @@ def build_match_info(game: MetricaGame, events: list[Event], goals: tuple[int, i
     else:
         lineup_derivation = "players seen in the events (the CSV has no line-ups)"
     competition = None
-    periods: tuple[PeriodInfo, ...] = ()
+    periods: tuple[PeriodInfo, ...] = csv_periods(period_starts or {})
     kick_off = None
     if metadata is not None:
         if metadata.competition_id:
             competition = NamedRef(metadata.competition_id, metadata.competition_name)
         kick_off = _kick_off(metadata.session_start)
         periods = tuple(
-            PeriodInfo(period, duration_seconds=round((end - start + 1) / game.frame_rate, 3))
+            PeriodInfo(
+                period,
+                duration_seconds=round((end - start + 1) / game.frame_rate, 3),
+                duration_derivation=FRAMES_DERIVATION,
+            )
             for period, (start, end) in sorted(metadata.period_frames.items())
         )
     return MatchInfo(

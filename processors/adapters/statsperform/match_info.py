@@ -29,6 +29,7 @@ from domain import (
     KickOff,
     MatchInfo,
     NamedRef,
+    NeutralVenue,
     PeriodInfo,
     Place,
     PlayerRef,
@@ -117,6 +118,14 @@ def _venue(info: Mapping[str, Any]) -> Place | None:
     venue = _object(info.get("venue"))
     name = _text(venue.get("longName")) or _text(venue.get("shortName"))
     return None if name is None else Place(_text(venue.get("id")), name)
+
+
+def _neutral_venue(info: Mapping[str, Any]) -> NeutralVenue | None:
+    """Opta's ``venue.neutral``: "yes" or "no"; anything else says nothing."""
+    said = _text(_object(info.get("venue")).get("neutral"))
+    if said not in ("yes", "no"):
+        return None
+    return NeutralVenue(said == "yes", f'Stats Perform matchInfo venue.neutral "{said}"')
 
 
 def _referee(live_data: Mapping[str, Any]) -> Place | None:
@@ -328,4 +337,5 @@ def build_match_info(
             if match_file.roster
             else None
         ),
+        neutral_venue=_neutral_venue(info),
     )

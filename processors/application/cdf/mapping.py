@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.match_info import REQUEST_DERIVATION
+
 CDF_VERSION: Final = "0.3.2"
 
 PERIODS: Final[Mapping[int, str]] = {
@@ -421,7 +423,9 @@ def _clock(
     else:
         given = (info.get("kick_off") or {}).get("utc")
         if given is not None:
-            kick_off, supplied_by = _parse_utc(given, "MatchInfo kick_off.utc"), "match_info"
+            kick_off = _parse_utc(given, "MatchInfo kick_off.utc")
+            stamped = str((info.get("kick_off") or {}).get("derivation") or "")
+            supplied_by = "request" if stamped.startswith(REQUEST_DERIVATION) else "match_info"
     by_period = {p.get("period"): p for p in info.get("periods") or [] if isinstance(p, dict)}
     end_seconds: dict[int, float] = {}
     for event in events:
@@ -850,6 +854,11 @@ def _neutral_venue(
     home team country when MatchInfo names both, else unknown."""
     if requested is not None:
         return requested, {"value": requested, "supplied_by": "request"}
+    said = info.get("neutral_venue")
+    if isinstance(said, dict) and isinstance(said.get("value"), bool):
+        derivation = str(said.get("derivation") or "")
+        by = "request" if derivation.startswith(REQUEST_DERIVATION) else "match_info"
+        return said["value"], {"value": said["value"], "supplied_by": by, "derivation": derivation}
     venue_country = (info.get("venue") or {}).get("country")
     if not isinstance(venue_country, str) or not venue_country:
         return None, None
@@ -983,6 +992,12 @@ def _meta(
     return meta, None
 
 
+def _kick_off_derivation(clock: _Clock, stamped: str) -> str:
+    if clock.kick_off_supplied_by != "request":
+        return stamped
+    return stamped if stamped.startswith(REQUEST_DERIVATION) else REQUEST_DERIVATION
+
+
 def _provenance(
     info: Mapping[str, Any],
     clock: _Clock,
@@ -997,11 +1012,7 @@ def _provenance(
         anchor = {
             "time": format_utc(clock.kick_off),
             "supplied_by": clock.kick_off_supplied_by,
-            "derivation": (
-                "supplied by the ingest request"
-                if clock.kick_off_supplied_by == "request"
-                else str(kick_off.get("derivation") or "")
-            ),
+            "derivation": _kick_off_derivation(clock, str(kick_off.get("derivation") or "")),
         }
     return {
         "kick_off": anchor,

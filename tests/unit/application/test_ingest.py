@@ -207,3 +207,80 @@ def test_a_home_team_id_that_fits_the_match_is_accepted_and_one_that_does_not_fa
         assert says in (state.error_message or "")
         assert publisher.events_of(job.job_id) == []
     assert sleeps == []
+
+
+def test_a_job_publishes_the_info_and_a_manifest_pointing_at_its_checkpoint():
+    service, _, publisher, _ = make_service(InMemoryRepository({"m1": synthetic_match(info=True)}))
+    running, state = run(service)
+    manifest = publisher.latest_manifest("statsbomb:m1")
+    assert manifest is not None and manifest.job_id == "job-1" and manifest.revision == 1
+    assert manifest.segments[0].from_offset == int(running.checkpoint)
+    assert manifest.segments[0].records == state.events_emitted == 3
+    assert publisher.infos["statsbomb:m1"].kick_off is None
+
+
+def test_a_resumed_job_that_had_committed_publishes_no_second_manifest():
+    publisher = InMemoryPublisher()
+    publisher.crash_after_commit = True
+    service, *_ = make_service(
+        InMemoryRepository({"m1": synthetic_match(info=True)}), publisher=publisher
+    )
+    running = service.start(REQUEST, trace_id="a" * 32, previous=None)
+    with pytest.raises(Crash):
+        service.run(REQUEST, running)
+    again = service.start(REQUEST, trace_id="a" * 32, previous=running)
+    state = service.run(REQUEST, again)
+    assert state.status is JobStatus.SUCCEEDED and state.events_emitted == 3
+    assert [m.revision for m in publisher.manifests["statsbomb:m1"]] == [1]
+
+
+def test_the_requests_kick_off_and_neutral_venue_are_stamped_into_the_published_info():
+    from domain import KickOff
+
+    match = synthetic_match(info=True)
+    provider = dataclasses.replace(
+        match.info, kick_off=KickOff("2021-06-11T19:00:00Z", None, None, "provider gives UTC")
+    )
+    service, _, publisher, _ = make_service(
+        InMemoryRepository({"m1": dataclasses.replace(match, info=provider)})
+    )
+    request = dataclasses.replace(REQUEST, kick_off_utc="2021-06-11T19:05:00Z", neutral_venue=True)
+    _, state = run(service, request)
+    assert state.status is JobStatus.SUCCEEDED
+    info = publisher.infos["statsbomb:m1"]
+    assert info.kick_off.utc == "2021-06-11T19:05:00Z"  # the request wins (a correction)
+    assert info.kick_off.derivation == (
+        "supplied by the ingest request; the provider said 2021-06-11T19:00:00Z "
+        "(provider gives UTC)"
+    )
+    assert (info.neutral_venue.value, info.neutral_venue.derivation) == (
+        True,
+        "supplied by the ingest request",
+    )
+
+
+def test_a_request_without_facts_leaves_the_providers_info_as_it_is():
+    match = synthetic_match(info=True)
+    service, _, publisher, _ = make_service(InMemoryRepository({"m1": match}))
+    run(service)
+    assert publisher.infos["statsbomb:m1"] == match.info
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"kick_off_utc": "2021-06-11 19:00"}, "kick_off_utc"),
+        ({"kick_off_utc": "2021-13-11T19:00:00Z"}, "not a valid time"),
+        ({"kick_off_utc": "2021-06-11T19:00:00+02:00"}, "kick_off_utc"),
+        (
+            {"match_id": None, "all_matches": True, "source": "metrica", "neutral_venue": True},
+            "neutral_venue: only with match_id",
+        ),
+    ],
+)
+def test_request_facts_are_checked_by_the_contract(fields, says):
+    from contracts import ContractError
+    from contracts.codec import from_dict, to_dict
+
+    with pytest.raises(ContractError, match=says):
+        from_dict(IngestRequest, {**to_dict(REQUEST), **fields})

@@ -239,3 +239,35 @@ def test_topic_names_take_a_prefix_and_the_changelog_follows_faust():
     assert topics.match_events == "t1-match-events"
     assert topics.job_updates == "t1-job-updates"
     assert topics.jobs_changelog == "app1-jobs-changelog"
+
+
+def test_request_facts_are_optional_round_trip_and_the_schema_agrees_with_the_decoder():
+    old = decode_ingest_request(b'{"job_id": "j1", "source": "metrica", "match_id": "G1"}')
+    assert (old.kick_off_utc, old.neutral_venue) == (None, None)
+    new = IngestRequest(
+        "j1", "metrica", "G1", kick_off_utc="2019-02-21T15:00:00.5Z", neutral_venue=False
+    )
+    assert decode_ingest_request(encode_ingest_request(new)) == new
+    validator = jsonschema.Draft202012Validator(schema("ingest-request.schema.json"))
+    one = {"job_id": "j1", "source": "metrica", "match_id": "G1"}
+    assert validator.is_valid({**one, "kick_off_utc": "2019-02-21T15:00:00Z"})
+    assert not validator.is_valid({**one, "kick_off_utc": "2019-02-21T15:00:00+01:00"})
+    assert not validator.is_valid({**one, "neutral_venue": "yes"})
+    backfill = {"job_id": "j1", "source": "metrica", "all_matches": True}
+    assert validator.is_valid(backfill)
+    assert not validator.is_valid({**backfill, "kick_off_utc": "2019-02-21T15:00:00Z"})
+    assert not validator.is_valid({**backfill, "neutral_venue": True})
+
+
+def test_job_state_cdf_is_optional_and_round_trips():
+    from contracts.v1 import decode_job_state, encode_job_state
+    from processors.application import job_states
+
+    notice = job_states.cdf_notice(
+        job_id="j1", source="statsbomb", match_id="1", trace_id="a" * 32, now="t",
+        revision=2, events_written=5, events_withheld={"no_outcome": 2, "no_location": 1},
+    )  # fmt: skip
+    assert decode_job_state(encode_job_state(notice)) == notice
+    assert notice.cdf.summary == "cdf: written 5, withheld 3 (no_outcome 2, no_location 1)"
+    validator = jsonschema.Draft202012Validator(schema("job-state.schema.json"))
+    assert validator.is_valid(orjson.loads(encode_job_state(notice)))

@@ -12,6 +12,8 @@ def _unusual(name: str, default: object) -> object:
     """A value other than the default, of the field's type, that the environment can carry."""
     if name == "security_protocol":
         return "SASL_SSL"  # read back upper-cased
+    if isinstance(default, bool):
+        return not default
     if isinstance(default, float):
         return default + 1.5
     if isinstance(default, int):
