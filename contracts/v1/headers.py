@@ -6,6 +6,9 @@ A backfill's child requests add ``pitchstream_parent_partition``: the ingest-req
 partition the parent's request arrived in (where the parent's state lives), so the child
 sends its notices to that partition of job-updates; a child without it (or with a value
 that is not a partition number) leaves the choice to the producer's partitioner.
+A ``match-published`` record carries ``pitchstream_input_partition`` (when the job knew the
+partition its request arrived in): the CDF lane sends the job's notice to that partition of
+job-updates, where the job's state lives, whichever partitioner placed the request.
 
 A ``match-events`` record is one of three kinds, told apart by ``ce_type`` alone (issue 16):
 an event's first publication (revision 1), a revision of it (a changed version, revision 2
@@ -29,6 +32,7 @@ Headers = list[tuple[str, bytes]]
 
 MATCH_EVENT_TYPE: Final = "io.pitchstream.match-event.v1"
 PARENT_PARTITION: Final = "pitchstream_parent_partition"
+INPUT_PARTITION: Final = "pitchstream_input_partition"
 _PARTITION: Final = re.compile(rb"[0-9]{1,9}")
 MATCH_EVENT_REVISION_TYPE: Final = "io.pitchstream.match-event-revision.v1"
 MATCH_EVENT_RETRACTION_TYPE: Final = "io.pitchstream.match-event-retraction.v1"
@@ -167,6 +171,20 @@ def cloud_event_headers(
     ]
     headers += list(extra)
     return headers
+
+
+def input_partition_header(partition: int) -> tuple[str, bytes]:
+    """The header a match's manifest record carries: the ingest-requests partition its job's
+    request arrived in (where the job's state lives), so the CDF lane's notice goes there."""
+    return (INPUT_PARTITION, str(partition).encode())
+
+
+def input_partition_from(headers: Headers | None) -> int | None:
+    """The input partition a manifest record names, or None: not said, or not a number."""
+    for key, value in headers or ():
+        if key == INPUT_PARTITION:
+            return int(value) if _PARTITION.fullmatch(value) else None
+    return None
 
 
 def header_value(headers: Headers | None, name: str) -> str | None:

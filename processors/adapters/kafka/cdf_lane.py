@@ -23,6 +23,7 @@ from typing import Any, Final
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from contracts.v1 import encode_job_state
+from contracts.v1.headers import input_partition_from
 from contracts.v1.match_published import Segment
 from processors.adapters.kafka.producer import producer_config
 from processors.adapters.kafka.publisher import TRANSACTION_TIMEOUT_MS
@@ -169,6 +170,11 @@ class CdfLane:
                     headers = headers + _connect_headers(message, batch.dead_letter)
                 self._produce(producer, output.topic, output.key, output.value, headers)
             if batch.notice is not None:
+                # To the partition the job's request arrived in (its state is there); a
+                # manifest without the header: the partitioner, as the request's producer.
+                notice_partition = input_partition_from(message.headers())
+                if notice_partition is not None and notice_partition >= self.settings.partitions:
+                    notice_partition = None
                 self._produce(
                     producer,
                     self.topics.job_updates,
@@ -179,6 +185,7 @@ class CdfLane:
                         ("trace_id", batch.notice.trace_id.encode()),
                         ("job_id", batch.notice.job_id.encode()),
                     ],
+                    partition=notice_partition,
                 )
             producer.send_offsets_to_transaction(
                 [TopicPartition(message.topic(), partition, offset + 1)],
@@ -195,11 +202,18 @@ class CdfLane:
         self._count(batch, message)
 
     def _produce(
-        self, producer: Producer, topic: str, key: bytes, value: bytes, headers: Any
+        self,
+        producer: Producer,
+        topic: str,
+        key: bytes,
+        value: bytes,
+        headers: Any,
+        partition: int | None = None,
     ) -> None:
+        where = {} if partition is None else {"partition": partition}
         while True:
             try:
-                producer.produce(topic, key=key, value=value, headers=headers)
+                producer.produce(topic, key=key, value=value, headers=headers, **where)
                 return
             except BufferError:
                 producer.poll(0.05)

@@ -40,7 +40,12 @@ from contracts import ContractError
 from contracts.codec import to_dict
 from contracts.v1 import match_info as match_info_contract
 from contracts.v1 import match_published as manifest_contract
-from contracts.v1.headers import EVENT_ID_HEADER, cloud_event_headers, match_event_headers
+from contracts.v1.headers import (
+    EVENT_ID_HEADER,
+    cloud_event_headers,
+    input_partition_header,
+    match_event_headers,
+)
 from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import decode_match_published, encode_match_published
 from domain import (
@@ -199,6 +204,9 @@ class TransactionalEventPublisher(EventPublisher):
                 )
                 extra = [("pitchstream_revision", str(manifest.revision).encode())]
                 record_id = f"{match.key}@r{manifest.revision}"
+                manifest_extra = extra
+                if input_partition is not None:  # the lane's notice goes where the job lives
+                    manifest_extra = [*extra, input_partition_header(input_partition)]
                 if info_value is not None and (changes.full or changes.info_changed):
                     self._produce(
                         producer,
@@ -221,7 +229,7 @@ class TransactionalEventPublisher(EventPublisher):
                         ce_id=record_id, ce_type=manifest_contract.CE_TYPE,
                         source=match.source, match_key=match.key, time=now,
                         dataschema=manifest_contract.SCHEMA_ID, trace_id=trace_id,
-                        job_id=job_id, extra=extra,
+                        job_id=job_id, extra=manifest_extra,
                     ),
                 )  # fmt: skip
                 producer.commit_transaction(60)
