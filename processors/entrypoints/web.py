@@ -17,6 +17,7 @@ import asyncio
 import hmac
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -149,6 +150,10 @@ def select_jobs(states: Iterable[JobState], status: JobStatus | None, limit: int
     return chosen[:limit]
 
 
+# Accepted jobs remembered until the table has them (a few seconds each; bounded all the same).
+MAX_ACCEPTED_REMEMBERED = 1000
+
+
 @dataclass
 class WebContext:
     """What the views need, made once per app by ``register_web``."""
@@ -162,6 +167,14 @@ class WebContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="api-submit")
     )
     _submitter: Submitter | None = None
+    accepted: OrderedDict[str, JobState] = field(default_factory=OrderedDict)
+    """Queued states of the jobs this worker accepted and its table has not recorded yet: the
+    job-updates agent records them asynchronously, and a GET right after the 202 must not 404."""
+
+    def remember_accepted(self, state: JobState) -> None:
+        self.accepted[state.job_id] = state
+        while len(self.accepted) > MAX_ACCEPTED_REMEMBERED:
+            self.accepted.popitem(last=False)
 
     def submitter(self) -> Submitter:
         if self._submitter is None:
@@ -169,9 +182,13 @@ class WebContext:
         return self._submitter
 
     def local_job(self, job_id: str) -> JobState | None:
-        """The job's state in this worker's table (its partitions only), or None."""
+        """The job's state in this worker's table (its partitions only), else the queued state
+        of a job it accepted a moment ago, or None."""
         value = self.jobs.get(job_id.encode()) if is_job_id(job_id) else None
-        return None if value is None else decode_job_state(value)
+        if value is not None:
+            self.accepted.pop(job_id, None)
+            return decode_job_state(value)
+        return self.accepted.get(job_id)
 
     def local_states(self) -> list[JobState]:
         states = []
@@ -252,6 +269,7 @@ class IngestView(ApiView):
                 raise ApiError(
                     503, "kafka_unavailable", f"could not produce the request: {error}"
                 ) from None
+            context.remember_accepted(queued)
             context.log.info("ingest request accepted")
         location = f"{API_PREFIX}/jobs/{ingest.job_id}"
         return self.json(

@@ -143,3 +143,21 @@ def test_list_query_parameters_are_checked():
         with pytest.raises(ApiError) as caught:
             parse_list_query(bad)
         assert caught.value.status == 400
+
+
+def test_a_job_accepted_a_moment_ago_answers_queued_until_the_table_records_it():
+    from contracts.v1 import IngestRequest, encode_job_state
+    from processors.application import job_states
+    from processors.entrypoints.web import WebContext
+
+    table: dict[bytes, bytes] = {}
+    context = WebContext(app=None, jobs=table, settings=None, make_submitter=lambda: None)  # type: ignore[arg-type]
+    request = IngestRequest("job-1", "statsbomb", "3788741")
+    accepted = job_states.queued(request, trace_id="1" * 32)
+    assert context.local_job("job-1") is None
+    context.remember_accepted(accepted)
+    assert context.local_job("job-1") == accepted
+    recorded = job_states.queued(request, trace_id="2" * 32)
+    table[b"job-1"] = encode_job_state(recorded)
+    assert context.local_job("job-1") == recorded  # the table wins once it has the job
+    assert "job-1" not in context.accepted
