@@ -912,12 +912,31 @@ def bench_ceiling(
     }
 
 
+def _wait_for_partition_leader(publisher: Any, match_key: str, timeout: float = 60.0) -> None:
+    """A topic created a moment ago may have no partition leader yet (NOT_LEADER_FOR_PARTITION):
+    the job's own checkpoint lookup retries that, the timed loop below must not."""
+    from processors.adapters.kafka.errors import BrokerError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            publisher.checkpoint(match_key)
+            return
+        except BrokerError as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"no partition leader for {match_key} in {timeout} s: {error}"
+                ) from error
+            time.sleep(0.2)
+
+
 def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) -> dict[str, Any]:
     """Fixed costs of one job that do not depend on its size (measured with our own code)."""
     from processors.adapters.kafka.publisher import TransactionalEventPublisher
 
     settings = fresh_settings(bootstrap, work, mirror, PARTITIONS)
     publisher = TransactionalEventPublisher(settings)
+    _wait_for_partition_leader(publisher, "statsbomb:1")
     open_t, checkpoint_t, empty_txn_t = [], [], []
     for _ in range(repeats):
         job_id = uuid.uuid4().hex
