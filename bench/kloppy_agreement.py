@@ -38,8 +38,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain import PITCH_LENGTH_M, PITCH_WIDTH_M, Coordinates, EventType, Match
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from domain import PITCH_LENGTH_M
+from domain import PITCH_WIDTH_M
+from domain import Coordinates
+from domain import EventType
+from domain import Match
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import wyscout_repository
 
@@ -136,8 +141,11 @@ def kloppy_frame_and_raw_starts(
     105 x 68 m, turned into our orientation; the raw values through our factory; the raw
     values scaled linearly, 100 -> 105 and 100 -> 68, which we do not do: a sensitivity
     figure showing what the check would say of a mapping that ignores the markings)."""
-    from kloppy.domain import Dimension, MetricPitchDimensions, Orientation, VerticalOrientation
+    from kloppy.domain import Dimension
     from kloppy.domain import EventType as KloppyType
+    from kloppy.domain import MetricPitchDimensions
+    from kloppy.domain import Orientation
+    from kloppy.domain import VerticalOrientation
 
     if dataset.metadata.orientation != Orientation.ACTION_EXECUTING_TEAM:
         dataset = dataset.transform(to_orientation=Orientation.ACTION_EXECUTING_TEAM)

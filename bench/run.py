@@ -31,15 +31,19 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from domain import MatchScope
-from processors.devtools.worker import log_text, start_worker, stop_worker
+from processors.devtools.worker import log_text
+from processors.devtools.worker import start_worker
+from processors.devtools.worker import stop_worker
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results.json"
@@ -549,7 +553,8 @@ class CompletionWatcher(threading.Thread):
 def partition_offsets(settings: Any, topic: str) -> dict[int, tuple[int, int, str | None]]:
     """Per partition: high watermark, last stable offset, and when they differ, who wrote the
     first record past the stable offset (its job_id header: the open transaction)."""
-    from confluent_kafka import Consumer, TopicPartition
+    from confluent_kafka import Consumer
+    from confluent_kafka import TopicPartition
 
     def consumer(isolation: str) -> Any:
         return Consumer(
@@ -812,7 +817,8 @@ def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tupl
     """The payloads and headers our publisher sends for each sample match (job id fixed)."""
     from contracts.v1.headers import match_event_headers
     from contracts.v1.match_event import encode_match_event
-    from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+    from processors.adapters.statsbomb import OpenDataMirror
+    from processors.adapters.statsbomb import StatsBombRepository
 
     repository = StatsBombRepository(OpenDataMirror(Path(statsbomb_dir)))
     job_id = uuid.uuid4().hex
@@ -968,7 +974,8 @@ def bench_job_overheads(bootstrap: str, work: Path, mirror: Path, repeats: int) 
 
 
 def submit(settings: Any, producer: Any, match: SyntheticMatch, job_id: str | None = None) -> str:
-    from contracts.v1 import IngestRequest, new_trace_id
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import new_trace_id
     from processors.application import job_states
 
     job_id = job_id or uuid.uuid4().hex
@@ -1472,7 +1479,8 @@ def bench_kafka(
     settings: Any,
     profile_dir: Path | None,
 ) -> dict[str, Any]:
-    from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+    from processors.adapters.statsbomb import OpenDataMirror
+    from processors.adapters.statsbomb import StatsBombRepository
 
     repository = StatsBombRepository(OpenDataMirror(source))
     emitted = {s: len(repository.get_match(s).events) for s in STATSBOMB_SAMPLES}

@@ -11,24 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from contracts.codec import json_schema
-from contracts.v1.ingest_request import SCOPE_SCHEMA, IngestRequest
+from contracts.v1.ingest_request import SCOPE_SCHEMA
+from contracts.v1.ingest_request import IngestRequest
 from contracts.v1.job_state import JobState
-from contracts.v1.match_event import RETRACTION_SCHEMA_ID, MatchEvent, MatchEventRetraction
+from contracts.v1.match_event import RETRACTION_SCHEMA_ID
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID
+from contracts.v1.match_event import MatchEvent
+from contracts.v1.match_event import MatchEventRetraction
 from contracts.v1.match_info import SCHEMA_ID as MATCH_INFO_SCHEMA_ID
 from contracts.v1.match_info import MatchInfo
 from contracts.v1.match_published import match_published_schema
-from domain import (
-    BodyPart,
-    Card,
-    DuelKind,
-    EventType,
-    GoalkeeperAction,
-    Outcome,
-    PassHeight,
-    SetPiece,
-    ShotTechnique,
-)
+from domain import BodyPart
+from domain import Card
+from domain import DuelKind
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import Outcome
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotTechnique
 
 V1_DIR = Path(__file__).parent / "v1"
 _BASE = "https://pitchstream.io/schemas/v1"

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING
+from dataclasses import dataclass
+from dataclasses import fields
 from itertools import pairwise
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
 PITCH_LENGTH_M: Final = 105.0
 PITCH_WIDTH_M: Final = 68.0

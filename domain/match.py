@@ -5,25 +5,25 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from operator import attrgetter
 from typing import Final
 
 from domain.coordinates import Coordinates
 from domain.coordinates import init_through_slot_setters as _init_through_slot_setters
 from domain.match_info import MatchInfo
-from domain.vocabulary import (
-    BodyPart,
-    Card,
-    DuelKind,
-    EventType,
-    GoalkeeperAction,
-    Outcome,
-    PassHeight,
-    SetPiece,
-    ShotTechnique,
-)
+from domain.vocabulary import BodyPart
+from domain.vocabulary import Card
+from domain.vocabulary import DuelKind
+from domain.vocabulary import EventType
+from domain.vocabulary import GoalkeeperAction
+from domain.vocabulary import Outcome
+from domain.vocabulary import PassHeight
+from domain.vocabulary import SetPiece
+from domain.vocabulary import ShotTechnique
 
 EVENT_ID_NAMESPACE: Final = uuid.UUID("6f1d7a52-3c1e-5b8e-9a4f-2d6c0b7e9a11")
 MAX_PERIOD: Final = 5  # two halves, two halves of extra time, penalties

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import InvalidRequest
-from domain.manifest import ChangeSet, MatchManifest
+from domain.manifest import ChangeSet
+from domain.manifest import MatchManifest
 from domain.match import Match
 
 ProgressCallback = Callable[[int], None]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 

@@ -7,30 +7,35 @@ import asyncio
 import zlib
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import orjson
 
-from contracts.v1 import IngestRequest, JobState, decode_job_state, encode_ingest_request
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import decode_job_state
+from contracts.v1 import encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import info_digest
-from domain import (
-    ChangeSet,
-    EventPublisher,
-    EventRecord,
-    ListedMatch,
-    Match,
-    MatchInfo,
-    MatchManifest,
-    MatchNotFound,
-    MatchRepository,
-    MatchScope,
-    ProgressCallback,
-    next_manifest,
-)
-from processors.application.ports import JobStore, VersionRecord, VersionStore
-from processors.application.revisions import change_set, contents_of
+from domain import ChangeSet
+from domain import EventPublisher
+from domain import EventRecord
+from domain import ListedMatch
+from domain import Match
+from domain import MatchInfo
+from domain import MatchManifest
+from domain import MatchNotFound
+from domain import MatchRepository
+from domain import MatchScope
+from domain import ProgressCallback
+from domain import next_manifest
+from processors.application.ports import JobStore
+from processors.application.ports import VersionRecord
+from processors.application.ports import VersionStore
+from processors.application.revisions import change_set
+from processors.application.revisions import contents_of
 from processors.entrypoints.consumer import ConsumedMessage
 
 

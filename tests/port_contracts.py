@@ -118,7 +118,8 @@ class EventPublisherContract:
     def test_a_change_set_publishes_only_its_records_and_appends_its_segment(
         self, publisher: EventPublisher
     ):
-        from processors.application.revisions import change_set, contents_of
+        from processors.application.revisions import change_set
+        from processors.application.revisions import contents_of
 
         match = _fresh_match(events=4)
         first = f"job-{uuid.uuid4().hex}"

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 MARKER = re.compile(r"^<!--\s*readme-test:\s*(?P<name>[\w-]+)(?P<options>[^>]*?)\s*-->\s*$")

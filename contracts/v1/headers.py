@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
-from typing import Final, Literal
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Final
+from typing import Literal
 
 from contracts.v1.match_event import RETRACTION_SCHEMA_ID
 from contracts.v1.match_event import SCHEMA_ID as MATCH_EVENT_SCHEMA_ID

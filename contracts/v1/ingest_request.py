@@ -10,13 +10,19 @@ match, with ``parent_job_id`` set.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Any
+from typing import Final
+from typing import Literal
 
 import orjson
 
-from contracts.codec import ContractError, field_meta, from_dict, to_dict
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from contracts.codec import to_dict
 
 SOURCES: Final = ("statsbomb", "metrica", "wyscout", "statsperform")
 # Providers whose matches are files under one root: ``all_matches`` backfills every one.

@@ -9,13 +9,17 @@ changed since its last successful ingest (status ``succeeded``, reason in ``skip
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 import orjson
 
-from contracts.codec import ContractError, field_meta, from_dict, to_dict
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from contracts.codec import to_dict
 
 
 class JobStatus(StrEnum):

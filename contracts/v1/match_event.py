@@ -15,28 +15,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Final
+from typing import Literal
 
 import orjson
 
-from contracts.codec import ContractError, field_meta, from_dict
-from domain import (
-    BodyPart,
-    Card,
-    DuelKind,
-    Event,
-    EventType,
-    GoalkeeperAction,
-    Match,
-    Outcome,
-    PassDetails,
-    PassHeight,
-    SetPiece,
-    ShotDetails,
-    ShotTechnique,
-    Side,
-)
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from domain import BodyPart
+from domain import Card
+from domain import DuelKind
+from domain import Event
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import Match
+from domain import Outcome
+from domain import PassDetails
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotDetails
+from domain import ShotTechnique
+from domain import Side
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event.json"
 RETRACTION_SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event-retraction.json"

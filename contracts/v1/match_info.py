@@ -7,12 +7,17 @@ not give is null, and a derived value says how it was derived.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Final
 
 import orjson
 
-from contracts.codec import ContractError, field_meta, from_dict, to_dict
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from contracts.codec import to_dict
 from domain import MatchInfo as DomainMatchInfo
 from domain import Side
 

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from typing import Any
+from typing import Final
 
 import orjson
 
-from contracts.codec import ContractError, field_meta, from_dict, json_schema
-from contracts.v1.match_info import DataVersion, MatchInfo, match_info_payload
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from contracts.codec import json_schema
+from contracts.v1.match_info import DataVersion
+from contracts.v1.match_info import MatchInfo
+from contracts.v1.match_info import match_info_payload
 from domain import MatchInfo as DomainMatchInfo
 from domain.manifest import MatchManifest
 

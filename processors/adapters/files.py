@@ -12,20 +12,20 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
 import orjson
 
 from contracts.v1.ingest_request import MATCH_ID_PATTERN
-from domain import (
-    InvalidRequest,
-    InvalidSourceData,
-    MatchNotFound,
-    SourceUnauthorized,
-    SourceUnavailable,
-)
+from domain import InvalidRequest
+from domain import InvalidSourceData
+from domain import MatchNotFound
+from domain import SourceUnauthorized
+from domain import SourceUnavailable
 
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 _MATCH_ID: Final = re.compile(MATCH_ID_PATTERN)

@@ -4,7 +4,8 @@ players by id, each with the team they play for."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from domain import LineupPlayer
 

@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from domain import InvalidSourceData, ListedMatch, MatchRepository, MatchScope
+from domain import InvalidSourceData
+from domain import ListedMatch
+from domain import MatchRepository
+from domain import MatchScope
 from processors.adapters.files import MatchFilesLoader
 from processors.adapters.mapping import OnDropped
 

@@ -7,7 +7,8 @@ one is that folder and one line below (and its name in ``contracts.v1.ingest_req
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Final
 
 from domain import MatchRepository

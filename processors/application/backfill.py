@@ -31,28 +31,42 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, Protocol
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Protocol
 
-from contracts.v1 import (
-    IngestRequest,
-    JobState,
-    JobStatus,
-    encode_ingest_request,
-    encode_job_state,
-    message_headers,
-)
-from contracts.v1.headers import Headers, parent_partition_header
-from domain import InvalidRequest, ListedMatch, MatchRepository, MatchScope
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from contracts.v1 import encode_ingest_request
+from contracts.v1 import encode_job_state
+from contracts.v1 import message_headers
+from contracts.v1.headers import Headers
+from contracts.v1.headers import parent_partition_header
+from domain import InvalidRequest
+from domain import ListedMatch
+from domain import MatchRepository
+from domain import MatchScope
 from processors.application import job_states
 from processors.application.commands import IngestCommand
 from processors.application.errors import UnknownSource
 from processors.application.events import ChildChanged
-from processors.application.job_states import QUEUED, is_final_rank, is_job_id, rfc3339, utc_now
-from processors.application.ports import JobStore, VersionRecord, VersionStore
-from processors.application.retry import RetryPolicy, retrying
+from processors.application.job_states import QUEUED
+from processors.application.job_states import is_final_rank
+from processors.application.job_states import is_job_id
+from processors.application.job_states import rfc3339
+from processors.application.job_states import utc_now
+from processors.application.ports import JobStore
+from processors.application.ports import VersionRecord
+from processors.application.ports import VersionStore
+from processors.application.retry import RetryPolicy
+from processors.application.retry import retrying
 from processors.logs import get_logger
 from processors.metrics import Metrics
 

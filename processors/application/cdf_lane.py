@@ -11,26 +11,31 @@ job's notice saying why; the lane moves on.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from abc import ABC
+from abc import abstractmethod
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Final
 
 import orjson
 
 from contracts import ContractError
 from contracts.v1 import JobState
-from contracts.v1.headers import cloud_event_headers, header_value
-from contracts.v1.match_published import MatchPublished, Segment, decode_match_published
+from contracts.v1.headers import cloud_event_headers
+from contracts.v1.headers import header_value
+from contracts.v1.match_published import MatchPublished
+from contracts.v1.match_published import Segment
+from contracts.v1.match_published import decode_match_published
 from processors.application import job_states
-from processors.application.cdf import (
-    CDF_EVENT_TYPE,
-    CDF_MATCH_SHEET_TYPE,
-    CdfMatch,
-    event_records,
-    match_records,
-    to_cdf,
-)
+from processors.application.cdf import CDF_EVENT_TYPE
+from processors.application.cdf import CDF_MATCH_SHEET_TYPE
+from processors.application.cdf import CdfMatch
+from processors.application.cdf import event_records
+from processors.application.cdf import match_records
+from processors.application.cdf import to_cdf
 from processors.application.cdf.mapping import CDF_VERSION
 
 REVISION_HEADER: Final = "pitchstream_revision"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from contracts.v1 import IngestRequest, JobState
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
 
 
 @dataclass(frozen=True, slots=True)

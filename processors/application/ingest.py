@@ -12,33 +12,44 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from contracts.v1 import IngestRequest, JobState, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import info_digest
-from domain import (
-    ChangeCounts,
-    ChangeSet,
-    EventPublisher,
-    EventType,
-    Match,
-    MatchQuery,
-    MatchRepository,
-)
+from domain import ChangeCounts
+from domain import ChangeSet
+from domain import EventPublisher
+from domain import EventType
+from domain import Match
+from domain import MatchQuery
+from domain import MatchRepository
 from domain import match_info as domain_match_info
 from processors.application import job_states
 from processors.application.commands import IngestCommand
-from processors.application.errors import PublicationMismatch, UnknownSource, error_code
-from processors.application.events import ChildChanged, ChildChangedHandler, SkipCheck
-from processors.application.job_states import rfc3339, utc_now
+from processors.application.errors import PublicationMismatch
+from processors.application.errors import UnknownSource
+from processors.application.errors import error_code
+from processors.application.events import ChildChanged
+from processors.application.events import ChildChangedHandler
+from processors.application.events import SkipCheck
+from processors.application.job_states import rfc3339
+from processors.application.job_states import utc_now
 from processors.application.ports import JobStore
-from processors.application.retry import RetryPolicy, retrying
-from processors.application.revisions import change_set, contents_of
-from processors.logs import get_logger, scrub
+from processors.application.retry import RetryPolicy
+from processors.application.retry import retrying
+from processors.application.revisions import change_set
+from processors.application.revisions import contents_of
+from processors.logs import get_logger
+from processors.logs import scrub
 from processors.metrics import Metrics
 
 Clock = Callable[[], Any]

@@ -12,11 +12,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
-from typing import Any, Final
+from collections.abc import Iterable
+from collections.abc import Mapping
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import Final
 
-from contracts.v1 import CdfSummary, FailedChild, IngestRequest, JobChildren, JobState, JobStatus
+from contracts.v1 import CdfSummary
+from contracts.v1 import FailedChild
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobChildren
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 from contracts.v1.ingest_request import JOB_ID_PATTERN
 from processors.application.errors import error_code
 from processors.logs import scrub

@@ -6,7 +6,8 @@ these two are about jobs, which only the application knows.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from dataclasses import dataclass
 
 from contracts.v1 import JobState

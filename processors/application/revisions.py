@@ -32,17 +32,21 @@ publication (the manifest's segments reset to it) has the whole match.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 
 import orjson
 
-from contracts.v1.match_event import (
-    content_digest,
-    encode_match_event_content,
-    encode_retraction,
-    with_revision,
-)
-from domain import ChangeCounts, ChangeSet, EventRecord, ManifestEvent, Match, MatchManifest
+from contracts.v1.match_event import content_digest
+from contracts.v1.match_event import encode_match_event_content
+from contracts.v1.match_event import encode_retraction
+from contracts.v1.match_event import with_revision
+from domain import ChangeCounts
+from domain import ChangeSet
+from domain import EventRecord
+from domain import ManifestEvent
+from domain import Match
+from domain import MatchManifest
 
 __all__ = ["ChangeSet", "change_set", "contents_of", "fold"]
 

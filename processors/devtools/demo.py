@@ -20,16 +20,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import TopicPartition
 
-from contracts.v1 import IngestRequest, JobStatus, new_trace_id
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
+from contracts.v1 import new_trace_id
 from contracts.v1.job_state import job_state_to_dict
 from processors.adapters.kafka.admin import ensure_topics
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
 from processors.adapters.kafka.publisher import partition_for
 from processors.application import job_states
-from processors.devtools.worker import start_worker, stop_worker
+from processors.devtools.worker import start_worker
+from processors.devtools.worker import stop_worker
 from processors.settings import Settings
 
 MATCH_ID = os.environ.get("PITCHSTREAM_DEMO_MATCH_ID", "3788741")

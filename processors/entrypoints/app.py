@@ -19,7 +19,8 @@ from processors.adapters.kafka.publisher import TransactionalEventPublisher
 from processors.adapters.kafka.versions import VersionLog
 from processors.adapters.registry import build_repositories
 from processors.application.ingest import IngestionService
-from processors.entrypoints.consumer import ConsumedMessage, build_runner
+from processors.entrypoints.consumer import ConsumedMessage
+from processors.entrypoints.consumer import build_runner
 from processors.entrypoints.watchdog import ConsumerWatchdog
 from processors.entrypoints.web import register_web
 from processors.logs import get_logger

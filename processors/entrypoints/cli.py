@@ -8,27 +8,35 @@ import os
 import signal
 import sys
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import TextIO
 
 import orjson
 from confluent_kafka import KafkaException
 
 from contracts import ContractError
-from contracts.v1 import IngestRequest, JobState, JobStatus, new_trace_id
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from contracts.v1 import new_trace_id
 from contracts.v1.ingest_request import SOURCES
 from contracts.v1.job_state import job_state_to_dict
 from contracts.v1.match_event import match_event_payload
-from domain import Match, MatchQuery, PitchstreamError
-from processors.entrypoints.console import (
-    EXIT_CODES_HELP,
-    CommandError,
-    ExitCode,
-    check_kafka,
-    check_port_free,
-    events_in_words,
-)
-from processors.logs import configure_logging, get_logger, scrub, stdlib_logging_config
+from domain import Match
+from domain import MatchQuery
+from domain import PitchstreamError
+from processors.entrypoints.console import EXIT_CODES_HELP
+from processors.entrypoints.console import CommandError
+from processors.entrypoints.console import ExitCode
+from processors.entrypoints.console import check_kafka
+from processors.entrypoints.console import check_port_free
+from processors.entrypoints.console import events_in_words
+from processors.logs import configure_logging
+from processors.logs import get_logger
+from processors.logs import scrub
+from processors.logs import stdlib_logging_config
 from processors.settings import Settings
 
 
@@ -119,7 +127,8 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
             kick_off_utc=args.kick_off_utc,
             neutral_venue=args.neutral_venue,
         )
-        from contracts.codec import from_dict, to_dict
+        from contracts.codec import from_dict
+        from contracts.codec import to_dict
 
         request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
     except ContractError as error:
@@ -182,7 +191,8 @@ def cmd_jobs_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def progress_text(state: JobState, *, width: int = 30) -> str:
     """One line: a bar (when the total is known), the events and the status."""
-    from processors.entrypoints.progress import children_progress_text, match_progress_text
+    from processors.entrypoints.progress import children_progress_text
+    from processors.entrypoints.progress import match_progress_text
 
     if state.children is not None:  # a backfill: one bar for its matches
         return children_progress_text(state, width=width)
@@ -238,7 +248,8 @@ def jobs_table(states: Iterable[JobState]) -> str:
 
 
 def cmd_topics_create(settings: Settings, args: argparse.Namespace) -> int:
-    from processors.adapters.kafka.admin import ensure_topics, topic_specs
+    from processors.adapters.kafka.admin import ensure_topics
+    from processors.adapters.kafka.admin import topic_specs
 
     created = set(ensure_topics(settings))
     for spec in topic_specs(settings):
@@ -327,7 +338,8 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
     match = _with_request_facts(match, args)
     info = match.info
     if args.format == "cdf" and info is not None:
-        from processors.application.cdf import CDF_MATCH_SHEET_TYPE, match_records
+        from processors.application.cdf import CDF_MATCH_SHEET_TYPE
+        from processors.application.cdf import match_records
 
         result = _cdf_of(match)
         records = dict(match_records(result))

@@ -14,21 +14,36 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from contracts import ContractError
-from contracts.v1 import decode_ingest_request, decode_job_state, new_trace_id
-from contracts.v1.headers import is_trace_id, parent_partition_from, trace_id_from_traceparent
+from contracts.v1 import decode_ingest_request
+from contracts.v1 import decode_job_state
+from contracts.v1 import new_trace_id
+from contracts.v1.headers import is_trace_id
+from contracts.v1.headers import parent_partition_from
+from contracts.v1.headers import trace_id_from_traceparent
 from processors.application import job_states
-from processors.application.backfill import Flush, RunBackfill, Send, SendUpdate
+from processors.application.backfill import Flush
+from processors.application.backfill import RunBackfill
+from processors.application.backfill import Send
+from processors.application.backfill import SendUpdate
 from processors.application.commands import IngestCommand
-from processors.application.ingest import IngestionService, IngestMatch
-from processors.application.job_states import is_job_id, rfc3339, utc_now
-from processors.application.ports import JobStore, VersionStore
-from processors.logs import get_logger, scrub
+from processors.application.ingest import IngestionService
+from processors.application.ingest import IngestMatch
+from processors.application.job_states import is_job_id
+from processors.application.job_states import rfc3339
+from processors.application.job_states import utc_now
+from processors.application.ports import JobStore
+from processors.application.ports import VersionStore
+from processors.logs import get_logger
+from processors.logs import scrub
 from processors.metrics import Metrics
 
 Headers = list[tuple[str, bytes]]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contracts.v1 import JobChildren, JobState, JobStatus
+from contracts.v1 import JobChildren
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 
 
 def bar(done: int, total: int, *, final: bool, width: int = 30) -> str:

@@ -18,10 +18,17 @@ import hmac
 import re
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Final, Protocol
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import ClassVar
+from typing import Final
+from typing import Protocol
 
 import aiohttp
 import faust
@@ -31,8 +38,13 @@ from structlog.contextvars import bound_contextvars
 
 from contracts import ContractError
 from contracts.codec import from_dict
-from contracts.v1 import IngestRequest, JobState, JobStatus, decode_job_state, new_trace_id
-from contracts.v1.headers import is_trace_id, trace_id_from_traceparent
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from contracts.v1 import decode_job_state
+from contracts.v1 import new_trace_id
+from contracts.v1.headers import is_trace_id
+from contracts.v1.headers import trace_id_from_traceparent
 from contracts.v1.ingest_request import MAX_REQUEST_BYTES
 from contracts.v1.job_state import job_state_to_dict
 from processors.application import job_states

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import pytest
 import statsbombpy.config
@@ -19,7 +20,11 @@ from domain import Match
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import WyscoutRepository
 from processors.adapters.wyscout import wyscout_repository as wyscout_repository_at
-from tests.paths import SP_MATCH, WY_MATCH, statsbomb_dir, statsperform_dir, wyscout_dir
+from tests.paths import SP_MATCH
+from tests.paths import WY_MATCH
+from tests.paths import statsbomb_dir
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 BROKEN_MATCH = "500500"
 """A match id the server answers with 503 (a provider outage)."""

@@ -11,12 +11,15 @@ from pathlib import Path
 import orjson
 import pytest
 
-from domain import InvalidSourceData, MatchNotFound
+from domain import InvalidSourceData
+from domain import MatchNotFound
 from processors.adapters.metrica.repository import MetricaRepository
 from processors.adapters.registry import build_repositories
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.settings import Settings
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
 
 MATCH = "3788741"
 

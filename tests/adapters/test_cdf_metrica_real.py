@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import cdf
 import pytest
 
-from processors.adapters.metrica import LocalStore, MetricaRepository
-from processors.application.cdf import CdfMatch, to_cdf, withheld_summary
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
+from processors.application.cdf import CdfMatch
+from processors.application.cdf import to_cdf
+from processors.application.cdf import withheld_summary
 from tests.adapters.wire import on_the_wire
 from tests.paths import metrica_dir
 

@@ -20,18 +20,17 @@ from jsonschema import ValidationError
 
 from contracts.v1 import match_event as event_contract
 from contracts.v1 import match_info as info_contract
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.application.cdf import (
-    CDF_EVENT_TYPE,
-    CDF_MATCH_SHEET_TYPE,
-    CDF_META_TYPE,
-    CdfMatch,
-    event_records,
-    match_records,
-    meta_record,
-    record_key,
-    to_cdf,
-)
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
+from processors.application.cdf import CDF_EVENT_TYPE
+from processors.application.cdf import CDF_MATCH_SHEET_TYPE
+from processors.application.cdf import CDF_META_TYPE
+from processors.application.cdf import CdfMatch
+from processors.application.cdf import event_records
+from processors.application.cdf import match_records
+from processors.application.cdf import meta_record
+from processors.application.cdf import record_key
+from processors.application.cdf import to_cdf
 from tests.adapters.wire import on_the_wire
 from tests.paths import statsbomb_dir
 

@@ -12,9 +12,13 @@ import pytest
 
 from contracts.v1.match_event import encode_match_event
 from contracts.v1.match_info import encode_match_info
-from processors.adapters.metrica import LocalStore, MetricaRepository
-from processors.application.cdf import match_records, to_cdf
-from tests.paths import REPO_ROOT, metrica_dir, statsbomb_dir
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
+from processors.application.cdf import match_records
+from processors.application.cdf import to_cdf
+from tests.paths import REPO_ROOT
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[bytes]:

@@ -4,18 +4,24 @@ found, and a match id that would leave the root is refused before anything is re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from domain import InvalidRequest, MatchNotFound, MatchRepository
-from processors.adapters.metrica import MetricaRepository, store_for
+from domain import InvalidRequest
+from domain import MatchNotFound
+from domain import MatchRepository
+from processors.adapters.metrica import MetricaRepository
+from processors.adapters.metrica import store_for
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import wyscout_repository
 from tests.adapters.http_folder import served
-from tests.paths import metrica_dir, statsperform_dir, wyscout_dir
+from tests.paths import metrica_dir
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 
 @dataclass(frozen=True)

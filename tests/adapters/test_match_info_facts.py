@@ -7,14 +7,20 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import encode_match_event, encode_match_info
-from domain import EventType, Outcome, Side
+from contracts.v1 import encode_match_event
+from contracts.v1 import encode_match_info
+from domain import EventType
+from domain import Outcome
+from domain import Side
 from processors.adapters.metrica import MetricaRepository
-from processors.adapters.metrica.loaders import LocalStore, game_version
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.adapters.metrica.loaders import LocalStore
+from processors.adapters.metrica.loaders import game_version
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.adapters.statsbomb.mapping import map_match
 from tests.cli_run import run_cli
-from tests.paths import metrica_dir, statsbomb_dir
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
 
 STATSBOMB = ["3788741", "15946", "15986"]
 METRICA = ["Sample_Game_1", "Sample_Game_2", "Sample_Game_3"]

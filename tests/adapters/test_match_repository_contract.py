@@ -11,13 +11,23 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain import InvalidRequest, ListedMatch, MatchNotFound, MatchRepository, MatchScope
-from processors.adapters.metrica import LocalStore, MetricaRepository
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombPy, StatsBombRepository
+from domain import InvalidRequest
+from domain import ListedMatch
+from domain import MatchNotFound
+from domain import MatchRepository
+from domain import MatchScope
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombPy
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import wyscout_repository
 from tests.fakes import InMemoryRepository
-from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 from tests.unit.samples import synthetic_match
 
 SEASON = MatchScope

@@ -11,8 +11,13 @@ import pandas as pd
 import pytest
 
 from contracts.schemas import V1_DIR
-from domain import EventType, InvalidRequest, Match, Outcome, SetPiece
-from processors.adapters.metrica import LocalStore, MetricaRepository
+from domain import EventType
+from domain import InvalidRequest
+from domain import Match
+from domain import Outcome
+from domain import SetPiece
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
 from tests.cli_run import run_cli

@@ -11,8 +11,15 @@ from collections import Counter
 import orjson
 import pytest
 
-from domain import DuelKind, EventType, GoalkeeperAction, Outcome, PassHeight
-from tests.paths import SP_MATCH, WY_MATCH, statsperform_dir, wyscout_dir
+from domain import DuelKind
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import Outcome
+from domain import PassHeight
+from tests.paths import SP_MATCH
+from tests.paths import WY_MATCH
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 
 @pytest.fixture(scope="module")

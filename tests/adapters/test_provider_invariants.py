@@ -14,21 +14,31 @@ import random
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from domain import EventType, Match, Outcome, SetPiece
+from domain import EventType
+from domain import Match
+from domain import Outcome
+from domain import SetPiece
 from domain.coordinates import CENTRE_SPOT
-from processors.adapters.metrica import LocalStore, MetricaRepository
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.mapping import map_game
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.adapters.statsbomb.mapping import map_match
 from processors.adapters.statsperform import mapping as statsperform_mapping
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import mapping as wyscout_mapping
 from processors.adapters.wyscout import wyscout_repository
-from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 MATCHES = [
     ("statsbomb", "3788741"),

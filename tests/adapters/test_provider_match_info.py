@@ -12,15 +12,23 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import encode_match_event, encode_match_info
+from contracts.v1 import encode_match_event
+from contracts.v1 import encode_match_info
 from contracts.v1.match_info import decode_match_info
-from domain import EventType, InvalidRequest, MatchQuery, Side
+from domain import EventType
+from domain import InvalidRequest
+from domain import MatchQuery
+from domain import Side
 from processors.adapters.files import LocalFiles
-from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
+from processors.adapters.statsperform import StatsPerformLoader
+from processors.adapters.statsperform import StatsPerformRepository
 from processors.adapters.statsperform.loaders import parse_match_files
 from processors.adapters.statsperform.mapping import map_match as map_statsperform
 from tests.cli_run import run_cli
-from tests.paths import SP_MATCH, WY_MATCH, statsperform_dir, wyscout_dir
+from tests.paths import SP_MATCH
+from tests.paths import WY_MATCH
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 HAMBURG, SANDHAUSEN = "75xi6hloabmnjn2kzgj1g8h1s", "884uzyf1wosc7ykji6e18gifp"
 LIVERPOOL, LEICESTER = "1612", "1631"

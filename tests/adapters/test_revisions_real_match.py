@@ -9,10 +9,16 @@ import pytest
 from contracts.v1 import encode_match_event
 from contracts.v1.match_event import strip_revision
 from contracts.v1.match_info import encode_match_info
-from domain import event_id_for, next_manifest
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.application.revisions import change_set, contents_of, fold
-from tests.revision_data import BUMPED_LAST_UPDATED, MATCH_ID, RevisionMirror
+from domain import event_id_for
+from domain import next_manifest
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
+from processors.application.revisions import change_set
+from processors.application.revisions import contents_of
+from processors.application.revisions import fold
+from tests.revision_data import BUMPED_LAST_UPDATED
+from tests.revision_data import MATCH_ID
+from tests.revision_data import RevisionMirror
 
 
 def _read(root):

@@ -5,8 +5,12 @@ import math
 import orjson
 import pytest
 
-from domain import EventType, Match, Outcome, SetPiece
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from domain import EventType
+from domain import Match
+from domain import Outcome
+from domain import SetPiece
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.adapters.statsbomb.mapping import detect_fidelity
 from tests.paths import statsbomb_dir
 

@@ -12,12 +12,11 @@ import hashlib
 import orjson
 import pytest
 
-from contracts.v1.match_event import (
-    encode_match_event,
-    encode_match_event_content,
-    match_event_payload,
-)
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_event import encode_match_event_content
+from contracts.v1.match_event import match_event_payload
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.paths import statsbomb_dir
 

@@ -8,8 +8,10 @@ import orjson
 import pytest
 
 from domain import InvalidSourceData
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.adapters.statsbomb.mapping import SbEvent, map_match
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
+from processors.adapters.statsbomb.mapping import SbEvent
+from processors.adapters.statsbomb.mapping import map_match
 from tests.paths import statsbomb_dir
 
 MATCH_IDS = ["3788741", "15946", "15986"]

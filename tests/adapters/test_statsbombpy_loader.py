@@ -7,8 +7,10 @@ import orjson
 import pytest
 import statsbombpy.config
 
-from domain import MatchNotFound, SourceUnavailable
-from processors.adapters.statsbomb import StatsBombPy, StatsBombRepository
+from domain import MatchNotFound
+from domain import SourceUnavailable
+from processors.adapters.statsbomb import StatsBombPy
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.application.ingest import IngestionService
 from processors.application.retry import RetryPolicy
 from tests.adapters.conftest import BROKEN_MATCH
@@ -40,7 +42,8 @@ def test_a_server_error_is_transient(open_data_server):
 
 
 def test_a_transient_error_is_retried_then_fails_the_job_with_its_code(open_data_server):
-    from contracts.v1 import IngestRequest, JobStatus
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import JobStatus
 
     sleeps: list[float] = []
     service = IngestionService(

@@ -10,24 +10,21 @@ from collections import Counter
 import orjson
 import pytest
 
-from domain import (
-    BodyPart,
-    Coordinates,
-    EventType,
-    InvalidSourceData,
-    Match,
-    MatchScope,
-    Outcome,
-    SetPiece,
-)
+from domain import BodyPart
+from domain import Coordinates
+from domain import EventType
+from domain import InvalidSourceData
+from domain import Match
+from domain import MatchScope
+from domain import Outcome
+from domain import SetPiece
 from processors.adapters.files import LocalFiles
-from processors.adapters.statsperform import StatsPerformLoader, StatsPerformRepository
-from processors.adapters.statsperform.mapping import (
-    DELETED_BY_PROVIDER,
-    OUTSIDE_PLAY,
-    USED_QUALIFIERS,
-    unmapped_vocabulary,
-)
+from processors.adapters.statsperform import StatsPerformLoader
+from processors.adapters.statsperform import StatsPerformRepository
+from processors.adapters.statsperform.mapping import DELETED_BY_PROVIDER
+from processors.adapters.statsperform.mapping import OUTSIDE_PLAY
+from processors.adapters.statsperform.mapping import USED_QUALIFIERS
+from processors.adapters.statsperform.mapping import unmapped_vocabulary
 from tests.paths import statsperform_dir
 
 MATCH_ID = "71pif9hi2vwzp6q0xzilyxst0"

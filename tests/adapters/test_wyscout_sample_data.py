@@ -10,18 +10,18 @@ from collections import Counter
 import orjson
 import pytest
 
-from domain import (
-    EventType,
-    InvalidRequest,
-    InvalidSourceData,
-    Match,
-    MatchScope,
-    Outcome,
-    SetPiece,
-)
+from domain import EventType
+from domain import InvalidRequest
+from domain import InvalidSourceData
+from domain import Match
+from domain import MatchScope
+from domain import Outcome
+from domain import SetPiece
 from processors.adapters.files import LocalFiles
-from processors.adapters.wyscout import WyscoutLoader, WyscoutRepository
-from processors.adapters.wyscout.mapping import USED_TAGS, unmapped_vocabulary
+from processors.adapters.wyscout import WyscoutLoader
+from processors.adapters.wyscout import WyscoutRepository
+from processors.adapters.wyscout.mapping import USED_TAGS
+from processors.adapters.wyscout.mapping import unmapped_vocabulary
 from tests.paths import wyscout_dir
 
 MATCH_ID = "2499773"

@@ -6,7 +6,8 @@ from typing import Any
 
 import orjson
 
-from contracts.v1 import encode_match_event, encode_match_info
+from contracts.v1 import encode_match_event
+from contracts.v1 import encode_match_info
 from domain import Match
 
 

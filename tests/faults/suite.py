@@ -33,23 +33,34 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import orjson
-from confluent_kafka import Consumer, TopicPartition
-from hypothesis import HealthCheck, given, settings
+from confluent_kafka import Consumer
+from confluent_kafka import TopicPartition
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from contracts.v1 import IngestRequest, JobState, decode_job_state
-from contracts.v1.headers import header_value, message_headers
-from contracts.v1.match_event import content_digest, strip_revision
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import decode_job_state
+from contracts.v1.headers import header_value
+from contracts.v1.headers import message_headers
+from contracts.v1.match_event import content_digest
+from contracts.v1.match_event import strip_revision
 from processors.adapters.kafka.admin import ensure_topics
 from processors.adapters.kafka.producer import RequestProducer
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
 from processors.application.revisions import contents_of
 from processors.settings import Settings
-from tests.integration.harness import WorkerProcess, free_port, wait_for
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import free_port
+from tests.integration.harness import wait_for
 from tests.paths import statsbomb_dir
 from tests.revision_data import edit_events
 
@@ -206,7 +217,8 @@ KICK_OFF_UTC = "2021-06-11T19:00:00Z"
 def expected_cdf_counts(match: object) -> tuple[int, int]:
     from contracts.v1.match_event import encode_match_event
     from contracts.v1.match_info import encode_match_info
-    from processors.application.cdf import match_records, to_cdf
+    from processors.application.cdf import match_records
+    from processors.application.cdf import to_cdf
     from processors.application.ingest import with_request_facts
 
     request = IngestRequest(

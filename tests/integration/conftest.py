@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from processors.settings import Settings
-from tests.integration.harness import WorkerProcess, fresh_settings, worker
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import worker
 
 
 @pytest.fixture

@@ -9,22 +9,34 @@ import subprocess
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 import orjson
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import TopicPartition
 
-from contracts.v1 import IngestRequest, JobState, new_trace_id
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import new_trace_id
 from processors.adapters.kafka.admin import ensure_topics
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
 from processors.application import job_states
-from processors.devtools.worker import log_text, start_worker, stop_worker, worker_env
+from processors.devtools.worker import log_text
+from processors.devtools.worker import start_worker
+from processors.devtools.worker import stop_worker
+from processors.devtools.worker import worker_env
 from processors.settings import Settings
-from tests.paths import metrica_dir, statsbomb_dir, statsperform_dir, wyscout_dir
+from tests.paths import metrica_dir
+from tests.paths import statsbomb_dir
+from tests.paths import statsperform_dir
+from tests.paths import wyscout_dir
 
 T = TypeVar("T")
 

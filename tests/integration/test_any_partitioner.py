@@ -23,20 +23,21 @@ import orjson
 import pytest
 from confluent_kafka import Producer
 
-from contracts.v1 import IngestRequest, JobStatus, encode_ingest_request, encode_job_state
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
+from contracts.v1 import encode_ingest_request
+from contracts.v1 import encode_job_state
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.publisher import partition_for
 from processors.application import job_states
 from processors.application.backfill import child_job_id
 from processors.settings import Settings
-from tests.integration.harness import (
-    WorkerProcess,
-    free_port,
-    fresh_settings,
-    read_topic,
-    settings_env,
-    wait_for,
-)
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import free_port
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import read_topic
+from tests.integration.harness import settings_env
+from tests.integration.harness import wait_for
 from tests.integration.test_api import http
 from tests.paths import statsbomb_dir
 

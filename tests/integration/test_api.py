@@ -9,25 +9,26 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import orjson
 import pytest
 
-from contracts.v1 import JobStatus, decode_ingest_request, decode_job_state
+from contracts.v1 import JobStatus
+from contracts.v1 import decode_ingest_request
+from contracts.v1 import decode_job_state
 from processors.adapters.kafka.publisher import partition_for
 from processors.application.ingest import PROGRESS_INTERVAL
-from tests.integration.harness import (
-    WorkerProcess,
-    free_port,
-    fresh_settings,
-    read_topic,
-    settings_env,
-    wait_for,
-    worker,
-)
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import free_port
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import read_topic
+from tests.integration.harness import settings_env
+from tests.integration.harness import wait_for
+from tests.integration.harness import worker
 
 pytestmark = pytest.mark.integration
 

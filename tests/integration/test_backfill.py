@@ -12,19 +12,19 @@ import uuid
 import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobState, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 from processors.adapters.kafka.publisher import partition_for
 from processors.application.backfill import child_job_id
 from tests.integration import harness
-from tests.integration.harness import (
-    WorkerProcess,
-    free_port,
-    fresh_settings,
-    read_topic,
-    settings_env,
-    submit_request,
-    wait_for,
-)
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import free_port
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import read_topic
+from tests.integration.harness import settings_env
+from tests.integration.harness import submit_request
+from tests.integration.harness import wait_for
 from tests.paths import statsbomb_dir
 
 pytestmark = pytest.mark.integration

@@ -17,17 +17,18 @@ import cdf
 import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobState, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 from contracts.v1.headers import header_value
 from contracts.v1.match_published import decode_match_published
 from processors.adapters.kafka.job_reader import JobStateReader
-from processors.application.cdf import (
-    CDF_EVENT_TYPE,
-    CDF_MATCH_SHEET_TYPE,
-    CDF_META_TYPE,
-    to_cdf,
-)
-from tests.integration.harness import read_topic, submit_request
+from processors.application.cdf import CDF_EVENT_TYPE
+from processors.application.cdf import CDF_MATCH_SHEET_TYPE
+from processors.application.cdf import CDF_META_TYPE
+from processors.application.cdf import to_cdf
+from tests.integration.harness import read_topic
+from tests.integration.harness import submit_request
 
 pytestmark = pytest.mark.integration
 

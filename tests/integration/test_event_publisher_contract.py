@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from processors.adapters.kafka.errors import BrokerError
-from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
-from tests.integration.harness import fresh_settings, wait_for
+from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.publisher import partition_for
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import wait_for
 from tests.port_contracts import EventPublisherContract
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.integration.harness import WorkerProcess, fresh_settings, settings_env
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import settings_env
 
 pytestmark = pytest.mark.integration
 

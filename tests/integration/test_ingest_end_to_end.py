@@ -7,12 +7,16 @@ import uuid
 import jsonschema
 import orjson
 import pytest
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import TopicPartition
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import JobStatus, decode_job_state
+from contracts.v1 import JobStatus
+from contracts.v1 import decode_job_state
 from processors.adapters.kafka.publisher import partition_for
-from tests.integration.harness import final_state, read_topic, submit
+from tests.integration.harness import final_state
+from tests.integration.harness import read_topic
+from tests.integration.harness import submit
 
 pytestmark = pytest.mark.integration
 

@@ -11,17 +11,18 @@ from typing import Any
 
 import orjson
 import pytest
-from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import KafkaError
+from confluent_kafka import KafkaException
+from confluent_kafka import Producer
 
 from contracts.v1.headers import header_value
 from contracts.v1.match_published import decode_match_published
 from processors.adapters.kafka.errors import BrokerError
-from processors.adapters.kafka.publisher import (
-    TransactionalEventPublisher,
-    partition_for,
-    read_committed_until_high,
-)
-from tests.integration.harness import fresh_settings, wait_for
+from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.publisher import partition_for
+from processors.adapters.kafka.publisher import read_committed_until_high
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import wait_for
 from tests.unit.samples import synthetic_match
 
 pytestmark = pytest.mark.integration

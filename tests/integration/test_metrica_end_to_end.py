@@ -10,7 +10,9 @@ import pytest
 
 from contracts.schemas import V1_DIR
 from contracts.v1 import JobStatus
-from tests.integration.harness import final_state, match_events_by_key, submit
+from tests.integration.harness import final_state
+from tests.integration.harness import match_events_by_key
+from tests.integration.harness import submit
 
 pytestmark = pytest.mark.integration
 

@@ -10,16 +10,15 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from contracts.v1 import IngestRequest, JobStatus
-from tests.integration.harness import (
-    final_state,
-    fresh_settings,
-    match_events_by_key,
-    read_topic,
-    submit,
-    submit_request,
-    worker,
-)
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
+from tests.integration.harness import final_state
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import match_events_by_key
+from tests.integration.harness import read_topic
+from tests.integration.harness import submit
+from tests.integration.harness import submit_request
+from tests.integration.harness import worker
 
 pytestmark = pytest.mark.integration
 

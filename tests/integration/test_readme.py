@@ -26,9 +26,13 @@ from pathlib import Path
 
 import pytest
 
-from processors.devtools.devbroker.broker import cache_root, stop_pidfile
+from processors.devtools.devbroker.broker import cache_root
+from processors.devtools.devbroker.broker import stop_pidfile
 from tests.integration.harness import free_port
-from tests.readme_blocks import Step, bash_script, parse_readme, unmatched
+from tests.readme_blocks import Step
+from tests.readme_blocks import bash_script
+from tests.readme_blocks import parse_readme
+from tests.readme_blocks import unmatched
 
 pytestmark = pytest.mark.integration
 

@@ -11,22 +11,29 @@ from typing import Any
 
 import orjson
 import pytest
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import TopicPartition
 
-from contracts.v1 import IngestRequest, JobStatus
-from contracts.v1.headers import header_value, record_kind
-from contracts.v1.match_event import encode_match_event, strip_revision
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
+from contracts.v1.headers import header_value
+from contracts.v1.headers import record_kind
+from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_event import strip_revision
 from contracts.v1.match_published import decode_match_published
 from domain import event_id_for
-from processors.adapters.kafka.publisher import (
-    TransactionalEventPublisher,
-    partition_for,
-    read_committed_until_high,
-)
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from tests.integration.harness import final_state, fresh_settings, submit_request, worker
+from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.publisher import partition_for
+from processors.adapters.kafka.publisher import read_committed_until_high
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
+from tests.integration.harness import final_state
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import submit_request
+from tests.integration.harness import worker
 from tests.paths import REPO_ROOT
-from tests.revision_data import MATCH_ID, RevisionMirror
+from tests.revision_data import MATCH_ID
+from tests.revision_data import RevisionMirror
 
 pytestmark = pytest.mark.integration
 KEY = f"statsbomb:{MATCH_ID}"

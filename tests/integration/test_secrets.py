@@ -7,11 +7,14 @@ import uuid
 import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
 from contracts.v1.headers import message_headers
 from processors.adapters.kafka.job_reader import JobStateReader
 from processors.adapters.kafka.producer import RequestProducer
-from tests.integration.harness import WorkerProcess, fresh_settings, read_topic
+from tests.integration.harness import WorkerProcess
+from tests.integration.harness import fresh_settings
+from tests.integration.harness import read_topic
 
 pytestmark = pytest.mark.integration
 

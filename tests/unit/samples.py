@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from domain import (
-    Coordinates,
-    DataVersion,
-    Event,
-    EventType,
-    Match,
-    MatchInfo,
-    Outcome,
-    Side,
-    Team,
-    TeamSheet,
-    event_id_for,
-)
+from domain import Coordinates
+from domain import DataVersion
+from domain import Event
+from domain import EventType
+from domain import Match
+from domain import MatchInfo
+from domain import Outcome
+from domain import Side
+from domain import Team
+from domain import TeamSheet
+from domain import event_id_for
 
 
 def synthetic_info(match_id: str = "m1", *, source: str = "statsbomb") -> MatchInfo:

@@ -18,12 +18,10 @@ import pytest
 import yaml
 
 from processors.adapters.kafka.admin import topic_specs
-from processors.entrypoints.cli import (
-    _run_faust_worker,
-    build_parser,
-    cmd_topics_create,
-    cmd_worker,
-)
+from processors.entrypoints.cli import _run_faust_worker
+from processors.entrypoints.cli import build_parser
+from processors.entrypoints.cli import cmd_topics_create
+from processors.entrypoints.cli import cmd_worker
 from processors.settings import Settings
 from tests.paths import REPO_ROOT
 

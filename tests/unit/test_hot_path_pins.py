@@ -5,9 +5,15 @@ import uuid
 import pytest
 
 from contracts.v1.headers import match_event_headers
-from domain import Coordinates, Event, EventType, Match, Team, event_id_for
+from domain import Coordinates
+from domain import Event
+from domain import EventType
+from domain import Match
+from domain import Team
+from domain import event_id_for
 from domain.match import EVENT_ID_NAMESPACE
-from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
+from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.publisher import partition_for
 from processors.settings import Settings
 from tests.fakes import offline_transactional_publisher
 

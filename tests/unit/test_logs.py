@@ -12,7 +12,10 @@ import structlog
 from structlog.contextvars import bound_contextvars
 
 import processors.logs
-from processors.logs import configure_logging, get_logger, scrub, stdlib_logging_config
+from processors.logs import configure_logging
+from processors.logs import get_logger
+from processors.logs import scrub
+from processors.logs import stdlib_logging_config
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 JOB = {"trace_id": TRACE, "job_id": "j1", "source": "statsbomb", "match_id": "999999"}

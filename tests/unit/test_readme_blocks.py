@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.readme_blocks import bash_script, parse_readme, parse_steps, unmatched
+from tests.readme_blocks import bash_script
+from tests.readme_blocks import parse_readme
+from tests.readme_blocks import parse_steps
+from tests.readme_blocks import unmatched
 
 README = """
 intro

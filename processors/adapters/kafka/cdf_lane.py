@@ -18,17 +18,25 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import KafkaError
+from confluent_kafka import KafkaException
+from confluent_kafka import Producer
+from confluent_kafka import TopicPartition
 
 from contracts.v1 import encode_job_state
 from contracts.v1.headers import input_partition_from
 from contracts.v1.match_published import Segment
 from processors.adapters.kafka.producer import producer_config
 from processors.adapters.kafka.publisher import TRANSACTION_TIMEOUT_MS
-from processors.application.cdf_lane import CdfBatch, CdfLaneStep, SegmentReader
-from processors.logs import get_logger, scrub
+from processors.application.cdf_lane import CdfBatch
+from processors.application.cdf_lane import CdfLaneStep
+from processors.application.cdf_lane import SegmentReader
+from processors.logs import get_logger
+from processors.logs import scrub
 from processors.metrics import Metrics
 from processors.settings import Settings
 

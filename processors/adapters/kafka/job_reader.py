@@ -10,12 +10,16 @@ small compacted topic, never the one a partitioner would pick.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import KafkaException
+from confluent_kafka import TopicPartition
 
-from contracts.v1 import JobState, decode_job_state
+from contracts.v1 import JobState
+from contracts.v1 import decode_job_state
 from processors.application.job_states import most_advanced
 from processors.settings import Settings
 

@@ -3,10 +3,13 @@ so the changelog (``<app id>-jobs-changelog``) reads as plain job ids and JobSta
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import MutableMapping
 from typing import Any
 
-from contracts.v1 import JobState, decode_job_state
+from contracts.v1 import JobState
+from contracts.v1 import decode_job_state
 from contracts.v1.job_state import job_state_to_dict
 from processors.application.ports import JobStore
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import KafkaException
+from confluent_kafka import Producer
 
-from contracts.v1 import (
-    IngestRequest,
-    JobState,
-    encode_ingest_request,
-    encode_job_state,
-    message_headers,
-)
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import encode_ingest_request
+from contracts.v1 import encode_job_state
+from contracts.v1 import message_headers
 from processors.settings import Settings
 
 

@@ -30,39 +30,43 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Final
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import Final
 
 from aiokafka.partitioner import murmur2
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer
+from confluent_kafka import KafkaError
+from confluent_kafka import KafkaException
+from confluent_kafka import Producer
+from confluent_kafka import TopicPartition
 
 from contracts import ContractError
 from contracts.codec import to_dict
 from contracts.v1 import match_info as match_info_contract
 from contracts.v1 import match_published as manifest_contract
-from contracts.v1.headers import (
-    EVENT_ID_HEADER,
-    cloud_event_headers,
-    input_partition_header,
-    match_event_headers,
-)
+from contracts.v1.headers import EVENT_ID_HEADER
+from contracts.v1.headers import cloud_event_headers
+from contracts.v1.headers import input_partition_header
+from contracts.v1.headers import match_event_headers
 from contracts.v1.match_info import encode_match_info
-from contracts.v1.match_published import decode_match_published, encode_match_published
-from domain import (
-    ChangeCounts,
-    ChangeSet,
-    DataVersion,
-    EventPublisher,
-    ManifestEvent,
-    Match,
-    MatchManifest,
-    ProgressCallback,
-    Segment,
-    next_manifest,
-)
+from contracts.v1.match_published import decode_match_published
+from contracts.v1.match_published import encode_match_published
+from domain import ChangeCounts
+from domain import ChangeSet
+from domain import DataVersion
+from domain import EventPublisher
+from domain import ManifestEvent
+from domain import Match
+from domain import MatchManifest
+from domain import ProgressCallback
+from domain import Segment
+from domain import next_manifest
 from processors.adapters.kafka.errors import raises_broker_errors
 from processors.adapters.kafka.producer import producer_config
-from processors.application.revisions import change_set, contents_of
+from processors.application.revisions import change_set
+from processors.application.revisions import contents_of
 from processors.settings import Settings
 
 PROGRESS_EVERY = 500

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 
-from processors.application.ports import VersionRecord, VersionStore
+from processors.application.ports import VersionRecord
+from processors.application.ports import VersionStore
 from processors.logs import get_logger
 
 
@@ -49,7 +50,9 @@ class VersionLog(VersionStore):
         if self._consumer is None:
             import uuid
 
-            from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+            from confluent_kafka import OFFSET_BEGINNING
+            from confluent_kafka import Consumer
+            from confluent_kafka import TopicPartition
 
             consumer = Consumer(
                 {

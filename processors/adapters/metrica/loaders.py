@@ -14,23 +14,26 @@ import io
 import math
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
 import pandas as pd
 
-from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
+from domain import InvalidSourceData
+from domain import LineupPlayer
+from domain import MatchNotFound
+from domain import Team
 from processors.adapters import files
 from processors.adapters.lineups import Roster
-from processors.adapters.metrica.mapping import (
-    DEFAULT_FRAME_RATE,
-    SOURCE,
-    EptsInfo,
-    MetricaGame,
-    RawRow,
-    split_subtypes,
-)
+from processors.adapters.metrica.mapping import DEFAULT_FRAME_RATE
+from processors.adapters.metrica.mapping import SOURCE
+from processors.adapters.metrica.mapping import EptsInfo
+from processors.adapters.metrica.mapping import MetricaGame
+from processors.adapters.metrica.mapping import RawRow
+from processors.adapters.metrica.mapping import split_subtypes
 
 CSV_HOME: Final = Team("Home", "Home")
 CSV_AWAY: Final = Team("Away", "Away")

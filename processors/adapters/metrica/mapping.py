@@ -18,26 +18,29 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Final
 
-from domain import (
-    PITCH_LENGTH_M,
-    BodyPart,
-    Card,
-    Coordinates,
-    DuelKind,
-    Event,
-    EventType,
-    Match,
-    Outcome,
-    SetPiece,
-    Team,
-    count_goals,
-    event_id_for,
-)
+from domain import PITCH_LENGTH_M
+from domain import BodyPart
+from domain import Card
+from domain import Coordinates
+from domain import DuelKind
+from domain import Event
+from domain import EventType
+from domain import Match
+from domain import Outcome
+from domain import SetPiece
+from domain import Team
+from domain import count_goals
+from domain import event_id_for
 from domain.match import MAX_PERIOD
 from processors.adapters.lineups import Roster
 from processors.adapters.mapping import DroppedEvent as DroppedRow

@@ -6,21 +6,21 @@ kick-off, competition or officials; those stay empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Final
 
-from domain import (
-    DataVersion,
-    Event,
-    KickOff,
-    LineupPlayer,
-    MatchInfo,
-    NamedRef,
-    PeriodInfo,
-    Side,
-    Team,
-    TeamSheet,
-)
+from domain import DataVersion
+from domain import Event
+from domain import KickOff
+from domain import LineupPlayer
+from domain import MatchInfo
+from domain import NamedRef
+from domain import PeriodInfo
+from domain import Side
+from domain import Team
+from domain import TeamSheet
 
 if TYPE_CHECKING:
     from processors.adapters.metrica.mapping import MetricaGame

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import os
 import threading
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import orjson
 
-from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable, Team
-from processors.adapters.statsbomb.mapping import RawEvent, RawEvents, SbEvent
+from domain import InvalidSourceData
+from domain import MatchNotFound
+from domain import SourceUnauthorized
+from domain import SourceUnavailable
+from domain import Team
+from processors.adapters.statsbomb.mapping import RawEvent
+from processors.adapters.statsbomb.mapping import RawEvents
+from processors.adapters.statsbomb.mapping import SbEvent
 from processors.adapters.statsbomb.match_info import teams_from_entry
 
 # Typed decoding reads only the fields the mapper uses (8-10 ms instead of orjson's 17-27 ms

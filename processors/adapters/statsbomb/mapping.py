@@ -18,40 +18,38 @@ provider value, count), never silently dropped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
 import msgspec
 
-from domain import (
-    BodyPart,
-    Card,
-    Coordinates,
-    DuelKind,
-    Event,
-    EventType,
-    GoalkeeperAction,
-    Match,
-    Outcome,
-    PassDetails,
-    PassHeight,
-    SetPiece,
-    ShotDetails,
-    ShotTechnique,
-    Team,
-    count_goals,
-    event_id_for,
-)
-from processors.adapters.mapping import DroppedEvent, OnDropped
-from processors.adapters.statsbomb.match_info import (
-    INFO_TYPES as _INFO_TYPES,
-)
-from processors.adapters.statsbomb.match_info import (
-    InfoFacts,
-    build_match_info,
-    teams_from_entry,
-)
+from domain import BodyPart
+from domain import Card
+from domain import Coordinates
+from domain import DuelKind
+from domain import Event
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import Match
+from domain import Outcome
+from domain import PassDetails
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotDetails
+from domain import ShotTechnique
+from domain import Team
+from domain import count_goals
+from domain import event_id_for
+from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import OnDropped
+from processors.adapters.statsbomb.match_info import INFO_TYPES as _INFO_TYPES
+from processors.adapters.statsbomb.match_info import InfoFacts
+from processors.adapters.statsbomb.match_info import build_match_info
+from processors.adapters.statsbomb.match_info import teams_from_entry
 
 SOURCE: Final = "statsbomb"
 RawEvent = Mapping[str, Any]

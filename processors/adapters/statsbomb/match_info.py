@@ -10,27 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
 
-from domain import (
-    DataVersion,
-    Event,
-    EventType,
-    KickOff,
-    LineupPlayer,
-    MatchInfo,
-    NamedRef,
-    PeriodInfo,
-    Place,
-    PlayerRef,
-    Side,
-    Substitution,
-    Team,
-    TeamSheet,
-)
+from domain import DataVersion
+from domain import Event
+from domain import EventType
+from domain import KickOff
+from domain import LineupPlayer
+from domain import MatchInfo
+from domain import NamedRef
+from domain import PeriodInfo
+from domain import Place
+from domain import PlayerRef
+from domain import Side
+from domain import Substitution
+from domain import Team
+from domain import TeamSheet
 
 if TYPE_CHECKING:
-    from processors.adapters.statsbomb.mapping import SbEvent, SbLineupEntry
+    from processors.adapters.statsbomb.mapping import SbEvent
+    from processors.adapters.statsbomb.mapping import SbLineupEntry
 
 SOURCE: Final = "statsbomb"
 

@@ -6,10 +6,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from domain import ListedMatch, Match, MatchScope
-from processors.adapters.provider import ProviderRepository, mapping_errors
-from processors.adapters.statsbomb.loaders import OpenDataMirror, StatsBombLoader, StatsBombPy
-from processors.adapters.statsbomb.mapping import SOURCE, map_match
+from domain import ListedMatch
+from domain import Match
+from domain import MatchScope
+from processors.adapters.provider import ProviderRepository
+from processors.adapters.provider import mapping_errors
+from processors.adapters.statsbomb.loaders import OpenDataMirror
+from processors.adapters.statsbomb.loaders import StatsBombLoader
+from processors.adapters.statsbomb.loaders import StatsBombPy
+from processors.adapters.statsbomb.mapping import SOURCE
+from processors.adapters.statsbomb.mapping import map_match
 from processors.settings import Settings
 
 

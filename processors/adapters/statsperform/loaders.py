@@ -11,16 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
-from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
-from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
+from domain import InvalidSourceData
+from domain import LineupPlayer
+from domain import MatchNotFound
+from domain import Team
+from processors.adapters.files import MatchFilesLoader
+from processors.adapters.files import checked_match_id
+from processors.adapters.files import parse_json
 from processors.adapters.lineups import Roster
-from processors.adapters.statsperform.mapping import (
-    SOURCE,
-    StatsPerformMatchFile,
-    parse_utc,
-)
+from processors.adapters.statsperform.mapping import SOURCE
+from processors.adapters.statsperform.mapping import StatsPerformMatchFile
+from processors.adapters.statsperform.mapping import parse_utc
 
 EVENTS_FOLDER: Final = "ma3"
 INFO_FOLDER: Final = "ma1"

@@ -18,25 +18,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
 
-from domain import (
-    DataVersion,
-    Event,
-    EventType,
-    KickOff,
-    MatchInfo,
-    NamedRef,
-    NeutralVenue,
-    PeriodInfo,
-    Place,
-    PlayerRef,
-    Side,
-    Substitution,
-    TeamSheet,
-)
+from domain import DataVersion
+from domain import Event
+from domain import EventType
+from domain import KickOff
+from domain import MatchInfo
+from domain import NamedRef
+from domain import NeutralVenue
+from domain import PeriodInfo
+from domain import Place
+from domain import PlayerRef
+from domain import Side
+from domain import Substitution
+from domain import TeamSheet
 from domain.match_info import utc_text
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domain import Match
 from processors.adapters.files import files_for
-from processors.adapters.provider import FolderRepository, mapping_errors
+from processors.adapters.provider import FolderRepository
+from processors.adapters.provider import mapping_errors
 from processors.adapters.statsperform.loaders import StatsPerformLoader
 from processors.adapters.statsperform.mapping import map_match
 from processors.adapters.statsperform.match_info import SOURCE

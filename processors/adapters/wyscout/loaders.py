@@ -8,12 +8,19 @@ The root is ``PITCHSTREAM_WYSCOUT_DIR``: a folder or an http(s) URL base.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
-from domain import InvalidSourceData, LineupPlayer, MatchNotFound, Team
-from processors.adapters.files import MatchFilesLoader, checked_match_id, parse_json
+from domain import InvalidSourceData
+from domain import LineupPlayer
+from domain import MatchNotFound
+from domain import Team
+from processors.adapters.files import MatchFilesLoader
+from processors.adapters.files import checked_match_id
+from processors.adapters.files import parse_json
 from processors.adapters.lineups import Roster
-from processors.adapters.wyscout.mapping import SOURCE, WyscoutMatchFile
+from processors.adapters.wyscout.mapping import SOURCE
+from processors.adapters.wyscout.mapping import WyscoutMatchFile
 
 SUFFIX: Final = ".json"
 

@@ -11,32 +11,36 @@ Locations are 0-100, oriented per event for the acting team (``Coordinates.from_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Final
 
-from domain import (
-    BodyPart,
-    Card,
-    Coordinates,
-    DuelKind,
-    Event,
-    EventType,
-    GoalkeeperAction,
-    LineupPlayer,
-    Match,
-    Outcome,
-    PassDetails,
-    PassHeight,
-    SetPiece,
-    ShotDetails,
-    Team,
-    count_goals,
-    event_id_for,
-)
+from domain import BodyPart
+from domain import Card
+from domain import Coordinates
+from domain import DuelKind
+from domain import Event
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import LineupPlayer
+from domain import Match
+from domain import Outcome
+from domain import PassDetails
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotDetails
+from domain import Team
+from domain import count_goals
+from domain import event_id_for
 from processors.adapters.lineups import Roster
-from processors.adapters.mapping import DroppedEvent, OnDropped
-from processors.adapters.wyscout.match_info import SOURCE, build_match_info
+from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import OnDropped
+from processors.adapters.wyscout.match_info import SOURCE
+from processors.adapters.wyscout.match_info import build_match_info
 
 RawEvent = Mapping[str, Any]
 

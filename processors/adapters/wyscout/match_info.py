@@ -8,9 +8,14 @@ empty. Which team was at home is known only when the ingest request names ``home
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
+from typing import Final
 
-from domain import DataVersion, MatchInfo, Side, Team, TeamSheet
+from domain import DataVersion
+from domain import MatchInfo
+from domain import Side
+from domain import Team
+from domain import TeamSheet
 
 if TYPE_CHECKING:
     from processors.adapters.wyscout.mapping import WyscoutMatchFile

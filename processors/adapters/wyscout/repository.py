@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from domain import InvalidRequest, Match, MatchQuery
+from domain import InvalidRequest
+from domain import Match
+from domain import MatchQuery
 from processors.adapters.files import files_for
-from processors.adapters.provider import FolderRepository, mapping_errors
+from processors.adapters.provider import FolderRepository
+from processors.adapters.provider import mapping_errors
 from processors.adapters.wyscout.loaders import WyscoutLoader
-from processors.adapters.wyscout.mapping import SOURCE, map_match
+from processors.adapters.wyscout.mapping import SOURCE
+from processors.adapters.wyscout.mapping import map_match
 from processors.settings import Settings
 
 

@@ -8,9 +8,11 @@ contracts/v1/headers.py (``io.pitchstream.<record kind>.v<version>``), the versi
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
-from processors.application.cdf.mapping import CDF_VERSION, CdfMatch
+from processors.application.cdf.mapping import CDF_VERSION
+from processors.application.cdf.mapping import CdfMatch
 from processors.application.cdf.render import meta_record
 
 CDF_EVENT_TYPE: Final = f"io.pitchstream.cdf-event.v{CDF_VERSION}"

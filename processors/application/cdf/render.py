@@ -6,7 +6,8 @@ the match sheet and the meta record are one JSON document each.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
+from typing import Final
 
 import orjson
 

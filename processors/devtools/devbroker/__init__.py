@@ -40,14 +40,12 @@ Environment: ``PITCHSTREAM_CACHE_DIR`` (jar cache root), ``JAVA_HOME`` (else ``j
 ``DEVBROKER_JAVA_OPTS`` (extra JVM options, split on whitespace).
 """
 
-from processors.devtools.devbroker.broker import (
-    KAFKA_VERSION,
-    BrokerError,
-    DevBroker,
-    ensure_jars,
-    jars_dir,
-    stop_pidfile,
-)
+from processors.devtools.devbroker.broker import KAFKA_VERSION
+from processors.devtools.devbroker.broker import BrokerError
+from processors.devtools.devbroker.broker import DevBroker
+from processors.devtools.devbroker.broker import ensure_jars
+from processors.devtools.devbroker.broker import jars_dir
+from processors.devtools.devbroker.broker import stop_pidfile
 
 __all__ = [
     "KAFKA_VERSION",

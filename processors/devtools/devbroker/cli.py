@@ -9,14 +9,12 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from processors.devtools.devbroker.broker import (
-    BrokerError,
-    DevBroker,
-    ensure_jars,
-    probe,
-    running_pid,
-    stop_pidfile,
-)
+from processors.devtools.devbroker.broker import BrokerError
+from processors.devtools.devbroker.broker import DevBroker
+from processors.devtools.devbroker.broker import ensure_jars
+from processors.devtools.devbroker.broker import probe
+from processors.devtools.devbroker.broker import running_pid
+from processors.devtools.devbroker.broker import stop_pidfile
 
 
 def _err(msg: str) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from confluent_kafka import KafkaError, KafkaException
+from confluent_kafka import KafkaError
+from confluent_kafka import KafkaException
 
-from processors.adapters.kafka.errors import BrokerError, broker_error, raises_broker_errors
-from processors.application.errors import error_code, is_transient
+from processors.adapters.kafka.errors import BrokerError
+from processors.adapters.kafka.errors import broker_error
+from processors.adapters.kafka.errors import raises_broker_errors
+from processors.application.errors import error_code
+from processors.application.errors import is_transient
 
 
 @pytest.mark.parametrize(

@@ -4,19 +4,21 @@ import math
 
 import pytest
 
-from domain import BodyPart, Card, EventType, Outcome, SetPiece, Team, event_id_for
-from processors.adapters.metrica.loaders import (
-    parse_csv_events,
-    parse_epts_metadata,
-    parse_json_events,
-)
-from processors.adapters.metrica.mapping import (
-    MERGED_INTO_SET_PIECE_ACTION,
-    MetricaGame,
-    RawRow,
-    map_game,
-    split_subtypes,
-)
+from domain import BodyPart
+from domain import Card
+from domain import EventType
+from domain import Outcome
+from domain import SetPiece
+from domain import Team
+from domain import event_id_for
+from processors.adapters.metrica.loaders import parse_csv_events
+from processors.adapters.metrica.loaders import parse_epts_metadata
+from processors.adapters.metrica.loaders import parse_json_events
+from processors.adapters.metrica.mapping import MERGED_INTO_SET_PIECE_ACTION
+from processors.adapters.metrica.mapping import MetricaGame
+from processors.adapters.metrica.mapping import RawRow
+from processors.adapters.metrica.mapping import map_game
+from processors.adapters.metrica.mapping import split_subtypes
 
 NAN = math.nan
 HOME = Team("Home", "Home")

@@ -14,11 +14,13 @@ import threading
 import time
 
 import pytest
-from confluent_kafka import KafkaError, KafkaException
+from confluent_kafka import KafkaError
+from confluent_kafka import KafkaException
 
 from domain import Match
 from processors.adapters.kafka.errors import BrokerError
-from processors.adapters.kafka.publisher import TransactionalEventPublisher, partition_for
+from processors.adapters.kafka.publisher import TransactionalEventPublisher
+from processors.adapters.kafka.publisher import partition_for
 from processors.settings import Settings
 from tests.fakes import offline_transactional_publisher
 from tests.unit.samples import synthetic_match

@@ -2,15 +2,19 @@
 
 import pytest
 
-from domain import BodyPart, Card, EventType, Outcome, SetPiece, Team, event_id_for
-from processors.adapters.statsbomb.mapping import (
-    Fidelity,
-    detect_fidelity,
-    map_event,
-    map_match,
-    parse_timestamp,
-    teams_from_starting_lineups,
-)
+from domain import BodyPart
+from domain import Card
+from domain import EventType
+from domain import Outcome
+from domain import SetPiece
+from domain import Team
+from domain import event_id_for
+from processors.adapters.statsbomb.mapping import Fidelity
+from processors.adapters.statsbomb.mapping import detect_fidelity
+from processors.adapters.statsbomb.mapping import map_event
+from processors.adapters.statsbomb.mapping import map_match
+from processors.adapters.statsbomb.mapping import parse_timestamp
+from processors.adapters.statsbomb.mapping import teams_from_starting_lineups
 
 FIDELITY_1 = Fidelity(xy=1, shot=1)
 

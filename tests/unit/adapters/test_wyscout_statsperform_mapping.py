@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from domain import EventType, Outcome, Team
+from domain import EventType
+from domain import Outcome
+from domain import Team
 from processors.adapters.statsperform import mapping as opta
 from processors.adapters.wyscout import mapping as wyscout
 

@@ -11,31 +11,34 @@ import pytest
 
 from contracts import ContractError
 from contracts.schemas import V1_DIR
-from contracts.v1 import (
-    IngestRequest,
-    JobState,
-    JobStatus,
-    decode_ingest_request,
-    decode_job_state,
-    encode_ingest_request,
-)
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from contracts.v1 import decode_ingest_request
+from contracts.v1 import decode_job_state
+from contracts.v1 import encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
-from processors.adapters.kafka.versions import decode_version, encode_version
-from processors.adapters.metrica import LocalStore, MetricaRepository
+from processors.adapters.kafka.versions import decode_version
+from processors.adapters.kafka.versions import encode_version
+from processors.adapters.metrica import LocalStore
+from processors.adapters.metrica import MetricaRepository
 from processors.adapters.metrica.loaders import game_version
-from processors.adapters.statsbomb import OpenDataMirror, StatsBombRepository
-from processors.application.backfill import (
-    ListedMatch,
-    child_job_id,
-    child_requests,
-    list_matches,
-    skip_reason,
-)
-from processors.application.job_states import fold_child, is_parent_notice, parent_running
+from processors.adapters.statsbomb import OpenDataMirror
+from processors.adapters.statsbomb import StatsBombRepository
+from processors.application.backfill import ListedMatch
+from processors.application.backfill import child_job_id
+from processors.application.backfill import child_requests
+from processors.application.backfill import list_matches
+from processors.application.backfill import skip_reason
+from processors.application.job_states import fold_child
+from processors.application.job_states import is_parent_notice
+from processors.application.job_states import parent_running
 from processors.application.ports import VersionRecord
 from processors.entrypoints.cli import progress_text
 from processors.entrypoints.progress import children_progress_text
-from tests.fakes import PARTITIONS, InMemoryWorker, fake_partitioner
+from tests.fakes import PARTITIONS
+from tests.fakes import InMemoryWorker
+from tests.fakes import fake_partitioner
 from tests.unit.samples import synthetic_match
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"

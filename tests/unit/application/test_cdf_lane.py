@@ -7,9 +7,13 @@ import pytest
 
 from contracts.v1.headers import header_value
 from contracts.v1.match_event import encode_match_event
-from contracts.v1.match_published import Segment, decode_match_published, encode_match_published
+from contracts.v1.match_published import Segment
+from contracts.v1.match_published import decode_match_published
+from contracts.v1.match_published import encode_match_published
 from processors.application import job_states
-from processors.application.cdf_lane import CdfLaneStep, SegmentReader, fold_segments
+from processors.application.cdf_lane import CdfLaneStep
+from processors.application.cdf_lane import SegmentReader
+from processors.application.cdf_lane import fold_segments
 from tests.fakes import InMemoryPublisher
 from tests.unit.samples import synthetic_match
 

@@ -20,24 +20,27 @@ import orjson
 import pytest
 from jsonschema import ValidationError
 
-from processors.application.cdf import (
-    CDF_EVENT_TYPE,
-    CDF_MATCH_SHEET_TYPE,
-    CDF_META_TYPE,
-    WITHHELD_REASONS,
-    CdfInputError,
-    CdfMatch,
-    event_records,
-    events_jsonl,
-    match_records,
-    match_sheet_json,
-    meta_json,
-    meta_record,
-    record_key,
-    to_cdf,
-    withheld_summary,
-)
-from tests.unit.cdf_samples import AWAY, HOME, event_id, match_events, match_info, metrica_like
+from processors.application.cdf import CDF_EVENT_TYPE
+from processors.application.cdf import CDF_MATCH_SHEET_TYPE
+from processors.application.cdf import CDF_META_TYPE
+from processors.application.cdf import WITHHELD_REASONS
+from processors.application.cdf import CdfInputError
+from processors.application.cdf import CdfMatch
+from processors.application.cdf import event_records
+from processors.application.cdf import events_jsonl
+from processors.application.cdf import match_records
+from processors.application.cdf import match_sheet_json
+from processors.application.cdf import meta_json
+from processors.application.cdf import meta_record
+from processors.application.cdf import record_key
+from processors.application.cdf import to_cdf
+from processors.application.cdf import withheld_summary
+from tests.unit.cdf_samples import AWAY
+from tests.unit.cdf_samples import HOME
+from tests.unit.cdf_samples import event_id
+from tests.unit.cdf_samples import match_events
+from tests.unit.cdf_samples import match_info
+from tests.unit.cdf_samples import metrica_like
 
 BREAKS = {2: 900.0}
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from contracts.v1 import IngestRequest, JobStatus
-from domain import InvalidSourceData, MatchNotFound, SourceUnauthorized, SourceUnavailable
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
+from domain import InvalidSourceData
+from domain import MatchNotFound
+from domain import SourceUnauthorized
+from domain import SourceUnavailable
 from processors.adapters.kafka.errors import BrokerError
 from processors.application.ingest import IngestionService
 from processors.application.retry import RetryPolicy
 from processors.metrics import Metrics
-from tests.fakes import Crash, InMemoryPublisher, InMemoryRepository
+from tests.fakes import Crash
+from tests.fakes import InMemoryPublisher
+from tests.fakes import InMemoryRepository
 from tests.unit.samples import synthetic_match
 
 REQUEST = IngestRequest(job_id="job-1", source="statsbomb", match_id="m1")
@@ -280,7 +287,8 @@ def test_a_request_without_facts_leaves_the_providers_info_as_it_is():
 )
 def test_request_facts_are_checked_by_the_contract(fields, says):
     from contracts import ContractError
-    from contracts.codec import from_dict, to_dict
+    from contracts.codec import from_dict
+    from contracts.codec import to_dict
 
     with pytest.raises(ContractError, match=says):
         from_dict(IngestRequest, {**to_dict(REQUEST), **fields})

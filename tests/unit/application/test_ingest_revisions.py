@@ -12,11 +12,18 @@ import dataclasses
 import orjson
 import pytest
 
-from contracts.v1 import IngestRequest, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
 from contracts.v1.match_event import strip_revision
-from domain import Match, MatchInfo, Side, TeamSheet
-from processors.application.revisions import contents_of, fold
-from tests.fakes import Crash, InMemoryPublisher, InMemoryRepository
+from domain import Match
+from domain import MatchInfo
+from domain import Side
+from domain import TeamSheet
+from processors.application.revisions import contents_of
+from processors.application.revisions import fold
+from tests.fakes import Crash
+from tests.fakes import InMemoryPublisher
+from tests.fakes import InMemoryRepository
 from tests.unit.application.test_ingest import make_service
 from tests.unit.samples import synthetic_match
 

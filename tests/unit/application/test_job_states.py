@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from contracts.v1 import IngestRequest, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
 from processors.application import job_states
 from tests.paths import REPO_ROOT
 

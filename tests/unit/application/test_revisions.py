@@ -12,12 +12,19 @@ import dataclasses
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from contracts.v1.match_event import content_digest, strip_revision
-from domain import ChangeSet, ManifestEvent, MatchManifest, next_manifest
-from processors.application.revisions import change_set, contents_of, fold
+from contracts.v1.match_event import content_digest
+from contracts.v1.match_event import strip_revision
+from domain import ChangeSet
+from domain import ManifestEvent
+from domain import MatchManifest
+from domain import next_manifest
+from processors.application.revisions import change_set
+from processors.application.revisions import contents_of
+from processors.application.revisions import fold
 from tests.unit.samples import synthetic_match
 
 SOURCE, MATCH = "statsbomb", "m1"

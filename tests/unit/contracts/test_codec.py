@@ -5,14 +5,19 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Literal
 
 import jsonschema
 import pytest
 
 import contracts.schemas as schemas
-from contracts.codec import ContractError, field_meta, from_dict, json_schema, to_dict
+from contracts.codec import ContractError
+from contracts.codec import field_meta
+from contracts.codec import from_dict
+from contracts.codec import json_schema
+from contracts.codec import to_dict
 
 
 class Colour(enum.StrEnum):

@@ -5,31 +5,32 @@ import orjson
 import pytest
 
 from contracts import ContractError
-from contracts.schemas import V1_DIR, render, v1_documents
-from contracts.v1 import (
-    IngestRequest,
-    JobState,
-    JobStatus,
-    decode_ingest_request,
-    decode_job_state,
-    decode_match_event,
-    encode_ingest_request,
-    encode_job_state,
-    encode_match_event,
-)
-from contracts.v1.headers import (
-    header_value,
-    is_trace_id,
-    match_event_headers,
-    message_headers,
-    new_trace_id,
-    parent_partition_from,
-    parent_partition_header,
-    trace_id_from_traceparent,
-    traceparent,
-)
+from contracts.schemas import V1_DIR
+from contracts.schemas import render
+from contracts.schemas import v1_documents
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from contracts.v1 import decode_ingest_request
+from contracts.v1 import decode_job_state
+from contracts.v1 import decode_match_event
+from contracts.v1 import encode_ingest_request
+from contracts.v1 import encode_job_state
+from contracts.v1 import encode_match_event
+from contracts.v1.headers import header_value
+from contracts.v1.headers import is_trace_id
+from contracts.v1.headers import match_event_headers
+from contracts.v1.headers import message_headers
+from contracts.v1.headers import new_trace_id
+from contracts.v1.headers import parent_partition_from
+from contracts.v1.headers import parent_partition_header
+from contracts.v1.headers import trace_id_from_traceparent
+from contracts.v1.headers import traceparent
 from contracts.v1.topics import Topics
-from domain import Coordinates, EventType, Match, Outcome
+from domain import Coordinates
+from domain import EventType
+from domain import Match
+from domain import Outcome
 from tests.unit.samples import one_event_match
 
 
@@ -260,7 +261,8 @@ def test_request_facts_are_optional_round_trip_and_the_schema_agrees_with_the_de
 
 
 def test_job_state_cdf_is_optional_and_round_trips():
-    from contracts.v1 import decode_job_state, encode_job_state
+    from contracts.v1 import decode_job_state
+    from contracts.v1 import encode_job_state
     from processors.application import job_states
 
     notice = job_states.cdf_notice(

@@ -13,17 +13,15 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
-from domain import (
-    BodyPart,
-    Card,
-    DuelKind,
-    EventType,
-    GoalkeeperAction,
-    Outcome,
-    PassHeight,
-    SetPiece,
-    ShotTechnique,
-)
+from domain import BodyPart
+from domain import Card
+from domain import DuelKind
+from domain import EventType
+from domain import GoalkeeperAction
+from domain import Outcome
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotTechnique
 from processors.adapters.metrica import mapping as metrica
 from processors.adapters.statsbomb import mapping as statsbomb
 from processors.adapters.statsperform import mapping as statsperform

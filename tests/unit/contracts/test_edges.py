@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import orjson
 import pytest
 
 from contracts import ContractError
-from contracts.v1 import decode_ingest_request, decode_match_event
-from contracts.v1.match_event import encode_match_event, match_event_payload
-from domain import EventType, Match, Team
+from contracts.v1 import decode_ingest_request
+from contracts.v1 import decode_match_event
+from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_event import match_event_payload
+from domain import EventType
+from domain import Match
+from domain import Team
 from domain.coordinates import init_through_slot_setters
 from tests.unit.samples import one_event_match
 

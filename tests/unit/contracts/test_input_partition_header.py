@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contracts.v1.headers import INPUT_PARTITION, input_partition_from, input_partition_header
+from contracts.v1.headers import INPUT_PARTITION
+from contracts.v1.headers import input_partition_from
+from contracts.v1.headers import input_partition_header
 
 
 def test_the_input_partition_round_trips():

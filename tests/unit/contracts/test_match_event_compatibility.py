@@ -7,29 +7,32 @@ before (a frozen copy of that dataclass below), which ignores the keys it does n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import jsonschema
 import orjson
 import pytest
 
-from contracts.codec import field_meta, from_dict
+from contracts.codec import field_meta
+from contracts.codec import from_dict
 from contracts.schemas import V1_DIR
-from contracts.v1.match_event import Location, MatchEvent, decode_match_event, encode_match_event
-from domain import (
-    BodyPart,
-    Card,
-    EventType,
-    MatchInfo,
-    Outcome,
-    PassDetails,
-    PassHeight,
-    SetPiece,
-    ShotDetails,
-    ShotTechnique,
-    Side,
-    TeamSheet,
-)
+from contracts.v1.match_event import Location
+from contracts.v1.match_event import MatchEvent
+from contracts.v1.match_event import decode_match_event
+from contracts.v1.match_event import encode_match_event
+from domain import BodyPart
+from domain import Card
+from domain import EventType
+from domain import MatchInfo
+from domain import Outcome
+from domain import PassDetails
+from domain import PassHeight
+from domain import SetPiece
+from domain import ShotDetails
+from domain import ShotTechnique
+from domain import Side
+from domain import TeamSheet
 from tests.contract_facts import ISSUE_11_EVENT_FIELDS
 from tests.unit.samples import synthetic_match
 

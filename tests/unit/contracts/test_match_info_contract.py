@@ -12,22 +12,22 @@ import pytest
 from contracts import ContractError
 from contracts.codec import to_dict
 from contracts.schemas import V1_DIR
-from contracts.v1 import decode_match_info, encode_match_info, match_info_payload
+from contracts.v1 import decode_match_info
+from contracts.v1 import encode_match_info
 from contracts.v1 import match_info as contract
+from contracts.v1 import match_info_payload
 from contracts.v1.topics import Topics
-from domain import (
-    DataVersion,
-    KickOff,
-    LineupPlayer,
-    MatchInfo,
-    NamedRef,
-    PeriodInfo,
-    Place,
-    PlayerRef,
-    Side,
-    Substitution,
-    TeamSheet,
-)
+from domain import DataVersion
+from domain import KickOff
+from domain import LineupPlayer
+from domain import MatchInfo
+from domain import NamedRef
+from domain import PeriodInfo
+from domain import Place
+from domain import PlayerRef
+from domain import Side
+from domain import Substitution
+from domain import TeamSheet
 
 SCHEMA = orjson.loads((V1_DIR / "match-info.schema.json").read_bytes())
 

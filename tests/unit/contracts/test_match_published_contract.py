@@ -11,7 +11,11 @@ from contracts.schemas import V1_DIR
 from contracts.v1 import match_published as contract
 from contracts.v1.match_info import match_info_payload
 from contracts.v1.topics import Topics
-from domain import DataVersion, ManifestEvent, MatchManifest, Segment, full_publication
+from domain import DataVersion
+from domain import ManifestEvent
+from domain import MatchManifest
+from domain import Segment
+from domain import full_publication
 from tests.unit.contracts.test_match_info_contract import full_info
 
 SCHEMA = orjson.loads((V1_DIR / "match-published.schema.json").read_bytes())

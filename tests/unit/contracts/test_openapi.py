@@ -5,7 +5,8 @@ from __future__ import annotations
 import faust
 import yaml
 
-from processors.entrypoints.web import ROUTES, register_web
+from processors.entrypoints.web import ROUTES
+from processors.entrypoints.web import register_web
 from processors.metrics import Metrics
 from processors.settings import Settings
 from tests.paths import REPO_ROOT

@@ -12,27 +12,23 @@ import pytest
 
 from contracts.codec import ContractError
 from contracts.schemas import V1_DIR
-from contracts.v1.headers import (
-    MATCH_EVENT_RETRACTION_TYPE,
-    MATCH_EVENT_REVISION_TYPE,
-    MATCH_EVENT_TYPE,
-    header_value,
-    match_event_headers,
-    record_kind,
-)
-from contracts.v1.match_event import (
-    RETRACTION_SCHEMA_ID,
-    SCHEMA_ID,
-    MatchEventRetraction,
-    content_digest,
-    decode_match_event,
-    decode_match_event_record,
-    encode_match_event,
-    encode_match_event_content,
-    encode_retraction,
-    strip_revision,
-    with_revision,
-)
+from contracts.v1.headers import MATCH_EVENT_RETRACTION_TYPE
+from contracts.v1.headers import MATCH_EVENT_REVISION_TYPE
+from contracts.v1.headers import MATCH_EVENT_TYPE
+from contracts.v1.headers import header_value
+from contracts.v1.headers import match_event_headers
+from contracts.v1.headers import record_kind
+from contracts.v1.match_event import RETRACTION_SCHEMA_ID
+from contracts.v1.match_event import SCHEMA_ID
+from contracts.v1.match_event import MatchEventRetraction
+from contracts.v1.match_event import content_digest
+from contracts.v1.match_event import decode_match_event
+from contracts.v1.match_event import decode_match_event_record
+from contracts.v1.match_event import encode_match_event
+from contracts.v1.match_event import encode_match_event_content
+from contracts.v1.match_event import encode_retraction
+from contracts.v1.match_event import strip_revision
+from contracts.v1.match_event import with_revision
 from tests.unit.contracts.test_match_event_compatibility import OLD_PAYLOADS
 from tests.unit.samples import synthetic_match
 

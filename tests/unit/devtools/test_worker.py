@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from processors.devtools.worker import WORKER_COMMAND, worker_env
+from processors.devtools.worker import WORKER_COMMAND
+from processors.devtools.worker import worker_env
 from processors.settings import Settings
 
 

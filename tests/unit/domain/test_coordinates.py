@@ -2,7 +2,9 @@ import math
 
 import pytest
 
-from domain import PITCH_LENGTH_M, PITCH_WIDTH_M, Coordinates
+from domain import PITCH_LENGTH_M
+from domain import PITCH_WIDTH_M
+from domain import Coordinates
 
 HALF_CELL_M = {1: 0.5 * 105 / 120, 2: 0.05 * 105 / 120}
 

@@ -2,7 +2,13 @@ import dataclasses
 
 import pytest
 
-from domain import Coordinates, Event, EventType, Match, Outcome, Team, event_id_for
+from domain import Coordinates
+from domain import Event
+from domain import EventType
+from domain import Match
+from domain import Outcome
+from domain import Team
+from domain import event_id_for
 
 HOME = Team("1", "Home FC")
 AWAY = Team("2", "Away FC")
@@ -160,7 +166,9 @@ def test_goals_by_team_counts_goals_and_own_goals_per_team_id():
 
 
 def test_a_match_refuses_info_about_other_teams():
-    from domain import MatchInfo, Side, TeamSheet
+    from domain import MatchInfo
+    from domain import Side
+    from domain import TeamSheet
     from tests.unit.samples import synthetic_match
 
     match = synthetic_match(events=1)
@@ -175,7 +183,8 @@ def test_a_match_refuses_info_about_other_teams():
 
 
 def _info_for(match, sides, goals=(0, 0)):
-    from domain import MatchInfo, TeamSheet
+    from domain import MatchInfo
+    from domain import TeamSheet
 
     return MatchInfo(
         match.source,

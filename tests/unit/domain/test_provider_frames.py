@@ -6,8 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import PITCH_LENGTH_M, PITCH_WIDTH_M, Coordinates
-from domain.coordinates import OPTA_X, PiecewiseAxis
+from domain import PITCH_LENGTH_M
+from domain import PITCH_WIDTH_M
+from domain import Coordinates
+from domain.coordinates import OPTA_X
+from domain.coordinates import PiecewiseAxis
 
 FROM_OPTA = Coordinates.from_opta
 FROM_WYSCOUT = Coordinates.from_wyscout
@@ -99,7 +102,9 @@ def test_a_piecewise_axis_refuses_marks_that_do_not_reach_the_middle():
 
 @given(st.floats(-20.0, 120.0, allow_nan=False))
 def test_the_per_event_converter_gives_exactly_what_to_metres_gives(value):
-    from domain.coordinates import OPTA_Y, WYSCOUT_X, WYSCOUT_Y
+    from domain.coordinates import OPTA_Y
+    from domain.coordinates import WYSCOUT_X
+    from domain.coordinates import WYSCOUT_Y
 
     for axis in (OPTA_X, OPTA_Y, WYSCOUT_X, WYSCOUT_Y):
         assert axis.converter()(value) == axis.to_metres(value)

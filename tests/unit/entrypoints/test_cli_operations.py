@@ -8,8 +8,12 @@ import logging
 import pytest
 import structlog
 
-from contracts.v1 import JobState, JobStatus
-from processors.entrypoints.cli import ProgressDisplay, build_parser, jobs_table, progress_text
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
+from processors.entrypoints.cli import ProgressDisplay
+from processors.entrypoints.cli import build_parser
+from processors.entrypoints.cli import jobs_table
+from processors.entrypoints.cli import progress_text
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 

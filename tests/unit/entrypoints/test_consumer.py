@@ -6,12 +6,16 @@ import dataclasses
 
 import pytest
 
-from contracts.v1 import IngestRequest, JobStatus
+from contracts.v1 import IngestRequest
+from contracts.v1 import JobStatus
 from contracts.v1.job_state import encode_job_state
 from domain import Match
 from processors.application import job_states
-from processors.entrypoints.consumer import header_map, trace_id_from_headers, usable_job_id
-from tests.fakes import InMemoryRepository, InMemoryWorker
+from processors.entrypoints.consumer import header_map
+from processors.entrypoints.consumer import trace_id_from_headers
+from processors.entrypoints.consumer import usable_job_id
+from tests.fakes import InMemoryRepository
+from tests.fakes import InMemoryWorker
 from tests.unit.samples import synthetic_match
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"

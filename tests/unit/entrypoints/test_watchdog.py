@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from processors.entrypoints.watchdog import STALL_EXIT_CODE, STALL_SECONDS, ConsumerWatchdog
+from processors.entrypoints.watchdog import STALL_EXIT_CODE
+from processors.entrypoints.watchdog import STALL_SECONDS
+from processors.entrypoints.watchdog import ConsumerWatchdog
 
 
 @dataclass(frozen=True)

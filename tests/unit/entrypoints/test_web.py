@@ -5,17 +5,16 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from contracts.v1 import JobState, JobStatus
+from contracts.v1 import JobState
+from contracts.v1 import JobStatus
 from contracts.v1.ingest_request import MAX_REQUEST_BYTES
-from processors.entrypoints.web import (
-    ApiError,
-    authorized,
-    error_body,
-    parse_ingest_body,
-    parse_list_query,
-    select_jobs,
-    trace_id_from_http,
-)
+from processors.entrypoints.web import ApiError
+from processors.entrypoints.web import authorized
+from processors.entrypoints.web import error_body
+from processors.entrypoints.web import parse_ingest_body
+from processors.entrypoints.web import parse_list_query
+from processors.entrypoints.web import select_jobs
+from processors.entrypoints.web import trace_id_from_http
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -146,7 +145,8 @@ def test_list_query_parameters_are_checked():
 
 
 def test_a_job_accepted_a_moment_ago_answers_queued_until_the_table_records_it():
-    from contracts.v1 import IngestRequest, encode_job_state
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import encode_job_state
     from processors.application import job_states
     from processors.entrypoints.web import WebContext
 
