@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from typing import Any
 from typing import Final
 from typing import Literal
 
@@ -22,6 +21,7 @@ import orjson
 from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
 from contracts.codec import to_dict
 
 SOURCES: Final = ("statsbomb", "metrica", "wyscout", "statsperform")
@@ -249,8 +249,4 @@ def decode_ingest_request(payload: bytes) -> IngestRequest:
     """Decode untrusted bytes; raises ContractError saying what is wrong."""
     if len(payload) > MAX_REQUEST_BYTES:
         raise ContractError(f"request is {len(payload)} bytes, more than {MAX_REQUEST_BYTES}")
-    try:
-        data: Any = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"request is not JSON: {error}") from None
-    return from_dict(IngestRequest, data)
+    return from_dict(IngestRequest, loads(payload, "request"))

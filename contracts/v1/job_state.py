@@ -16,10 +16,12 @@ from typing import Any
 
 import orjson
 
-from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
 from contracts.codec import to_dict
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 
 
 class JobStatus(StrEnum):
@@ -54,7 +56,7 @@ class JobChildren:
 @dataclass(frozen=True, slots=True)
 class FailedChild:
     job_id: str = field(metadata=field_meta("The child job's id"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     error_code: str = field(metadata=field_meta("Stable error code, e.g. match_not_found"))
     error_message: str = field(metadata=field_meta("What went wrong"))
 
@@ -87,8 +89,8 @@ class CdfSummary:
 class JobState:
     job_id: str = field(metadata=field_meta("The job's id"))
     status: JobStatus = field(metadata=field_meta("queued, running, succeeded or failed"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     trace_id: str = field(metadata=field_meta("W3C trace id (32 hex digits) of the request"))
     updated_at: str = field(metadata=field_meta("RFC 3339 time of this state"))
     queue: str = field(default="default", metadata=field_meta("The worker lane"))
@@ -181,8 +183,4 @@ def encode_job_state(state: JobState) -> bytes:
 def decode_job_state(payload: bytes | Mapping[str, Any]) -> JobState:
     if isinstance(payload, Mapping):
         return from_dict(JobState, dict(payload))
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"job state is not JSON: {error}") from None
-    return from_dict(JobState, data)
+    return from_dict(JobState, loads(payload, "job state"))

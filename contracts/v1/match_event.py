@@ -23,9 +23,12 @@ from typing import Literal
 
 import orjson
 
-from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
+from contracts.codec import to_dict
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import BodyPart
 from domain import Card
 from domain import DuelKind
@@ -34,10 +37,8 @@ from domain import EventType
 from domain import GoalkeeperAction
 from domain import Match
 from domain import Outcome
-from domain import PassDetails
 from domain import PassHeight
 from domain import SetPiece
-from domain import ShotDetails
 from domain import ShotTechnique
 from domain import Side
 
@@ -85,8 +86,8 @@ class ShotInfo:
 @dataclass(frozen=True, slots=True)
 class MatchEvent:
     event_id: str = field(metadata=field_meta("Deterministic id: the same raw event, the same id"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     source_event_id: str = field(metadata=field_meta("The provider's own event id"))
     source_type: str = field(metadata=field_meta("The provider's type name, as given"))
     type: EventType = field(metadata=field_meta("Canonical event type"))
@@ -150,8 +151,8 @@ class MatchEventRetraction:
     """The event ``event_id`` is no longer in the provider's data: drop it."""
 
     event_id: str = field(metadata=field_meta("The retracted event's id"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     revision: int = field(
         metadata=field_meta("One higher than the event's last published revision", minimum=2)
     )
@@ -173,31 +174,6 @@ def _team_side(match: Match, team_id: str) -> str | None:
     if team_id == match.home.team_id:
         return "home"
     return "away" if team_id == match.away.team_id else None
-
-
-def _pass(details: PassDetails | None) -> dict[str, Any] | None:
-    if details is None:
-        return None
-    return {
-        "height": None if details.height is None else details.height.value,
-        "cross": details.cross,
-        "through_ball": details.through_ball,
-        "switch": details.switch,
-        "cut_back": details.cut_back,
-        "goal_assist": details.goal_assist,
-        "shot_assist": details.shot_assist,
-    }
-
-
-def _shot(details: ShotDetails | None) -> dict[str, Any] | None:
-    if details is None:
-        return None
-    return {
-        "technique": None if details.technique is None else details.technique.value,
-        "first_time": details.first_time,
-        "penalty": details.penalty,
-        "key_pass_id": details.key_pass_id,
-    }
 
 
 def match_event_payload(
@@ -239,8 +215,8 @@ def match_event_payload(
         if event.received_seconds is None
         else round(event.received_seconds, 3),
         "under_pressure": event.under_pressure,
-        "pass": _pass(event.pass_details),
-        "shot": _shot(event.shot_details),
+        "pass": to_dict(event.pass_details),
+        "shot": to_dict(event.shot_details),
         "goalkeeper_action": None
         if event.goalkeeper_action is None
         else event.goalkeeper_action.value,
@@ -354,19 +330,12 @@ _dumps: Final = orjson.dumps
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:
-    return from_dict(MatchEvent, _loads(payload))
+    return from_dict(MatchEvent, loads(payload, "match event"))
 
 
 def decode_match_event_record(payload: bytes) -> MatchEvent | MatchEventRetraction:
     """Any record of ``match-events``: a retraction when it has a ``retracted`` key."""
-    data = _loads(payload)
+    data = loads(payload, "match event")
     if isinstance(data, dict) and "retracted" in data:
         return from_dict(MatchEventRetraction, data)
     return from_dict(MatchEvent, data)
-
-
-def _loads(payload: bytes) -> Any:
-    try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"match event is not JSON: {error}") from None

@@ -17,12 +17,17 @@ import orjson
 from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
 from contracts.codec import to_dict
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import MatchInfo as DomainMatchInfo
 from domain import Side
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-info.json"
 CE_TYPE: Final = "io.pitchstream.match-info.v1"
+_PLAYER_ID: Final = field_meta("The provider's player id")
+_PLAYER_NAME: Final = field_meta("The provider's player name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +55,8 @@ class KickOff:
 
 @dataclass(frozen=True, slots=True)
 class LineupPlayer:
-    player_id: str = field(metadata=field_meta("The provider's player id"))
-    name: str = field(metadata=field_meta("The provider's player name"))
+    player_id: str = field(metadata=_PLAYER_ID)
+    name: str = field(metadata=_PLAYER_NAME)
     first_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
     last_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
     nickname: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
@@ -83,8 +88,8 @@ class TeamSheet:
 
 @dataclass(frozen=True, slots=True)
 class PlayerRef:
-    player_id: str = field(metadata=field_meta("The provider's player id"))
-    name: str = field(metadata=field_meta("The provider's player name"))
+    player_id: str = field(metadata=_PLAYER_ID)
+    name: str = field(metadata=_PLAYER_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +137,8 @@ class NeutralVenue:
 
 @dataclass(frozen=True, slots=True)
 class MatchInfo:
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     teams: tuple[TeamSheet, ...] = field(
         metadata=field_meta("Exactly two; home first when known", minItems=2, maxItems=2)
     )
@@ -177,11 +182,7 @@ def encode_match_info(info: DomainMatchInfo) -> bytes:
 
 
 def decode_match_info(payload: bytes) -> MatchInfo:
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"match info is not JSON: {error}") from None
-    info = from_dict(MatchInfo, data)
+    info = from_dict(MatchInfo, loads(payload, "match info"))
     if len(info.teams) != 2:
         raise ContractError(f"teams: expected exactly two, got {len(info.teams)}")
     return info
