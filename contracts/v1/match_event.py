@@ -26,6 +26,7 @@ import orjson
 from contracts.codec import field_meta
 from contracts.codec import from_dict
 from contracts.codec import loads
+from contracts.codec import optional
 from contracts.codec import to_dict
 from contracts.v1.shared import PROVIDER
 from contracts.v1.shared import PROVIDER_MATCH_ID
@@ -51,7 +52,7 @@ DIGEST_LENGTH: Final = 32
 class Location:
     x: float = field(metadata=field_meta("Metres from the acting team's own goal line (0..105)"))
     y: float = field(metadata=field_meta("Metres from the acting team's right touchline (0..68)"))
-    z: float | None = field(default=None, metadata=field_meta("Height in metres (shots only)"))
+    z: float | None = optional("Height in metres (shots only)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,31 +111,20 @@ class MatchEvent:
     card: Card | None = field(metadata=field_meta("Card shown with this event"))
     related_event_ids: tuple[str, ...] = field(metadata=field_meta("Ids of related events"))
     # Added in v1 (additive): always written, null when unknown; absent in older payloads.
-    team_side: Side | None = field(
-        default=None,
-        metadata=field_meta("home or away; null when the provider does not say who is at home"),
+    team_side: Side | None = optional(
+        "home or away; null when the provider does not say who is at home"
     )
-    receiver: Receiver | None = field(
-        default=None, metadata=field_meta("Who received the ball (passes)")
+    receiver: Receiver | None = optional("Who received the ball (passes)")
+    received_seconds: float | None = optional(
+        "Seconds since the period start when the receiver got the ball"
     )
-    received_seconds: float | None = field(
-        default=None,
-        metadata=field_meta("Seconds since the period start when the receiver got the ball"),
-    )
-    under_pressure: bool | None = field(
-        default=None, metadata=field_meta("Under pressure; null when the provider never says")
-    )
-    pass_: PassInfo | None = field(
-        default=None, metadata=field_meta("Pass details (passes only)", json_name="pass")
-    )
-    shot: ShotInfo | None = field(default=None, metadata=field_meta("Shot details (shots only)"))
-    goalkeeper_action: GoalkeeperAction | None = field(
-        default=None, metadata=field_meta("What a goalkeeper event was")
-    )
-    duel_kind: DuelKind | None = field(default=None, metadata=field_meta("The kind of duel"))
-    metrics: Mapping[str, float] | None = field(
-        default=None,
-        metadata=field_meta("Provider metrics, named after their provider (statsbomb_xg)"),
+    under_pressure: bool | None = optional("Under pressure; null when the provider never says")
+    pass_: PassInfo | None = optional("Pass details (passes only)", json_name="pass")
+    shot: ShotInfo | None = optional("Shot details (shots only)")
+    goalkeeper_action: GoalkeeperAction | None = optional("What a goalkeeper event was")
+    duel_kind: DuelKind | None = optional("The kind of duel")
+    metrics: Mapping[str, float] | None = optional(
+        "Provider metrics, named after their provider (statsbomb_xg)"
     )
     # Added for issue 16 (additive): the last key of every new payload.
     revision: int = field(

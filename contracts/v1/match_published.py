@@ -27,6 +27,7 @@ from contracts.codec import field_meta
 from contracts.codec import from_dict
 from contracts.codec import json_schema
 from contracts.codec import loads
+from contracts.codec import optional
 from contracts.v1.match_info import DataVersion
 from contracts.v1.match_info import MatchInfo
 from contracts.v1.match_info import match_info_payload
@@ -78,15 +79,9 @@ class MatchPublished:
         default=(),
         metadata=field_meta("The current events in order: [event_id, digest, revision]"),
     )
-    data_version: DataVersion | None = field(
-        default=None, metadata=field_meta("MatchInfo's data_version")
-    )
-    info: MatchInfo | None = field(
-        default=None, metadata=field_meta("The MatchInfo v1 payload as published")
-    )
-    info_digest: str | None = field(
-        default=None, metadata=field_meta("sha256 hex of the published MatchInfo payload bytes")
-    )
+    data_version: DataVersion | None = optional("MatchInfo's data_version")
+    info: MatchInfo | None = optional("The MatchInfo v1 payload as published")
+    info_digest: str | None = optional("sha256 hex of the published MatchInfo payload bytes")
     # Added for issue 16 (additive).
     retracted_events: tuple[tuple[str, int], ...] = field(
         default=(),
@@ -94,9 +89,8 @@ class MatchPublished:
             "Event ids retracted and not back: [event_id, the retraction's revision]"
         ),
     )
-    changes: Changes | None = field(
-        default=None,
-        metadata=field_meta("What this job changed (null in manifests written before revisions)"),
+    changes: Changes | None = optional(
+        "What this job changed (null in manifests written before revisions)"
     )
 
 
