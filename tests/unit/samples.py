@@ -46,6 +46,14 @@ def info_of(
     )
 
 
+def assert_accounted(match: Match, *, emitted: int, dropped: dict[str, int]) -> None:
+    """``match`` emitted ``emitted`` events and counted exactly ``dropped`` (by reason), and
+    every raw event it read is one or the other."""
+    assert len(match.events) == emitted
+    assert match.dropped_by_reason == dropped
+    assert match.raw_event_count == emitted + sum(dropped.values())
+
+
 def reassembled(match: Match, **changes) -> Match:
     """``Match.assemble`` of ``match``'s own parts, with ``changes`` (events, info, ...)."""
     parts = {
