@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from enum import Enum
 from typing import Any
 from typing import Final
 from typing import Literal
@@ -27,7 +28,6 @@ from contracts.codec import field_meta
 from contracts.codec import from_dict
 from contracts.codec import loads
 from contracts.codec import optional
-from contracts.codec import to_dict
 from contracts.v1.shared import PROVIDER
 from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import BodyPart
@@ -38,8 +38,10 @@ from domain import EventType
 from domain import GoalkeeperAction
 from domain import Match
 from domain import Outcome
+from domain import PassDetails
 from domain import PassHeight
 from domain import SetPiece
+from domain import ShotDetails
 from domain import ShotTechnique
 from domain import Side
 
@@ -166,6 +168,15 @@ def _team_side(match: Match, team_id: str) -> str | None:
     return "away" if team_id == match.away.team_id else None
 
 
+def _details(details: PassDetails | ShotDetails | None) -> dict[str, Any] | None:
+    """A pass's or shot's details as plain JSON values: every field (a slots dataclass's
+    ``__slots__``, in order), an enum as its value."""
+    if details is None:
+        return None
+    values = {name: getattr(details, name) for name in details.__slots__}
+    return {name: v.value if isinstance(v, Enum) else v for name, v in values.items()}
+
+
 def match_event_payload(
     match: Match, event: Event, position: int, revision: int = 1
 ) -> dict[str, Any]:
@@ -205,8 +216,8 @@ def match_event_payload(
         if event.received_seconds is None
         else round(event.received_seconds, 3),
         "under_pressure": event.under_pressure,
-        "pass": to_dict(event.pass_details),
-        "shot": to_dict(event.shot_details),
+        "pass": _details(event.pass_details),
+        "shot": _details(event.shot_details),
         "goalkeeper_action": None
         if event.goalkeeper_action is None
         else event.goalkeeper_action.value,
