@@ -14,6 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import field
 from typing import Any
 from typing import Literal
 from typing import TypeVar
@@ -21,6 +22,8 @@ from typing import Union
 from typing import get_args
 from typing import get_origin
 from typing import get_type_hints
+
+import orjson
 
 T = TypeVar("T")
 
@@ -43,6 +46,11 @@ def field_meta(
     if in_words:
         meta["in_words"] = in_words
     return meta
+
+
+def optional(description: str, **schema: Any) -> Any:
+    """A contract field that is null unless given: ``field(default=None, metadata=...)``."""
+    return field(default=None, metadata=field_meta(description, **schema))
 
 
 def _key(f: dataclasses.Field[Any]) -> str:
@@ -246,3 +254,11 @@ def _non_null_schema(tp: Any) -> dict[str, Any]:
     if tp in simple:
         return {"type": simple[tp]}
     raise TypeError(f"unsupported contract type {tp!r}")
+
+
+def loads(payload: bytes, what: str) -> Any:
+    """JSON bytes as plain values; raises ContractError naming ``what`` when they are not JSON."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise ContractError(f"{what} is not JSON: {error}") from None

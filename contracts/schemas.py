@@ -7,8 +7,11 @@ committed files and the code disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from typing import Final
 
 from contracts.codec import json_schema
 from contracts.v1.ingest_request import SCOPE_SCHEMA
@@ -33,6 +36,18 @@ from domain import ShotTechnique
 
 V1_DIR = Path(__file__).parent / "v1"
 _BASE = "https://pitchstream.io/schemas/v1"
+VOCABULARY: Final[Mapping[str, type[StrEnum]]] = {
+    "type": EventType,
+    "outcome": Outcome,
+    "body_part": BodyPart,
+    "set_piece": SetPiece,
+    "card": Card,
+    "pass_height": PassHeight,
+    "shot_technique": ShotTechnique,
+    "goalkeeper_action": GoalkeeperAction,
+    "duel_kind": DuelKind,
+}
+"""vocabulary.json's keys: each enumerated MatchEvent field (or detail) and its canonical enum."""
 
 
 def v1_documents() -> dict[str, Any]:
@@ -89,15 +104,7 @@ def v1_documents() -> dict[str, Any]:
         ),
         "vocabulary.json": {
             "description": "Canonical values of MatchEvent v1's enumerated fields.",
-            "type": [member.value for member in EventType],
-            "outcome": [member.value for member in Outcome],
-            "body_part": [member.value for member in BodyPart],
-            "set_piece": [member.value for member in SetPiece],
-            "card": [member.value for member in Card],
-            "pass_height": [member.value for member in PassHeight],
-            "shot_technique": [member.value for member in ShotTechnique],
-            "goalkeeper_action": [member.value for member in GoalkeeperAction],
-            "duel_kind": [member.value for member in DuelKind],
+            **{name: [member.value for member in enum] for name, enum in VOCABULARY.items()},
         },
     }
 

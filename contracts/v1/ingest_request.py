@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from typing import Any
 from typing import Final
 from typing import Literal
 
@@ -22,6 +21,8 @@ import orjson
 from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
+from contracts.codec import optional
 from contracts.codec import to_dict
 
 SOURCES: Final = ("statsbomb", "metrica", "wyscout", "statsperform")
@@ -54,14 +55,11 @@ class IngestRequest:
     source: Literal["statsbomb", "metrica", "wyscout", "statsperform"] = field(
         metadata=field_meta("The data provider")
     )
-    match_id: str | None = field(
-        default=None,
-        metadata=field_meta(
-            "The provider's match id; absent for a season or all-games backfill",
-            pattern=MATCH_ID_PATTERN,
-            in_words=MATCH_ID_IN_WORDS,
-            maxLength=128,
-        ),
+    match_id: str | None = optional(
+        "The provider's match id; absent for a season or all-games backfill",
+        pattern=MATCH_ID_PATTERN,
+        in_words=MATCH_ID_IN_WORDS,
+        maxLength=128,
     )
     queue: Literal["default"] = field(
         default="default", metadata=field_meta("The worker lane; 'default' is the CPU lane")
@@ -73,13 +71,11 @@ class IngestRequest:
             maxProperties=32,
         ),
     )
-    competition_id: int | None = field(
-        default=None,
-        metadata=field_meta("A StatsBomb competition to backfill (with season_id)", minimum=0),
+    competition_id: int | None = optional(
+        "A StatsBomb competition to backfill (with season_id)", minimum=0
     )
-    season_id: int | None = field(
-        default=None,
-        metadata=field_meta("The StatsBomb season of competition_id to backfill", minimum=0),
+    season_id: int | None = optional(
+        "The StatsBomb season of competition_id to backfill", minimum=0
     )
     all_matches: bool = field(
         default=False,
@@ -91,33 +87,24 @@ class IngestRequest:
         default=False,
         metadata=field_meta("Backfill: ingest matches again even when unchanged since the last"),
     )
-    parent_job_id: str | None = field(
-        default=None,
-        metadata=field_meta(
-            "Set on a backfill's child: the parent job's id",
-            pattern=JOB_ID_PATTERN,
-            in_words=JOB_ID_IN_WORDS,
-        ),
+    parent_job_id: str | None = optional(
+        "Set on a backfill's child: the parent job's id",
+        pattern=JOB_ID_PATTERN,
+        in_words=JOB_ID_IN_WORDS,
     )
-    source_version: str | None = field(
-        default=None,
-        metadata=field_meta(
-            "Set on a backfill's child: the match's version at listing (StatsBomb last_updated, "
-            "a SHA-256 of a Metrica game's files); unchanged since the last success: skipped",
-            maxLength=200,
-        ),
+    source_version: str | None = optional(
+        "Set on a backfill's child: the match's version at listing (StatsBomb last_updated, "
+        "a SHA-256 of a Metrica game's files); unchanged since the last success: skipped",
+        maxLength=200,
     )
 
-    home_team_id: str | None = field(
-        default=None,
-        metadata=field_meta(
-            "One match only: the provider's id of the team that played at home, for providers "
-            "whose data does not say (wyscout); it must name one of the match's teams (and "
-            "agree with the provider when the provider says), else the job fails with "
-            "invalid_request",
-            minLength=1,
-            maxLength=128,
-        ),
+    home_team_id: str | None = optional(
+        "One match only: the provider's id of the team that played at home, for providers "
+        "whose data does not say (wyscout); it must name one of the match's teams (and "
+        "agree with the provider when the provider says), else the job fails with "
+        "invalid_request",
+        minLength=1,
+        maxLength=128,
     )
 
     full: bool = field(
@@ -128,23 +115,17 @@ class IngestRequest:
         ),
     )
 
-    kick_off_utc: str | None = field(
-        default=None,
-        metadata=field_meta(
-            "One match only: the kick-off in UTC (RFC 3339, e.g. 2019-02-21T19:30:00Z); it "
-            "replaces the provider's in the published MatchInfo, whose derivation then says "
-            "'supplied by the ingest request' (and what the provider said)",
-            pattern=KICK_OFF_UTC_PATTERN,
-            in_words="use YYYY-MM-DDTHH:MM:SSZ (UTC, optional fraction of a second)",
-        ),
+    kick_off_utc: str | None = optional(
+        "One match only: the kick-off in UTC (RFC 3339, e.g. 2019-02-21T19:30:00Z); it "
+        "replaces the provider's in the published MatchInfo, whose derivation then says "
+        "'supplied by the ingest request' (and what the provider said)",
+        pattern=KICK_OFF_UTC_PATTERN,
+        in_words="use YYYY-MM-DDTHH:MM:SSZ (UTC, optional fraction of a second)",
     )
-    neutral_venue: bool | None = field(
-        default=None,
-        metadata=field_meta(
-            "One match only: whether the match was played at a neutral venue; it replaces the "
-            "provider's in the published MatchInfo (neutral_venue, derivation 'supplied by the "
-            "ingest request')"
-        ),
+    neutral_venue: bool | None = optional(
+        "One match only: whether the match was played at a neutral venue; it replaces the "
+        "provider's in the published MatchInfo (neutral_venue, derivation 'supplied by the "
+        "ingest request')"
     )
 
     def __post_init__(self) -> None:
@@ -249,8 +230,4 @@ def decode_ingest_request(payload: bytes) -> IngestRequest:
     """Decode untrusted bytes; raises ContractError saying what is wrong."""
     if len(payload) > MAX_REQUEST_BYTES:
         raise ContractError(f"request is {len(payload)} bytes, more than {MAX_REQUEST_BYTES}")
-    try:
-        data: Any = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"request is not JSON: {error}") from None
-    return from_dict(IngestRequest, data)
+    return from_dict(IngestRequest, loads(payload, "request"))

@@ -16,10 +16,13 @@ from typing import Any
 
 import orjson
 
-from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
+from contracts.codec import optional
 from contracts.codec import to_dict
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 
 
 class JobStatus(StrEnum):
@@ -54,7 +57,7 @@ class JobChildren:
 @dataclass(frozen=True, slots=True)
 class FailedChild:
     job_id: str = field(metadata=field_meta("The child job's id"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     error_code: str = field(metadata=field_meta("Stable error code, e.g. match_not_found"))
     error_message: str = field(metadata=field_meta("What went wrong"))
 
@@ -68,16 +71,9 @@ class CdfSummary:
     events_withheld: Mapping[str, int] = field(
         default_factory=dict, metadata=field_meta("MatchEvents without a CDF record, by reason")
     )
-    match_sheet_withheld: str | None = field(
-        default=None, metadata=field_meta("Why no match sheet was written; null when it was")
-    )
-    meta_withheld: str | None = field(
-        default=None, metadata=field_meta("Why no meta record was written; null when it was")
-    )
-    error: str | None = field(
-        default=None,
-        metadata=field_meta("Set when the lane could not map the match (dead-lettered)"),
-    )
+    match_sheet_withheld: str | None = optional("Why no match sheet was written; null when it was")
+    meta_withheld: str | None = optional("Why no meta record was written; null when it was")
+    error: str | None = optional("Set when the lane could not map the match (dead-lettered)")
     summary: str = field(
         default="", metadata=field_meta("In words: 'cdf: written N, withheld M (reason n, ...)'")
     )
@@ -87,8 +83,8 @@ class CdfSummary:
 class JobState:
     job_id: str = field(metadata=field_meta("The job's id"))
     status: JobStatus = field(metadata=field_meta("queued, running, succeeded or failed"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     trace_id: str = field(metadata=field_meta("W3C trace id (32 hex digits) of the request"))
     updated_at: str = field(metadata=field_meta("RFC 3339 time of this state"))
     queue: str = field(default="default", metadata=field_meta("The worker lane"))
@@ -101,36 +97,25 @@ class JobState:
     events_dropped: Mapping[str, int] = field(
         default_factory=dict, metadata=field_meta("Raw events not emitted, by reason")
     )
-    started_at: str | None = field(default=None, metadata=field_meta("RFC 3339 start time"))
-    finished_at: str | None = field(default=None, metadata=field_meta("RFC 3339 end time"))
-    error_code: str | None = field(
-        default=None, metadata=field_meta("Stable error code when failed")
-    )
-    error_message: str | None = field(default=None, metadata=field_meta("What went wrong"))
+    started_at: str | None = optional("RFC 3339 start time")
+    finished_at: str | None = optional("RFC 3339 end time")
+    error_code: str | None = optional("Stable error code when failed")
+    error_message: str | None = optional("What went wrong")
     attempt: int = field(
         default=0, metadata=field_meta("Attempts started (1 on a first run)", minimum=0)
     )
-    checkpoint: str | None = field(
-        default=None,
-        metadata=field_meta("Where the job's events start on match-events (partition@offset)"),
+    checkpoint: str | None = optional(
+        "Where the job's events start on match-events (partition@offset)"
     )
-    parent_job_id: str | None = field(
-        default=None, metadata=field_meta("A backfill child's parent job")
-    )
+    parent_job_id: str | None = optional("A backfill child's parent job")
     skipped: bool = field(
         default=False,
         metadata=field_meta("A succeeded child not ingested: unchanged since its last success"),
     )
-    skip_reason: str | None = field(default=None, metadata=field_meta("Why it was skipped"))
-    competition_id: int | None = field(
-        default=None, metadata=field_meta("A season backfill's StatsBomb competition")
-    )
-    season_id: int | None = field(
-        default=None, metadata=field_meta("A season backfill's StatsBomb season")
-    )
-    children: JobChildren | None = field(
-        default=None, metadata=field_meta("A backfill parent's children by status")
-    )
+    skip_reason: str | None = optional("Why it was skipped")
+    competition_id: int | None = optional("A season backfill's StatsBomb competition")
+    season_id: int | None = optional("A season backfill's StatsBomb season")
+    children: JobChildren | None = optional("A backfill parent's children by status")
     child_statuses: Mapping[str, str] = field(
         default_factory=dict,
         metadata=field_meta(
@@ -142,26 +127,18 @@ class JobState:
     )
     # Added for issue 16 (additive): what a job changed on match-events; null when the job
     # made no comparison (a state written before revisions, a backfill parent, a failure).
-    added: int | None = field(
-        default=None, metadata=field_meta("Events published for the first time", minimum=0)
+    added: int | None = optional("Events published for the first time", minimum=0)
+    changed: int | None = optional(
+        "Events published again as a revision (content changed)", minimum=0
     )
-    changed: int | None = field(
-        default=None,
-        metadata=field_meta("Events published again as a revision (content changed)", minimum=0),
+    retracted: int | None = optional(
+        "Events no longer in the provider's data, retracted", minimum=0
     )
-    retracted: int | None = field(
-        default=None,
-        metadata=field_meta("Events no longer in the provider's data, retracted", minimum=0),
+    unchanged: int | None = optional(
+        "Events as last published; not published again unless the job was full", minimum=0
     )
-    unchanged: int | None = field(
-        default=None,
-        metadata=field_meta(
-            "Events as last published; not published again unless the job was full", minimum=0
-        ),
-    )
-    cdf: CdfSummary | None = field(
-        default=None,
-        metadata=field_meta("What the CDF lane wrote for this job's publication (additive)"),
+    cdf: CdfSummary | None = optional(
+        "What the CDF lane wrote for this job's publication (additive)"
     )
 
     @property
@@ -181,8 +158,4 @@ def encode_job_state(state: JobState) -> bytes:
 def decode_job_state(payload: bytes | Mapping[str, Any]) -> JobState:
     if isinstance(payload, Mapping):
         return from_dict(JobState, dict(payload))
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"job state is not JSON: {error}") from None
-    return from_dict(JobState, data)
+    return from_dict(JobState, loads(payload, "job state"))

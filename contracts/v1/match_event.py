@@ -17,15 +17,19 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from enum import Enum
 from typing import Any
 from typing import Final
 from typing import Literal
 
 import orjson
 
-from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
+from contracts.codec import optional
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import BodyPart
 from domain import Card
 from domain import DuelKind
@@ -50,7 +54,7 @@ DIGEST_LENGTH: Final = 32
 class Location:
     x: float = field(metadata=field_meta("Metres from the acting team's own goal line (0..105)"))
     y: float = field(metadata=field_meta("Metres from the acting team's right touchline (0..68)"))
-    z: float | None = field(default=None, metadata=field_meta("Height in metres (shots only)"))
+    z: float | None = optional("Height in metres (shots only)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +89,8 @@ class ShotInfo:
 @dataclass(frozen=True, slots=True)
 class MatchEvent:
     event_id: str = field(metadata=field_meta("Deterministic id: the same raw event, the same id"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     source_event_id: str = field(metadata=field_meta("The provider's own event id"))
     source_type: str = field(metadata=field_meta("The provider's type name, as given"))
     type: EventType = field(metadata=field_meta("Canonical event type"))
@@ -109,31 +113,20 @@ class MatchEvent:
     card: Card | None = field(metadata=field_meta("Card shown with this event"))
     related_event_ids: tuple[str, ...] = field(metadata=field_meta("Ids of related events"))
     # Added in v1 (additive): always written, null when unknown; absent in older payloads.
-    team_side: Side | None = field(
-        default=None,
-        metadata=field_meta("home or away; null when the provider does not say who is at home"),
+    team_side: Side | None = optional(
+        "home or away; null when the provider does not say who is at home"
     )
-    receiver: Receiver | None = field(
-        default=None, metadata=field_meta("Who received the ball (passes)")
+    receiver: Receiver | None = optional("Who received the ball (passes)")
+    received_seconds: float | None = optional(
+        "Seconds since the period start when the receiver got the ball"
     )
-    received_seconds: float | None = field(
-        default=None,
-        metadata=field_meta("Seconds since the period start when the receiver got the ball"),
-    )
-    under_pressure: bool | None = field(
-        default=None, metadata=field_meta("Under pressure; null when the provider never says")
-    )
-    pass_: PassInfo | None = field(
-        default=None, metadata=field_meta("Pass details (passes only)", json_name="pass")
-    )
-    shot: ShotInfo | None = field(default=None, metadata=field_meta("Shot details (shots only)"))
-    goalkeeper_action: GoalkeeperAction | None = field(
-        default=None, metadata=field_meta("What a goalkeeper event was")
-    )
-    duel_kind: DuelKind | None = field(default=None, metadata=field_meta("The kind of duel"))
-    metrics: Mapping[str, float] | None = field(
-        default=None,
-        metadata=field_meta("Provider metrics, named after their provider (statsbomb_xg)"),
+    under_pressure: bool | None = optional("Under pressure; null when the provider never says")
+    pass_: PassInfo | None = optional("Pass details (passes only)", json_name="pass")
+    shot: ShotInfo | None = optional("Shot details (shots only)")
+    goalkeeper_action: GoalkeeperAction | None = optional("What a goalkeeper event was")
+    duel_kind: DuelKind | None = optional("The kind of duel")
+    metrics: Mapping[str, float] | None = optional(
+        "Provider metrics, named after their provider (statsbomb_xg)"
     )
     # Added for issue 16 (additive): the last key of every new payload.
     revision: int = field(
@@ -150,8 +143,8 @@ class MatchEventRetraction:
     """The event ``event_id`` is no longer in the provider's data: drop it."""
 
     event_id: str = field(metadata=field_meta("The retracted event's id"))
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     revision: int = field(
         metadata=field_meta("One higher than the event's last published revision", minimum=2)
     )
@@ -175,29 +168,13 @@ def _team_side(match: Match, team_id: str) -> str | None:
     return "away" if team_id == match.away.team_id else None
 
 
-def _pass(details: PassDetails | None) -> dict[str, Any] | None:
+def _details(details: PassDetails | ShotDetails | None) -> dict[str, Any] | None:
+    """A pass's or shot's details as plain JSON values: every field (a slots dataclass's
+    ``__slots__``, in order), an enum as its value."""
     if details is None:
         return None
-    return {
-        "height": None if details.height is None else details.height.value,
-        "cross": details.cross,
-        "through_ball": details.through_ball,
-        "switch": details.switch,
-        "cut_back": details.cut_back,
-        "goal_assist": details.goal_assist,
-        "shot_assist": details.shot_assist,
-    }
-
-
-def _shot(details: ShotDetails | None) -> dict[str, Any] | None:
-    if details is None:
-        return None
-    return {
-        "technique": None if details.technique is None else details.technique.value,
-        "first_time": details.first_time,
-        "penalty": details.penalty,
-        "key_pass_id": details.key_pass_id,
-    }
+    values = {name: getattr(details, name) for name in details.__slots__}
+    return {name: v.value if isinstance(v, Enum) else v for name, v in values.items()}
 
 
 def match_event_payload(
@@ -239,8 +216,8 @@ def match_event_payload(
         if event.received_seconds is None
         else round(event.received_seconds, 3),
         "under_pressure": event.under_pressure,
-        "pass": _pass(event.pass_details),
-        "shot": _shot(event.shot_details),
+        "pass": _details(event.pass_details),
+        "shot": _details(event.shot_details),
         "goalkeeper_action": None
         if event.goalkeeper_action is None
         else event.goalkeeper_action.value,
@@ -354,19 +331,12 @@ _dumps: Final = orjson.dumps
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:
-    return from_dict(MatchEvent, _loads(payload))
+    return from_dict(MatchEvent, loads(payload, "match event"))
 
 
 def decode_match_event_record(payload: bytes) -> MatchEvent | MatchEventRetraction:
     """Any record of ``match-events``: a retraction when it has a ``retracted`` key."""
-    data = _loads(payload)
+    data = loads(payload, "match event")
     if isinstance(data, dict) and "retracted" in data:
         return from_dict(MatchEventRetraction, data)
     return from_dict(MatchEvent, data)
-
-
-def _loads(payload: bytes) -> Any:
-    try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"match event is not JSON: {error}") from None

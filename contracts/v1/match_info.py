@@ -17,25 +17,32 @@ import orjson
 from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
+from contracts.codec import loads
+from contracts.codec import optional
 from contracts.codec import to_dict
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import MatchInfo as DomainMatchInfo
 from domain import Side
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-info.json"
 CE_TYPE: Final = "io.pitchstream.match-info.v1"
+_PLAYER_ID: Final = field_meta("The provider's player id")
+_PLAYER_NAME: Final = field_meta("The provider's player name")
+_WHEN_GIVEN: Final = "When the provider gives it"
 
 
 @dataclass(frozen=True, slots=True)
 class NamedRef:
     id: str = field(metadata=field_meta("The provider's id"))
-    name: str | None = field(default=None, metadata=field_meta("The provider's name"))
+    name: str | None = optional("The provider's name")
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
     id: str | None = field(metadata=field_meta("The provider's id, when it has one"))
     name: str = field(metadata=field_meta("The name, surrounding whitespace removed"))
-    country: str | None = field(default=None, metadata=field_meta("The country's name"))
+    country: str | None = optional("The country's name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +57,14 @@ class KickOff:
 
 @dataclass(frozen=True, slots=True)
 class LineupPlayer:
-    player_id: str = field(metadata=field_meta("The provider's player id"))
-    name: str = field(metadata=field_meta("The provider's player name"))
-    first_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
-    last_name: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
-    nickname: str | None = field(default=None, metadata=field_meta("When the provider gives it"))
-    jersey_number: int | None = field(default=None, metadata=field_meta("Shirt number"))
-    position: str | None = field(
-        default=None, metadata=field_meta("The provider's position name at the player's start")
-    )
-    starter: bool | None = field(
-        default=None, metadata=field_meta("Started the match; null when the provider does not say")
-    )
+    player_id: str = field(metadata=_PLAYER_ID)
+    name: str = field(metadata=_PLAYER_NAME)
+    first_name: str | None = optional(_WHEN_GIVEN)
+    last_name: str | None = optional(_WHEN_GIVEN)
+    nickname: str | None = optional(_WHEN_GIVEN)
+    jersey_number: int | None = optional("Shirt number")
+    position: str | None = optional("The provider's position name at the player's start")
+    starter: bool | None = optional("Started the match; null when the provider does not say")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +78,15 @@ class TeamSheet:
     players: tuple[LineupPlayer, ...] = field(
         default=(), metadata=field_meta("The line-up (see lineup_derivation)")
     )
-    country: str | None = field(
-        default=None,
-        metadata=field_meta("The team's country as the provider names it (additive, optional)"),
+    country: str | None = optional(
+        "The team's country as the provider names it (additive, optional)"
     )
 
 
 @dataclass(frozen=True, slots=True)
 class PlayerRef:
-    player_id: str = field(metadata=field_meta("The provider's player id"))
-    name: str = field(metadata=field_meta("The provider's player name"))
+    player_id: str = field(metadata=_PLAYER_ID)
+    name: str = field(metadata=_PLAYER_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +103,11 @@ class Substitution:
 @dataclass(frozen=True, slots=True)
 class PeriodInfo:
     period: int = field(metadata=field_meta("Period", minimum=1, maximum=5))
-    start_utc: str | None = field(default=None, metadata=field_meta("Start in UTC, when known"))
-    end_utc: str | None = field(default=None, metadata=field_meta("End in UTC, when known"))
-    duration_seconds: float | None = field(
-        default=None, metadata=field_meta("Length of the period, when known", minimum=0)
-    )
-    duration_derivation: str | None = field(
-        default=None,
-        metadata=field_meta("How duration_seconds was derived, when it was (additive)"),
+    start_utc: str | None = optional("Start in UTC, when known")
+    end_utc: str | None = optional("End in UTC, when known")
+    duration_seconds: float | None = optional("Length of the period, when known", minimum=0)
+    duration_derivation: str | None = optional(
+        "How duration_seconds was derived, when it was (additive)"
     )
 
 
@@ -132,37 +131,28 @@ class NeutralVenue:
 
 @dataclass(frozen=True, slots=True)
 class MatchInfo:
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     teams: tuple[TeamSheet, ...] = field(
         metadata=field_meta("Exactly two; home first when known", minItems=2, maxItems=2)
     )
     score_derivation: str = field(metadata=field_meta("How the teams' goals were counted"))
-    competition: NamedRef | None = field(default=None, metadata=field_meta("Competition"))
-    season: NamedRef | None = field(default=None, metadata=field_meta("Season"))
-    match_date: str | None = field(
-        default=None, metadata=field_meta("YYYY-MM-DD as the provider gives it")
-    )
-    kick_off: KickOff | None = field(default=None, metadata=field_meta("Scheduled kick-off"))
-    venue: Place | None = field(default=None, metadata=field_meta("Venue"))
-    referee: Place | None = field(default=None, metadata=field_meta("Referee"))
+    competition: NamedRef | None = optional("Competition")
+    season: NamedRef | None = optional("Season")
+    match_date: str | None = optional("YYYY-MM-DD as the provider gives it")
+    kick_off: KickOff | None = optional("Scheduled kick-off")
+    venue: Place | None = optional("Venue")
+    referee: Place | None = optional("Referee")
     substitutions: tuple[Substitution, ...] = field(
         default=(), metadata=field_meta("Substitutions in match order")
     )
     periods: tuple[PeriodInfo, ...] = field(
         default=(), metadata=field_meta("Periods, where the provider says something of them")
     )
-    data_version: DataVersion | None = field(
-        default=None, metadata=field_meta("The provider's version of this match's data")
-    )
-    lineup_derivation: str | None = field(
-        default=None, metadata=field_meta("Where the line-ups come from")
-    )
-    neutral_venue: NeutralVenue | None = field(
-        default=None,
-        metadata=field_meta(
-            "Whether the venue was neutral, when the provider or the request says (additive)"
-        ),
+    data_version: DataVersion | None = optional("The provider's version of this match's data")
+    lineup_derivation: str | None = optional("Where the line-ups come from")
+    neutral_venue: NeutralVenue | None = optional(
+        "Whether the venue was neutral, when the provider or the request says (additive)"
     )
 
 
@@ -177,11 +167,7 @@ def encode_match_info(info: DomainMatchInfo) -> bytes:
 
 
 def decode_match_info(payload: bytes) -> MatchInfo:
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"match info is not JSON: {error}") from None
-    info = from_dict(MatchInfo, data)
+    info = from_dict(MatchInfo, loads(payload, "match info"))
     if len(info.teams) != 2:
         raise ContractError(f"teams: expected exactly two, got {len(info.teams)}")
     return info

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -25,9 +26,13 @@ from contracts.codec import ContractError
 from contracts.codec import field_meta
 from contracts.codec import from_dict
 from contracts.codec import json_schema
+from contracts.codec import loads
+from contracts.codec import optional
 from contracts.v1.match_info import DataVersion
 from contracts.v1.match_info import MatchInfo
 from contracts.v1.match_info import match_info_payload
+from contracts.v1.shared import PROVIDER
+from contracts.v1.shared import PROVIDER_MATCH_ID
 from domain import MatchInfo as DomainMatchInfo
 from domain.manifest import MatchManifest
 
@@ -60,8 +65,8 @@ class Changes:
 
 @dataclass(frozen=True, slots=True)
 class MatchPublished:
-    source: str = field(metadata=field_meta("The data provider"))
-    match_id: str = field(metadata=field_meta("The provider's match id"))
+    source: str = field(metadata=PROVIDER)
+    match_id: str = field(metadata=PROVIDER_MATCH_ID)
     job_id: str = field(metadata=field_meta("The job that wrote this manifest"))
     revision: int = field(
         metadata=field_meta("1 on the first publication, +1 for every later one", minimum=1)
@@ -74,15 +79,9 @@ class MatchPublished:
         default=(),
         metadata=field_meta("The current events in order: [event_id, digest, revision]"),
     )
-    data_version: DataVersion | None = field(
-        default=None, metadata=field_meta("MatchInfo's data_version")
-    )
-    info: MatchInfo | None = field(
-        default=None, metadata=field_meta("The MatchInfo v1 payload as published")
-    )
-    info_digest: str | None = field(
-        default=None, metadata=field_meta("sha256 hex of the published MatchInfo payload bytes")
-    )
+    data_version: DataVersion | None = optional("MatchInfo's data_version")
+    info: MatchInfo | None = optional("The MatchInfo v1 payload as published")
+    info_digest: str | None = optional("sha256 hex of the published MatchInfo payload bytes")
     # Added for issue 16 (additive).
     retracted_events: tuple[tuple[str, int], ...] = field(
         default=(),
@@ -90,9 +89,8 @@ class MatchPublished:
             "Event ids retracted and not back: [event_id, the retraction's revision]"
         ),
     )
-    changes: Changes | None = field(
-        default=None,
-        metadata=field_meta("What this job changed (null in manifests written before revisions)"),
+    changes: Changes | None = optional(
+        "What this job changed (null in manifests written before revisions)"
     )
 
 
@@ -141,53 +139,51 @@ def encode_match_published(manifest: MatchManifest, info: DomainMatchInfo | None
 
 def decode_match_published(payload: bytes | dict[str, Any]) -> MatchPublished:
     """Decode and check a manifest; raises ContractError saying what is wrong."""
-    if isinstance(payload, dict):
-        data = dict(payload)
-    else:
-        try:
-            data = orjson.loads(payload)
-        except orjson.JSONDecodeError as error:
-            raise ContractError(f"manifest is not JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise ContractError("manifest: expected an object")
+    data = dict(payload) if isinstance(payload, dict) else loads(payload, "manifest")
+    if not isinstance(data, dict):
+        raise ContractError("manifest: expected an object")
     rows = data.pop("events", [])
     retracted_rows = data.pop("retracted_events", [])
     manifest = from_dict(MatchPublished, data)
     if not manifest.segments:
         raise ContractError("segments: at least one segment is required")
-    if not isinstance(rows, list):
-        raise ContractError("events: expected an array")
-    events = []
-    for n, row in enumerate(rows):
-        if (
-            not isinstance(row, list)
-            or len(row) != 3
-            or not isinstance(row[0], str)
-            or not isinstance(row[1], str)
-            or not _DIGEST.match(row[1])
-            or isinstance(row[2], bool)
-            or not isinstance(row[2], int)
-            or row[2] < 1
-        ):
-            raise ContractError(f"events[{n}]: expected [event_id, 32-hex digest, revision >= 1]")
-        events.append((row[0], row[1], row[2]))
+    events = _rows("events", rows, _is_event_row, "[event_id, 32-hex digest, revision >= 1]")
     if manifest.info is not None and len(manifest.info.teams) != 2:
         raise ContractError("info.teams: expected exactly two")
-    if not isinstance(retracted_rows, list):
-        raise ContractError("retracted_events: expected an array")
-    retracted = []
-    for n, row in enumerate(retracted_rows):
-        if (
-            not isinstance(row, list)
-            or len(row) != 2
-            or not isinstance(row[0], str)
-            or isinstance(row[1], bool)
-            or not isinstance(row[1], int)
-            or row[1] < 2
-        ):
-            raise ContractError(f"retracted_events[{n}]: expected [event_id, revision >= 2]")
-        retracted.append((row[0], row[1]))
-    return replace(manifest, events=tuple(events), retracted_events=tuple(retracted))
+    retracted = _rows(
+        "retracted_events", retracted_rows, _is_retracted_row, "[event_id, revision >= 2]"
+    )
+    return replace(manifest, events=events, retracted_events=retracted)
+
+
+def _rows(key: str, rows: Any, is_row: Callable[[list[Any]], bool], expected: str) -> Any:
+    """The array ``key`` of a manifest as a tuple of tuples, every row checked by ``is_row``."""
+    if not isinstance(rows, list):
+        raise ContractError(f"{key}: expected an array")
+    for n, row in enumerate(rows):
+        if not isinstance(row, list) or not is_row(row):
+            raise ContractError(f"{key}[{n}]: expected {expected}")
+    return tuple(tuple(row) for row in rows)
+
+
+def _is_revision(value: Any, least: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value >= least
+
+
+def _is_event_row(row: list[Any]) -> bool:
+    """``[event_id, digest, revision]``."""
+    return (
+        len(row) == 3
+        and isinstance(row[0], str)
+        and isinstance(row[1], str)
+        and _DIGEST.match(row[1]) is not None
+        and _is_revision(row[2], 1)
+    )
+
+
+def _is_retracted_row(row: list[Any]) -> bool:
+    """``[event_id, the retraction's revision]``."""
+    return len(row) == 2 and isinstance(row[0], str) and _is_revision(row[1], 2)
 
 
 def match_published_schema() -> dict[str, Any]:

@@ -62,49 +62,44 @@ def is_final_rank(status: str) -> bool:
 def queued(request: IngestRequest, *, trace_id: str, now: str | None = None) -> JobState:
     """The ``queued`` state a submitter records for any request, single match or backfill
     (``now``: the current time when not given)."""
-    return JobState(
-        job_id=request.job_id,
-        status=JobStatus.QUEUED,
-        source=request.source,
-        match_id=request.match_id or "",
-        trace_id=trace_id,
+    base = _new(request.job_id, request.source, request.match_id or "", trace_id, now)
+    return dataclasses.replace(
+        base,
         queue=request.queue,
-        updated_at=now or rfc3339(utc_now()),
         parent_job_id=request.parent_job_id,
         competition_id=request.competition_id,
         season_id=request.season_id,
     )
 
 
+def _new(job_id: str, source: str, match_id: str, trace_id: str, now: str | None) -> JobState:
+    """A job's first state: ``queued``, naming only the job and its match."""
+    updated_at = now or rfc3339(utc_now())
+    return JobState(job_id, JobStatus.QUEUED, source, match_id, trace_id, updated_at)
+
+
 def rejected_base(job_id: str, *, trace_id: str, now: str, current: JobState | None) -> JobState:
     """What a dead-lettered request's job was before it failed: all that is known of it."""
-    return JobState(
-        job_id=job_id,
-        status=JobStatus.QUEUED,
-        source=current.source if current else "",
-        match_id=current.match_id if current else "",
-        trace_id=trace_id,
-        updated_at=now,
-    )
+    if current is None:
+        return _new(job_id, "", "", trace_id, now)
+    return _new(job_id, current.source, current.match_id, trace_id, now)
 
 
 def running(
     request: IngestRequest, *, trace_id: str, now: str, previous: JobState | None, checkpoint: str
 ) -> JobState:
     """The ``running`` state recorded before any output; counts the attempt."""
-    return JobState(
-        job_id=request.job_id,
+    return dataclasses.replace(
+        queued(request, trace_id=trace_id, now=now),
         status=JobStatus.RUNNING,
-        source=request.source,
-        match_id=request.match_id,
-        trace_id=trace_id,
-        queue=request.queue,
-        updated_at=now,
         started_at=now,
-        attempt=(previous.attempt if previous is not None else 0) + 1,
+        attempt=_attempts(previous) + 1,
         checkpoint=checkpoint,
-        parent_job_id=request.parent_job_id,
     )
+
+
+def _attempts(previous: JobState | None) -> int:
+    return previous.attempt if previous is not None else 0
 
 
 def progressed(state: JobState, *, events_emitted: int, now: str) -> JobState:
@@ -234,23 +229,13 @@ def cdf_notice(
     """The CDF lane's notice on job-updates (key: the job id): the job's publication turned
     into CDF. Only its ``cdf`` is folded into the job's state (``fold_cdf``)."""
     withheld = dict(sorted((events_withheld or {}).items()))
-    return JobState(
-        job_id=job_id,
-        status=JobStatus.SUCCEEDED,  # a manifest exists only for a publication that committed
-        source=source,
-        match_id=match_id,
-        trace_id=trace_id,
-        updated_at=now,
-        cdf=CdfSummary(
-            revision=revision,
-            events_written=events_written,
-            events_withheld=withheld,
-            match_sheet_withheld=match_sheet_withheld,
-            meta_withheld=meta_withheld,
-            error=error,
-            summary=cdf_summary_text(events_written, withheld, error),
-        ),
+    text = cdf_summary_text(events_written, withheld, error)
+    cdf = CdfSummary(
+        revision, events_written, withheld, match_sheet_withheld, meta_withheld, error, text
     )
+    # SUCCEEDED: a manifest exists only for a publication that committed.
+    notice = _new(job_id, source, match_id, trace_id, now)
+    return dataclasses.replace(notice, status=JobStatus.SUCCEEDED, cdf=cdf)
 
 
 def is_cdf_notice(update: JobState) -> bool:
@@ -324,20 +309,13 @@ def parent_running(
     known = dict(previous.child_statuses) if previous is not None else {}
     statuses = {match_id: known.get(match_id, QUEUED) for match_id in match_ids}
     statuses.update(known)
-    return JobState(
-        job_id=request.job_id,
+    return dataclasses.replace(
+        queued(request, trace_id=trace_id, now=now),
         status=JobStatus.RUNNING,
-        source=request.source,
-        match_id="",
-        trace_id=trace_id,
-        queue=request.queue,
-        updated_at=now,
         started_at=previous.started_at if previous and previous.started_at else now,
-        attempt=(previous.attempt if previous is not None else 0) + 1,
+        attempt=_attempts(previous) + 1,
         events_emitted=previous.events_emitted if previous is not None else 0,
         raw_events_read=previous.raw_events_read if previous is not None else 0,
-        competition_id=request.competition_id,
-        season_id=request.season_id,
         children=summarize(statuses),
         child_statuses=statuses,
         failed_children=previous.failed_children if previous is not None else (),

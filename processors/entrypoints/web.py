@@ -410,33 +410,37 @@ async def _ask_peers_for_job(
     app: faust.App, request: Any, job_id: str
 ) -> tuple[list[JobState], list[str]]:
     """The other workers' own copies of one job (``scope=local``), and who did not answer."""
-    headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
-    states: list[JobState] = []
-    missing: list[str] = []
-
-    async def ask(url: str) -> None:
-        try:
-            async with app.http_client.get(
-                f"{url}{API_PREFIX}/jobs/{job_id}",
-                params={"scope": "local"},
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT),
-            ) as response:
-                if response.status == 200:
-                    states.append(decode_job_state(await response.read()))
-                elif response.status != 404:
-                    missing.append(url)
-        except Exception:
-            missing.append(url)
-
-    await asyncio.gather(*(ask(url) for url in _peer_urls(app)))
-    return states, missing
+    return await _ask_peers_at(app, request, f"/jobs/{job_id}", {"scope": "local"}, _one_job)
 
 
 async def _ask_peers(app: faust.App, request: Any, limit: int) -> tuple[list[JobState], list[str]]:
     """The other workers' local job lists (each worker holds the jobs of its partitions)."""
-    peers = _peer_urls(app)
     query = {k: v for k, v in request.query.items() if k != "scope"} | {"scope": "local"}
+    return await _ask_peers_at(app, request, "/jobs", query, _job_list)
+
+
+def _one_job(status: int, body: bytes) -> list[JobState] | None:
+    if status == 200:
+        return [decode_job_state(body)]
+    return [] if status == 404 else None
+
+
+def _job_list(status: int, body: bytes) -> list[JobState] | None:
+    if status != 200:
+        return None
+    return [decode_job_state(item) for item in orjson.loads(body)["jobs"]]
+
+
+async def _ask_peers_at(
+    app: faust.App,
+    request: Any,
+    path: str,
+    params: Mapping[str, str],
+    states_of: Callable[[int, bytes], list[JobState] | None],
+) -> tuple[list[JobState], list[str]]:
+    """Every other worker's answer at ``path`` (asked at once, with the caller's token):
+    the states ``states_of`` reads from each (status, body), and the workers that did not
+    answer (unreachable, or an answer ``states_of`` takes for none: None)."""
     headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
     states: list[JobState] = []
     missing: list[str] = []
@@ -444,18 +448,18 @@ async def _ask_peers(app: faust.App, request: Any, limit: int) -> tuple[list[Job
     async def ask(url: str) -> None:
         try:
             async with app.http_client.get(
-                f"{url}{API_PREFIX}/jobs",
-                params=query,
+                f"{url}{API_PREFIX}{path}",
+                params=params,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT),
             ) as response:
-                if response.status != 200:
-                    missing.append(url)
-                    return
-                data = orjson.loads(await response.read())
-                states.extend(decode_job_state(item) for item in data["jobs"])
+                found = states_of(response.status, await response.read())
         except Exception:
+            found = None
+        if found is None:
             missing.append(url)
+        else:
+            states.extend(found)
 
-    await asyncio.gather(*(ask(url) for url in peers))
+    await asyncio.gather(*(ask(url) for url in _peer_urls(app)))
     return states, missing

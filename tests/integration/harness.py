@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections import defaultdict
@@ -85,6 +86,21 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """The environment of a worker or CLI process under test: ``settings`` and nothing of
     ours (nor StatsBomb credentials) from the environment running the tests."""
     return worker_env(settings, provider_credentials=False)
+
+
+def pitchstream(
+    env: dict[str, str], *arguments: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m processors.entrypoints.cli <arguments>`` as an operator runs it, with
+    ``env`` (see ``settings_env``); text output, the return code left to the caller."""
+    return subprocess.run(
+        [sys.executable, "-m", "processors.entrypoints.cli", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclass

@@ -10,8 +10,6 @@ folding its children) must find it there whatever the producer chose.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 import zlib
 from collections import defaultdict
@@ -35,6 +33,7 @@ from processors.settings import Settings
 from tests.integration.harness import WorkerProcess
 from tests.integration.harness import free_port
 from tests.integration.harness import fresh_settings
+from tests.integration.harness import pitchstream
 from tests.integration.harness import read_topic
 from tests.integration.harness import settings_env
 from tests.integration.harness import wait_for
@@ -164,14 +163,7 @@ def check_every_lookup(settings: Settings, landed: dict[str, int], ports: list[i
     env = settings_env(settings) | {"PITCHSTREAM_LOG_LEVEL": "warning"}
     one_of_each = [next(j for j in landed if j.startswith(p)) for p in KINDS]
     for job_id in one_of_each:  # a process each: a few are enough
-        shown = subprocess.run(
-            [sys.executable, "-m", "processors.entrypoints.cli", "jobs", "show", job_id],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        shown = pitchstream(env, "jobs", "show", job_id)
         assert shown.returncode == 0, shown.stderr
         state = orjson.loads(shown.stdout)
         assert (state["job_id"], state["status"]) == (job_id, "succeeded")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +23,7 @@ from processors.application.ingest import PROGRESS_INTERVAL
 from tests.integration.harness import WorkerProcess
 from tests.integration.harness import free_port
 from tests.integration.harness import fresh_settings
+from tests.integration.harness import pitchstream
 from tests.integration.harness import read_topic
 from tests.integration.harness import settings_env
 from tests.integration.harness import wait_for
@@ -319,25 +318,8 @@ def _owner(process: WorkerProcess) -> bool:
 
 def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_worker):
     env = settings_env(settings)
-    cli = [sys.executable, "-m", "processors.entrypoints.cli"]
-    submitted = subprocess.run(
-        [
-            *cli,
-            "submit",
-            "--source",
-            "statsbomb",
-            "--match-id",
-            "15946",
-            "--wait",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    submit = ("submit", "--source", "statsbomb", "--match-id", "15946", "--wait")
+    submitted = pitchstream(env, *submit, "--timeout", "120", timeout=180)
     assert submitted.returncode == 0, submitted.stderr
     job_id = submitted.stdout.splitlines()[0]
     bars = [line for line in submitted.stderr.splitlines() if line.startswith("[")]
@@ -346,23 +328,12 @@ def test_the_cli_shows_progress_while_waiting_and_lists_jobs(settings, running_w
 
     failed = ingest(settings.web_port, "999999").json()["job_id"]
     follow(settings.web_port, failed)
-    listing = subprocess.run(
-        [*cli, "jobs", "list", "--status", "failed"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout.splitlines()
+    listed = pitchstream(env, "jobs", "list", "--status", "failed")
+    assert listed.returncode == 0, listed.stderr
+    listing = listed.stdout.splitlines()
     assert listing[0].split()[:2] == ["JOB_ID", "STATUS"]
     assert [row.split()[0] for row in listing[1:]] == [failed]
     assert "match_not_found" in listing[1]
-    everything = subprocess.run(
-        [*cli, "jobs", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    assert job_id in everything and failed in everything
+    everything = pitchstream(env, "jobs", "list")
+    assert everything.returncode == 0, everything.stderr
+    assert job_id in everything.stdout and failed in everything.stdout

@@ -84,22 +84,22 @@ def high_watermarks(settings) -> dict[str, int]:
         consumer.close()
 
 
-def records_of(settings, job_id: str) -> list[Any]:
+def committed_messages(settings, topic: str) -> list[Any]:
+    """Every committed message of the match's partition of ``topic``, in offset order."""
     config = {
         **settings.kafka_client_config(),
-        "group.id": f"job-{uuid.uuid4().hex}",
+        "group.id": f"read-{uuid.uuid4().hex}",
         "isolation.level": "read_committed",
         "enable.auto.commit": False,
     }
     messages: list[Any] = []
-    read_committed_until_high(
-        settings,
-        config,
-        settings.topics.match_events,
-        partition_for(KEY, settings.partitions),
-        0,
-        messages.append,
-    )
+    partition = partition_for(KEY, settings.partitions)
+    read_committed_until_high(settings, config, topic, partition, 0, messages.append)
+    return messages
+
+
+def records_of(settings, job_id: str) -> list[Any]:
+    messages = committed_messages(settings, settings.topics.match_events)
     return [m for m in messages if header_value(m.headers(), "job_id") == job_id]
 
 
@@ -184,21 +184,7 @@ def test_the_manifest_on_the_wire_lists_the_retracted_event(kafka_bootstrap, tmp
         ingest(settings, "original")
         edits = mirror.write_edited()
         ingest(settings, "corrected")
-        config = {
-            **settings.kafka_client_config(),
-            "group.id": f"m-{uuid.uuid4().hex}",
-            "isolation.level": "read_committed",
-            "enable.auto.commit": False,
-        }
-        values: list[bytes] = []
-        read_committed_until_high(
-            settings,
-            config,
-            settings.topics.match_published,
-            partition_for(KEY, settings.partitions),
-            0,
-            lambda m: values.append(m.value()),
-        )
+        values = [m.value() for m in committed_messages(settings, settings.topics.match_published)]
         wire = decode_match_published(values[-1])
         gone = event_id_for("statsbomb", MATCH_ID, edits.deleted)
         assert wire.retracted_events == ((gone, 2),)

@@ -26,6 +26,48 @@ def synthetic_info(match_id: str = "m1", *, source: str = "statsbomb") -> MatchI
     )
 
 
+def info_of(
+    match: Match,
+    sides: tuple[Side | None, Side | None] = (Side.HOME, Side.AWAY),
+    goals: tuple[int, int] = (0, 0),
+    score_derivation: str = "test",
+    **fields,
+) -> MatchInfo:
+    """A MatchInfo of ``match``'s own two teams (home first) with ``fields``."""
+    return MatchInfo(
+        source=match.source,
+        match_id=match.match_id,
+        teams=(
+            TeamSheet(match.home.team_id, match.home.name, sides[0], goals[0]),
+            TeamSheet(match.away.team_id, match.away.name, sides[1], goals[1]),
+        ),
+        score_derivation=score_derivation,
+        **fields,
+    )
+
+
+def assert_accounted(match: Match, *, emitted: int, dropped: dict[str, int]) -> None:
+    """``match`` emitted ``emitted`` events and counted exactly ``dropped`` (by reason), and
+    every raw event it read is one or the other."""
+    assert len(match.events) == emitted
+    assert match.dropped_by_reason == dropped
+    assert match.raw_event_count == emitted + sum(dropped.values())
+
+
+def reassembled(match: Match, **changes) -> Match:
+    """``Match.assemble`` of ``match``'s own parts, with ``changes`` (events, info, ...)."""
+    parts = {
+        "source": match.source,
+        "match_id": match.match_id,
+        "home": match.home,
+        "away": match.away,
+        "events": match.events,
+        "raw_event_count": match.raw_event_count,
+        "dropped": match.dropped_by_reason,
+    }
+    return Match.assemble(**{**parts, **changes})
+
+
 def synthetic_match(
     match_id: str = "m1", *, events: int = 3, source: str = "statsbomb", info: bool = False
 ) -> Match:
@@ -70,3 +112,18 @@ def one_event_match(
     return Match.assemble(
         source="statsbomb", match_id=match_id, events=[event], raw_event_count=1, **teams
     )
+
+
+def event_headers(**changes) -> list[tuple[str, bytes]]:
+    """``match_event_headers`` of one StatsBomb event of match 9, with ``changes``."""
+    from contracts.v1.headers import match_event_headers
+
+    given = {
+        "event_id": "3e6b6021-4f5d-54e7-8e37-435ccbf8422c",
+        "source": "statsbomb",
+        "match_key": "statsbomb:9",
+        "time": "t",
+        "trace_id": "b" * 32,
+        "job_id": "j1",
+    }
+    return match_event_headers(**{**given, **changes})

@@ -117,23 +117,23 @@ _SET_PIECE_SUB_TYPE: Final[Mapping[str, str]] = {
     "goal_kick": "goal_kick",
     "penalty": "penalty_kick",
 }
+# A shot's sub type: the set piece it was taken from, of those a shot can be.
 _SHOT_SUB_TYPE: Final[Mapping[str, str]] = {
-    "penalty": "penalty_kick",
-    "free_kick": "free_kick",
-    "corner": "corner_kick",
+    set_piece: _SET_PIECE_SUB_TYPE[set_piece] for set_piece in ("penalty", "free_kick", "corner")
 }
-_PASS_OUTCOME: Final[Mapping[str, tuple[str, bool]]] = {
-    "success": ("successful", True),
-    "failure": ("unsuccessful", False),
-    "out": ("out_of_play", False),
-    "offside": ("offside", False),
+# A pass or shot is successful exactly when its CDF outcome is "successful".
+_PASS_OUTCOME: Final[Mapping[str, str]] = {
+    "success": "successful",
+    "failure": "unsuccessful",
+    "out": "out_of_play",
+    "offside": "offside",
 }
-_SHOT_OUTCOME: Final[Mapping[str, tuple[str, bool]]] = {
-    "goal": ("successful", True),
-    "saved": ("saved", False),
-    "blocked": ("blocked", False),
-    "off_target": ("wide", False),
-    "post": ("woodwork", False),
+_SHOT_OUTCOME: Final[Mapping[str, str]] = {
+    "goal": "successful",
+    "saved": "saved",
+    "blocked": "blocked",
+    "off_target": "wide",
+    "post": "woodwork",
 }
 _CARD_OUTCOME: Final[Mapping[str, str]] = {
     "yellow": "yellow_card",
@@ -198,10 +198,10 @@ def _outcome(event: Mapping[str, Any]) -> str | None:
 
 def _pass_kind(event: Mapping[str, Any]) -> _Kind | str:
     # Our contract: a pass is completed unless `outcome` says otherwise.
-    outcome_type, ok = _PASS_OUTCOME.get(_outcome(event) or "success", ("unsuccessful", False))
+    outcome_type = _PASS_OUTCOME.get(_outcome(event) or "success", "unsuccessful")
     set_piece = event.get("set_piece")
     sub_type = _SET_PIECE_SUB_TYPE.get(set_piece) if isinstance(set_piece, str) else None
-    return _Kind("pass", sub_type, outcome_type, ok)
+    return _Kind("pass", sub_type, outcome_type, outcome_type == "successful")
 
 
 def _shot_kind(event: Mapping[str, Any]) -> _Kind | str:
@@ -213,7 +213,7 @@ def _shot_kind(event: Mapping[str, Any]) -> _Kind | str:
     sub_type = _SHOT_SUB_TYPE.get(set_piece) if isinstance(set_piece, str) else None
     if shot.get("penalty") is True:
         sub_type = "penalty_kick"
-    return _Kind("shot", sub_type, found[0], found[1])
+    return _Kind("shot", sub_type, found, found == "successful")
 
 
 def _own_goal_kind(event: Mapping[str, Any]) -> _Kind | str:
@@ -823,13 +823,7 @@ def _match_sheet(
             item["short_name"] = short_name
         return item
 
-    referee = info.get("referee") or {}
-    officials = []
-    if isinstance(referee.get("id"), str) and referee["id"]:
-        official: dict[str, Any] = {"id": referee["id"], "type": "main_referee"}
-        if _display_name(referee):
-            official["short_name"] = _display_name(referee)
-        officials.append(official)
+    referee = _main_referee(info)
     sheet = {
         "match": {
             "id": ctx.match_id,
@@ -840,14 +834,8 @@ def _match_sheet(
             },
             "result": result,
         },
-        "teams": {
-            side: {
-                "id": team.team_id,
-                "players": [sheet_player(p, team) for p in listed[team.team_id]],
-            }
-            for side, team in (("home", home), ("away", away))
-        },
-        "officials": officials,
+        "teams": _team_records(home, away, listed, sheet_player),
+        "officials": [] if referee is None else [referee],
         "events": {"goals": goal_items, "substitutions": substitutions, "cards": cards},
         "meta": {"vendor": _require_str(info.get("source"), "source")},
     }
@@ -971,14 +959,7 @@ def _meta(
         "competition": named(competition),
         "season": named(season),
         "match": match,
-        "teams": {
-            side: {
-                "id": team.team_id,
-                **({"name": team.name} if team.name else {}),
-                "players": [meta_player(p, team) for p in listed[team.team_id]],
-            }
-            for side, team in (("home", home), ("away", away))
-        },
+        "teams": _team_records(home, away, listed, meta_player, named=True),
         "venue": named(venue),
         "meta": {
             "video": None,
@@ -990,13 +971,42 @@ def _meta(
             "cdf": {"version": CDF_VERSION},
         },
     }
-    referee = info.get("referee") or {}
-    if isinstance(referee.get("id"), str) and referee["id"]:
-        official: dict[str, Any] = {"id": referee["id"], "type": "main_referee"}
-        if _display_name(referee):
-            official["short_name"] = _display_name(referee)
-        meta["officials"] = [official]
+    referee = _main_referee(info)
+    if referee is not None:
+        meta["officials"] = [referee]
     return meta, None
+
+
+def _main_referee(info: Mapping[str, Any]) -> dict[str, Any] | None:
+    """MatchInfo's referee as a CDF official (``main_referee``), when it has an id."""
+    referee = info.get("referee") or {}
+    if not isinstance(referee.get("id"), str) or not referee["id"]:
+        return None
+    official: dict[str, Any] = {"id": referee["id"], "type": "main_referee"}
+    if _display_name(referee):
+        official["short_name"] = _display_name(referee)
+    return official
+
+
+def _team_records(
+    home: _Team,
+    away: _Team,
+    listed: Mapping[str, list[Mapping[str, Any]]],
+    player: Callable[[Mapping[str, Any], _Team], dict[str, Any]],
+    *,
+    named: bool = False,
+) -> dict[str, Any]:
+    """CDF's ``teams``: home and away, each its id (its name too when ``named`` and known)
+    and its listed players as ``player`` writes them."""
+
+    def team_record(team: _Team) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": team.team_id}
+        if named and team.name:
+            record["name"] = team.name
+        record["players"] = [player(p, team) for p in listed[team.team_id]]
+        return record
+
+    return {"home": team_record(home), "away": team_record(away)}
 
 
 def _kick_off_derivation(clock: _Clock, stamped: str) -> str:

@@ -15,6 +15,7 @@ from processors.adapters.statsbomb.mapping import map_event
 from processors.adapters.statsbomb.mapping import map_match
 from processors.adapters.statsbomb.mapping import parse_timestamp
 from processors.adapters.statsbomb.mapping import teams_from_starting_lineups
+from tests.unit.samples import assert_accounted
 
 FIDELITY_1 = Fidelity(xy=1, shot=1)
 
@@ -157,13 +158,8 @@ def test_unreadable_events_are_dropped_and_counted_with_a_reason():
         raw("Pass", 8, team={"id": 99, "name": "Intruder"}),
     ]
     match = map_match(events, match_id="m", on_dropped=lambda reason, _: seen.append(reason))
-    assert len(match.events) == 3
-    assert match.dropped_by_reason == {
-        "invalid_location": 1,
-        "invalid_value": 1,
-        "unknown_team": 1,
-        "unreadable_event": 2,
-    }
+    reasons = {"invalid_location": 1, "invalid_value": 1, "unknown_team": 1, "unreadable_event": 2}
+    assert_accounted(match, emitted=3, dropped=reasons)
     assert sorted(seen) == sorted(
         [
             "invalid_location",

@@ -12,6 +12,7 @@ from domain import Outcome
 from domain import Team
 from processors.adapters.statsperform import mapping as opta
 from processors.adapters.wyscout import mapping as wyscout
+from tests.unit.samples import assert_accounted
 
 TEAMS = (Team("1", "One"), Team("2", "Two"))
 
@@ -74,13 +75,8 @@ def test_wyscout_rows_that_cannot_be_read_are_dropped_and_counted():
         "not an object",
     ]
     match = wy_match(*rows)
-    assert len(match.events) == 1
-    assert match.dropped_by_reason == {
-        "duplicate_event_id": 1,
-        "unknown_team": 1,
-        "unreadable_event": 3,
-        "invalid_location": 1,
-    }
+    reasons = dict(duplicate_event_id=1, unknown_team=1, unreadable_event=3, invalid_location=1)
+    assert_accounted(match, emitted=1, dropped=reasons)
 
 
 def test_wyscout_y_is_the_acting_teams_left_touchline_at_zero():

@@ -16,15 +16,14 @@ from contracts.v1 import IngestRequest
 from contracts.v1 import JobStatus
 from contracts.v1.match_event import strip_revision
 from domain import Match
-from domain import MatchInfo
-from domain import Side
-from domain import TeamSheet
 from processors.application.revisions import contents_of
 from processors.application.revisions import fold
 from tests.fakes import Crash
 from tests.fakes import InMemoryPublisher
 from tests.fakes import InMemoryRepository
 from tests.unit.application.test_ingest import make_service
+from tests.unit.samples import info_of
+from tests.unit.samples import reassembled
 from tests.unit.samples import synthetic_match
 
 TRACE = "a" * 32
@@ -51,16 +50,7 @@ def corrected(match: Match) -> Match:
         index=99,
         seconds=99.0,
     )
-    kept = [events[0], moved, *events[3:], new]
-    return Match.assemble(
-        source=match.source,
-        match_id=match.match_id,
-        home=match.home,
-        away=match.away,
-        events=kept,
-        raw_event_count=match.raw_event_count,
-        dropped=match.dropped_by_reason,
-    )
+    return reassembled(match, events=[events[0], moved, *events[3:], new])
 
 
 def setup(events: int = 5):
@@ -129,17 +119,8 @@ def test_full_republishes_the_whole_match_and_resets_the_segments():
 def _with_info(match: Match, version_note: str) -> Match:
     from domain import DataVersion
 
-    info = MatchInfo(
-        source=match.source,
-        match_id=match.match_id,
-        teams=(
-            TeamSheet(match.home.team_id, match.home.name, Side.HOME, 0),
-            TeamSheet(match.away.team_id, match.away.name, Side.AWAY, 0),
-        ),
-        score_derivation="test",
-        data_version=DataVersion(version_note, "statsbomb_last_updated"),
-    )
-    return dataclasses.replace(match, info=info)
+    version = DataVersion(version_note, "statsbomb_last_updated")
+    return dataclasses.replace(match, info=info_of(match, data_version=version))
 
 
 def test_a_changed_info_alone_is_published_with_a_new_manifest_and_no_event():
@@ -158,7 +139,9 @@ def test_a_changed_info_alone_is_published_with_a_new_manifest_and_no_event():
 # -- exactly once across a kill --------------------------------------------------------------
 
 
-def test_a_revision_killed_after_its_commit_is_not_applied_twice_and_keeps_its_counts():
+def correction_killed_after_its_commit():
+    """A first ingest, then job ``second`` publishing ``corrected`` killed right after its
+    transaction committed: (service, publisher, the request, its running state)."""
     service, repository, publisher, original = setup()
     ingest(service, "first")
     repository.matches["m1"] = corrected(original)
@@ -167,6 +150,11 @@ def test_a_revision_killed_after_its_commit_is_not_applied_twice_and_keeps_its_c
     publisher.crash_after_commit = True
     with pytest.raises(Crash):
         service.run(req, running)
+    return service, publisher, req, running
+
+
+def test_a_revision_killed_after_its_commit_is_not_applied_twice_and_keeps_its_counts():
+    service, publisher, req, running = correction_killed_after_its_commit()
     resumed = service.start(req, trace_id=TRACE, previous=running)
     state = service.run(req, resumed)
     assert state.status is JobStatus.SUCCEEDED
@@ -203,14 +191,7 @@ def test_an_unchanged_reingest_resumed_stays_unchanged():
 
 
 def test_a_resume_finding_fewer_records_than_its_manifest_says_fails_loudly():
-    service, repository, publisher, original = setup()
-    ingest(service, "first")
-    repository.matches["m1"] = corrected(original)
-    req = request("second")
-    running = service.start(req, trace_id=TRACE, previous=None)
-    publisher.crash_after_commit = True
-    with pytest.raises(Crash):
-        service.run(req, running)
+    service, publisher, req, running = correction_killed_after_its_commit()
     publisher.log.pop()  # a record of the committed transaction went missing
     resumed = service.start(req, trace_id=TRACE, previous=running)
     state = service.run(req, resumed)

@@ -19,7 +19,6 @@ from contracts.v1 import encode_job_state
 from contracts.v1 import encode_match_event
 from contracts.v1.headers import header_value
 from contracts.v1.headers import is_trace_id
-from contracts.v1.headers import match_event_headers
 from contracts.v1.headers import message_headers
 from contracts.v1.headers import new_trace_id
 from contracts.v1.headers import parent_partition_from
@@ -31,6 +30,7 @@ from domain import Coordinates
 from domain import EventType
 from domain import Match
 from domain import Outcome
+from tests.unit.samples import event_headers
 from tests.unit.samples import one_event_match
 
 
@@ -204,16 +204,7 @@ def test_every_message_carries_trace_and_job_ids():
 
 
 def test_match_event_headers_follow_cloudevents_binary_mode():
-    headers = dict(
-        match_event_headers(
-            event_id="e1",
-            source="statsbomb",
-            match_key="statsbomb:9",
-            time="t",
-            trace_id="b" * 32,
-            job_id="j1",
-        )
-    )
+    headers = dict(event_headers(event_id="e1"))
     assert headers["ce_specversion"] == b"1.0"
     assert headers["ce_id"] == b"e1"
     assert headers["ce_type"] == b"io.pitchstream.match-event.v1"

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from contracts.schemas import V1_DIR
+from contracts.schemas import VOCABULARY as VOCABULARY_FIELDS
 from domain import BodyPart
 from domain import Card
 from domain import DuelKind
@@ -64,13 +65,7 @@ TABLES = [
 def test_every_canonical_value_has_one_row_in_the_readme_and_in_vocabulary_json(heading, enum):
     values = [member.value for member in enum]
     assert list(table(heading)) == values
-    field = {
-        EventType: "type",
-        Outcome: "outcome",
-        BodyPart: "body_part",
-        SetPiece: "set_piece",
-        Card: "card",
-    }[enum]
+    (field,) = [name for name, vocabulary in VOCABULARY_FIELDS.items() if vocabulary is enum]
     assert VOCABULARY[field] == values
 
 

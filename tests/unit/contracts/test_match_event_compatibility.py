@@ -2,13 +2,13 @@
 
 Old payloads (written before the fields existed) decode with today's decoder, the new keys
 at their null defaults; new payloads decode with a reader that knows only the fields v1 had
-before (a frozen copy of that dataclass below), which ignores the keys it does not know.
+before (a frozen copy of those fields below), which ignores the keys it does not know.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import make_dataclass
 
 import jsonschema
 import orjson
@@ -24,7 +24,6 @@ from contracts.v1.match_event import encode_match_event
 from domain import BodyPart
 from domain import Card
 from domain import EventType
-from domain import MatchInfo
 from domain import Outcome
 from domain import PassDetails
 from domain import PassHeight
@@ -32,8 +31,8 @@ from domain import SetPiece
 from domain import ShotDetails
 from domain import ShotTechnique
 from domain import Side
-from domain import TeamSheet
 from tests.contract_facts import ISSUE_11_EVENT_FIELDS
+from tests.unit.samples import info_of
 from tests.unit.samples import synthetic_match
 
 # Payloads of StatsBomb match 3788741 as published before issue 11 (commit 719a05e).
@@ -45,30 +44,44 @@ OLD_PAYLOADS = [
 NEW_KEYS = set(ISSUE_11_EVENT_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class MatchEventBeforeIssue11:
-    """MatchEvent v1 as it was before the additive fields: a consumer's reader."""
-
-    event_id: str = field(metadata=field_meta(""))
-    source: str = field(metadata=field_meta(""))
-    match_id: str = field(metadata=field_meta(""))
-    source_event_id: str = field(metadata=field_meta(""))
-    source_type: str = field(metadata=field_meta(""))
-    type: EventType = field(metadata=field_meta(""))
-    index: int = field(metadata=field_meta("", minimum=0))
-    period: int = field(metadata=field_meta("", minimum=1, maximum=5))
-    seconds: float = field(metadata=field_meta("", minimum=0))
-    team_id: str = field(metadata=field_meta(""))
-    team_name: str = field(metadata=field_meta(""))
-    player_id: str = field(metadata=field_meta(""))
-    player_name: str = field(metadata=field_meta(""))
-    start: Location | None = field(metadata=field_meta(""))
-    end: Location | None = field(metadata=field_meta(""))
-    outcome: Outcome | None = field(metadata=field_meta(""))
-    body_part: BodyPart | None = field(metadata=field_meta(""))
-    set_piece: SetPiece | None = field(metadata=field_meta(""))
-    card: Card | None = field(metadata=field_meta(""))
-    related_event_ids: tuple[str, ...] = field(metadata=field_meta(""))
+# MatchEvent v1's fields before the additive ones, in order, as a consumer's reader had them
+# (frozen here: today's MatchEvent must keep decoding into it).
+FIELDS_BEFORE_ISSUE_11 = {
+    "event_id": str,
+    "source": str,
+    "match_id": str,
+    "source_event_id": str,
+    "source_type": str,
+    "type": EventType,
+    "index": int,
+    "period": int,
+    "seconds": float,
+    "team_id": str,
+    "team_name": str,
+    "player_id": str,
+    "player_name": str,
+    "start": Location | None,
+    "end": Location | None,
+    "outcome": Outcome | None,
+    "body_part": BodyPart | None,
+    "set_piece": SetPiece | None,
+    "card": Card | None,
+    "related_event_ids": tuple[str, ...],
+}
+BOUNDS_BEFORE_ISSUE_11 = {
+    "index": {"minimum": 0},
+    "period": {"minimum": 1, "maximum": 5},
+    "seconds": {"minimum": 0},
+}
+MatchEventBeforeIssue11 = make_dataclass(
+    "MatchEventBeforeIssue11",
+    [
+        (name, kind, field(metadata=field_meta("", **BOUNDS_BEFORE_ISSUE_11.get(name, {}))))
+        for name, kind in FIELDS_BEFORE_ISSUE_11.items()
+    ],
+    frozen=True,
+    slots=True,
+)
 
 
 @pytest.mark.parametrize("payload", OLD_PAYLOADS)
@@ -100,15 +113,7 @@ def _rich_match():
         shot_details=ShotDetails(ShotTechnique.VOLLEY, True, False, events[0].event_id),
         metrics=(("statsbomb_xg", 0.25),),
     )
-    info = MatchInfo(
-        source=match.source,
-        match_id=match.match_id,
-        teams=(
-            TeamSheet(match.home.team_id, match.home.name, Side.HOME, 0),
-            TeamSheet(match.away.team_id, match.away.name, Side.AWAY, 0),
-        ),
-        score_derivation="test",
-    )
+    info = info_of(match)
     return type(match)(
         match.source,
         match.match_id,

@@ -16,7 +16,6 @@ from contracts.v1.headers import MATCH_EVENT_RETRACTION_TYPE
 from contracts.v1.headers import MATCH_EVENT_REVISION_TYPE
 from contracts.v1.headers import MATCH_EVENT_TYPE
 from contracts.v1.headers import header_value
-from contracts.v1.headers import match_event_headers
 from contracts.v1.headers import record_kind
 from contracts.v1.match_event import RETRACTION_SCHEMA_ID
 from contracts.v1.match_event import SCHEMA_ID
@@ -30,6 +29,7 @@ from contracts.v1.match_event import encode_retraction
 from contracts.v1.match_event import strip_revision
 from contracts.v1.match_event import with_revision
 from tests.unit.contracts.test_match_event_compatibility import OLD_PAYLOADS
+from tests.unit.samples import event_headers
 from tests.unit.samples import synthetic_match
 
 
@@ -105,26 +105,14 @@ def test_the_retraction_schema_is_not_satisfied_by_an_event_nor_the_reverse():
         jsonschema.validate(retraction, _schema("match-event.schema.json"))
 
 
-def _headers(**kwargs):
-    base = dict(
-        event_id="3e6b6021-4f5d-54e7-8e37-435ccbf8422c",
-        source="statsbomb",
-        match_key="statsbomb:9",
-        time="t",
-        trace_id="b" * 32,
-        job_id="j1",
-    )
-    return match_event_headers(**{**base, **kwargs})
-
-
 def test_ce_type_tells_an_event_a_revision_and_a_retraction_apart():
     assert MATCH_EVENT_TYPE == "io.pitchstream.match-event.v1"
     assert MATCH_EVENT_REVISION_TYPE == "io.pitchstream.match-event-revision.v1"
     assert MATCH_EVENT_RETRACTION_TYPE == "io.pitchstream.match-event-retraction.v1"
     first, revision, retraction = (
-        _headers(),
-        _headers(revision=2),
-        _headers(revision=3, retracted=True),
+        event_headers(),
+        event_headers(revision=2),
+        event_headers(revision=3, retracted=True),
     )
     assert header_value(first, "ce_type") == MATCH_EVENT_TYPE
     assert header_value(revision, "ce_type") == MATCH_EVENT_REVISION_TYPE
@@ -145,11 +133,11 @@ def test_ce_id_is_unique_per_record_and_the_event_id_is_a_header_of_its_own():
     ``pitchstream_event_id`` on every record."""
     event_id = "3e6b6021-4f5d-54e7-8e37-435ccbf8422c"
     ids = [
-        header_value(_headers(revision=r, retracted=gone), "ce_id")
+        header_value(event_headers(revision=r, retracted=gone), "ce_id")
         for r, gone in ((1, False), (2, False), (3, True))
     ]
     assert ids == [event_id, f"{event_id}.r2", f"{event_id}.r3"]
     for revision in (1, 2):
-        assert header_value(_headers(revision=revision), "pitchstream_event_id") == event_id
+        assert header_value(event_headers(revision=revision), "pitchstream_event_id") == event_id
     with pytest.raises(ValueError, match="revision"):
-        _headers(revision=1, retracted=True)
+        event_headers(revision=1, retracted=True)

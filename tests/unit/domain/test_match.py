@@ -9,6 +9,8 @@ from domain import Match
 from domain import Outcome
 from domain import Team
 from domain import event_id_for
+from tests.unit.samples import info_of
+from tests.unit.samples import reassembled
 
 HOME = Team("1", "Home FC")
 AWAY = Team("2", "Away FC")
@@ -183,32 +185,11 @@ def test_a_match_refuses_info_about_other_teams():
 
 
 def _info_for(match, sides, goals=(0, 0)):
-    from domain import MatchInfo
-    from domain import TeamSheet
-
-    return MatchInfo(
-        match.source,
-        match.match_id,
-        (
-            TeamSheet(match.home.team_id, match.home.name, sides[0], goals[0]),
-            TeamSheet(match.away.team_id, match.away.name, sides[1], goals[1]),
-        ),
-        "counted",
-    )
+    return info_of(match, sides, goals, "counted")
 
 
 def _with_info(match, info, **changes):
-    return Match.assemble(
-        source=match.source,
-        match_id=match.match_id,
-        home=match.home,
-        away=match.away,
-        events=match.events,
-        raw_event_count=match.raw_event_count,
-        dropped=match.dropped_by_reason,
-        info=info,
-        **changes,
-    )
+    return reassembled(match, info=info, **changes)
 
 
 def test_sides_known_follows_the_info_unless_given():
