@@ -454,15 +454,21 @@ def _submit_options(submit: argparse.ArgumentParser) -> None:
     )
     add_request_facts(submit)
     submit.add_argument("--job-id", help="default: a new random id")
-    submit.add_argument("--wait", action="store_true", help="wait for the final job state")
-    submit.add_argument(
-        "--timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="with --wait: give up waiting after this many seconds (default 600); the job goes on",
+    _wait_options(
+        submit,
+        wait_help="wait for the final job state",
+        timeout_help="with --wait: give up waiting after this many seconds (default 600); "
+        "the job goes on",
     )
     submit.set_defaults(func=cmd_submit)
+
+
+def _wait_options(command: argparse.ArgumentParser, *, wait_help: str, timeout_help: str) -> None:
+    """``--wait`` and ``--timeout SECONDS`` (default 600)."""
+    command.add_argument("--wait", action="store_true", help=wait_help)
+    command.add_argument(
+        "--timeout", type=float, default=600.0, metavar="SECONDS", help=timeout_help
+    )
 
 
 def _jobs_options(jobs: argparse.ArgumentParser) -> None:
@@ -478,15 +484,10 @@ def _jobs_options(jobs: argparse.ArgumentParser) -> None:
         "reached",
     )
     show.add_argument("job_id")
-    show.add_argument(
-        "--wait", action="store_true", help="wait until the job exists and reaches a final state"
-    )
-    show.add_argument(
-        "--timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="with --wait: give up after this many seconds (default 600)",
+    _wait_options(
+        show,
+        wait_help="wait until the job exists and reaches a final state",
+        timeout_help="with --wait: give up after this many seconds (default 600)",
     )
     show.set_defaults(func=cmd_jobs_show)
     listing = commands.add_parser("list", help="a table of jobs from the job table's changelog")
