@@ -2,7 +2,8 @@
 StatsBomb match beside a kloppy script doing the same (``bench/kloppy_normalize.py``).
 
 Each is a fresh process, timed from start to exit by the bench (interpreter start, imports,
-reading the files, JSON lines written to a file on stdout). The three commands run one after
+reading the files, JSON lines written to a file on stdout); ``python -c pass`` beside them
+shows what the interpreter's start alone costs on the machine then. The commands run one after
 the other in each round, the order rotating from round to round, after untimed warm-up
 rounds (which also leave the ``.pyc`` files written); medians with min-max. The lines each
 process wrote are counted, so a command that printed nothing cannot look fast.
@@ -37,6 +38,7 @@ def commands(statsbomb_dir: str, match_id: str = MATCH_ID) -> dict[str, list[str
     files = [str(data / folder / f"{match_id}.json") for folder in ("events", "lineups")]
     pitchstream = _pitchstream()
     return {
+        "python": [sys.executable, "-c", "pass"],  # the floor: the interpreter's own start
         "help": [*pitchstream, "--help"],
         "normalize": [*pitchstream, "normalize", "--source", "statsbomb", "--match-id", match_id],
         "kloppy": [sys.executable, str(Path(__file__).with_name("kloppy_normalize.py")), *files],
@@ -99,6 +101,8 @@ def render_rows(results: dict[str, Any]) -> list[str]:
         "interleaved; JSON lines to a file on stdout)",
         "| command | lines out | wall ms |",
         "| --- | ---: | ---: |",
+        f"| `python -c pass` (the interpreter's own start: the floor) | - | "
+        f"{_ms(seconds['python'])} |",
         f"| `pitchstream --help` | - | {_ms(seconds['help'])} |",
         f"| `pitchstream normalize --source statsbomb --match-id {cli['match']}` | "
         f"{lines['normalize']:,} | {_ms(seconds['normalize'])} |",
