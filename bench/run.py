@@ -40,6 +40,7 @@ from typing import Any
 
 import orjson
 
+from bench import cli
 from domain import MatchScope
 from processors.devtools.worker import log_text
 from processors.devtools.worker import start_worker
@@ -1251,6 +1252,7 @@ def render(results: dict[str, Any]) -> str:
     for row in results["normalize"]:
         if not row["kloppy_seconds"]:
             lines.append(f"  {row['source']} {row['match']}: {row['kloppy_note']}")
+    lines += cli.render_rows(results)
     kafka = results.get("kafka")
     if kafka:
         lines.append("")
@@ -1355,6 +1357,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
                     "verdict": "info",
                 }
             )
+    out += cli.target_rows(results)
     kafka = results.get("kafka")
     if not kafka:
         return out
@@ -1448,6 +1451,8 @@ def main(argv: list[str] | None = None) -> int:
     results["normalize"] = bench_normalize(settings, repeats=args.repeats, warmup=args.warmup)
     if profile_dir is not None:
         results["normalize_profile"] = profile_normalize(settings, profile_dir)
+    say("1b. command line, whole process (ours vs a kloppy script, interleaved)")
+    results["cli"] = cli.bench_cli(settings.statsbomb_dir, repeats=args.repeats, warmup=args.warmup)
 
     if not args.no_kafka:
         with (

@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 
 from tests.paths import REPO_ROOT
 
 
-def run_cli(*arguments: str, folders: dict[str, object]) -> subprocess.CompletedProcess[bytes]:
-    """``python -m processors.entrypoints.cli <arguments>`` from the repository root, with the
-    environment's ``PITCHSTREAM_`` variables replaced by ``folders`` (variable -> path)."""
+def run_cli(
+    *arguments: str, folders: dict[str, object], python_options: Sequence[str] = ()
+) -> subprocess.CompletedProcess[bytes]:
+    """``python [python_options] -m processors.entrypoints.cli <arguments>`` from the repository
+    root, with the environment's ``PITCHSTREAM_`` variables replaced by ``folders`` (variable ->
+    path)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PITCHSTREAM_")}
     env.update({variable: str(path) for variable, path in folders.items()})
     return subprocess.run(
-        [sys.executable, "-m", "processors.entrypoints.cli", *arguments],
+        [sys.executable, *python_options, "-m", "processors.entrypoints.cli", *arguments],
         capture_output=True,
         env=env,
         cwd=REPO_ROOT,

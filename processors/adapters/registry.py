@@ -3,32 +3,39 @@
 A provider is a folder under ``processors/adapters/`` whose ``repository.py`` has a
 ``repository_from_settings(settings)`` (None when the provider is not configured); adding
 one is that folder and one line below (and its name in ``contracts.v1.ingest_request.SOURCES``).
+
+A provider's modules are imported when its source is first used, not with this module: the
+command line normalizing a StatsBomb match never loads Metrica's reader (and pandas with it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Final
 
-from domain import MatchRepository
-from processors.adapters.metrica import repository as metrica
-from processors.adapters.statsbomb import repository as statsbomb
-from processors.adapters.statsperform import repository as statsperform
-from processors.adapters.wyscout import repository as wyscout
-from processors.settings import Settings
+if TYPE_CHECKING:
+    from domain import MatchRepository
+    from processors.settings import Settings
 
-RepositoryFactory = Callable[[Settings], MatchRepository | None]
-
-PROVIDERS: Final[Mapping[str, RepositoryFactory]] = {
-    "statsbomb": statsbomb.repository_from_settings,
-    "metrica": metrica.repository_from_settings,
-    "wyscout": wyscout.repository_from_settings,
-    "statsperform": statsperform.repository_from_settings,
+PROVIDERS: Final[Mapping[str, str]] = {
+    "statsbomb": "processors.adapters.statsbomb.repository",
+    "metrica": "processors.adapters.metrica.repository",
+    "wyscout": "processors.adapters.wyscout.repository",
+    "statsperform": "processors.adapters.statsperform.repository",
 }
+
+
+def build_repository(settings: Settings, source: str) -> MatchRepository | None:
+    """The repository of ``source`` (imports that provider only); None when the provider is
+    not configured. ``KeyError`` for a source no provider serves."""
+    module = importlib.import_module(PROVIDERS[source])
+    repository: MatchRepository | None = module.repository_from_settings(settings)
+    return repository
 
 
 def build_repositories(settings: Settings) -> dict[str, MatchRepository]:
     """The configured providers' repositories by source."""
-    built = {source: factory(settings) for source, factory in PROVIDERS.items()}
+    built = {source: build_repository(settings, source) for source in PROVIDERS}
     return {source: repository for source, repository in built.items() if repository is not None}

@@ -1,46 +1,39 @@
-"""The ``pitchstream`` command line: worker, submit, jobs, normalize, match-info."""
+"""The ``pitchstream`` command line: worker, submit, jobs, normalize, match-info.
+
+It starts fast: a command imports what it uses when it runs (``pitchstream --help`` loads no
+contracts; ``normalize`` of a StatsBomb match no Kafka client, Faust, structlog or pandas), and
+a subcommand's options are added when that subcommand is parsed or asked for its help.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging.config
 import os
-import signal
 import sys
-import uuid
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
-import orjson
-from confluent_kafka import KafkaException
-
-from contracts import ContractError
-from contracts.v1 import IngestRequest
-from contracts.v1 import JobState
-from contracts.v1 import JobStatus
-from contracts.v1 import new_trace_id
-from contracts.v1.ingest_request import SOURCES
-from contracts.v1.job_state import job_state_to_dict
-from contracts.v1.match_event import match_event_payload
-from domain import Match
-from domain import MatchQuery
-from domain import PitchstreamError
 from processors.entrypoints.console import EXIT_CODES_HELP
 from processors.entrypoints.console import CommandError
 from processors.entrypoints.console import ExitCode
 from processors.entrypoints.console import check_kafka
 from processors.entrypoints.console import check_port_free
-from processors.entrypoints.console import events_in_words
-from processors.logs import configure_logging
-from processors.logs import get_logger
-from processors.logs import scrub
-from processors.logs import stdlib_logging_config
-from processors.settings import Settings
+
+if TYPE_CHECKING:
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import JobState
+    from domain import Match
+    from processors.settings import Settings
 
 
 def _print_json(value: object) -> None:
+    import orjson
+
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
@@ -51,9 +44,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     """Run the Faust worker in a child process, and a fresh one when it exits stalled."""
     if os.environ.get(_SUPERVISED) == "1":
         return _run_faust_worker(settings)
+    import signal
     import subprocess
 
     from processors.entrypoints.watchdog import STALL_EXIT_CODE
+    from processors.logs import get_logger
 
     log = get_logger("pitchstream.worker")
     env = {**os.environ, _SUPERVISED: "1"}
@@ -82,6 +77,8 @@ def _run_faust_worker(settings: Settings) -> int:
 
     from processors.adapters.kafka.admin import ensure_topics
     from processors.entrypoints.app import create_app
+    from processors.logs import get_logger
+    from processors.logs import stdlib_logging_config
 
     data_dir = settings.worker_data_dir
     try:
@@ -107,30 +104,31 @@ def _run_faust_worker(settings: Settings) -> int:
     return 0
 
 
+def _request_of(args: argparse.Namespace, job_id: str) -> IngestRequest:
+    """The ingest request the command's options describe (each option named as its field)."""
+    import dataclasses
+
+    from contracts.v1 import IngestRequest
+
+    names = [f.name for f in dataclasses.fields(IngestRequest) if hasattr(args, f.name)]
+    return IngestRequest(**{**{name: getattr(args, name) for name in names}, "job_id": job_id})
+
+
 def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
+    import uuid
+
+    from contracts import ContractError
+    from contracts.codec import from_dict
+    from contracts.codec import to_dict
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import new_trace_id
     from processors.adapters.kafka.admin import ensure_topics
     from processors.adapters.kafka.producer import RequestProducer
     from processors.application import job_states
 
     job_id = args.job_id or uuid.uuid4().hex
     try:
-        request = IngestRequest(
-            job_id=job_id,
-            source=args.source,
-            match_id=args.match_id,
-            competition_id=args.competition_id,
-            season_id=args.season_id,
-            all_matches=args.all_matches,
-            force=args.force,
-            home_team_id=args.home_team_id,
-            full=args.full,
-            kick_off_utc=args.kick_off_utc,
-            neutral_venue=args.neutral_venue,
-        )
-        from contracts.codec import from_dict
-        from contracts.codec import to_dict
-
-        request = from_dict(IngestRequest, to_dict(request))  # the contract's own checks
+        request = from_dict(IngestRequest, to_dict(_request_of(args, job_id)))  # its checks
     except ContractError as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.USAGE
@@ -147,6 +145,8 @@ def cmd_submit(settings: Settings, args: argparse.Namespace) -> int:
 
 def _wait_and_print(settings: Settings, job_id: str, *, timeout: float) -> int:
     """Follow a job to its final state (progress on stderr), print it; exit 0 when succeeded."""
+    from contracts.v1 import JobStatus
+    from contracts.v1.job_state import job_state_to_dict
     from processors.adapters.kafka.job_reader import JobStateReader
 
     display = ProgressDisplay(sys.stderr, tty=sys.stderr.isatty())
@@ -167,6 +167,7 @@ def _wait_and_print(settings: Settings, job_id: str, *, timeout: float) -> int:
 
 
 def cmd_jobs_show(settings: Settings, args: argparse.Namespace) -> int:
+    from contracts.v1.job_state import job_state_to_dict
     from processors.adapters.kafka.job_reader import JobStateReader
 
     if args.wait:
@@ -261,9 +262,11 @@ def cmd_topics_create(settings: Settings, args: argparse.Namespace) -> int:
 def _requested_match(settings: Settings, args: argparse.Namespace) -> Match | int:
     """The match ``--source``/``--match-id``/``--home-team-id`` name, or the exit code (2: the
     source is not configured, 1: the provider failed) after saying why on stderr."""
-    from processors.adapters.registry import build_repositories
+    from domain import MatchQuery
+    from domain import PitchstreamError
+    from processors.adapters.registry import build_repository
 
-    repository = build_repositories(settings).get(args.source)
+    repository = build_repository(settings, args.source)
     if repository is None:
         print(f"error: source {args.source!r} is not configured", file=sys.stderr)
         return 2
@@ -275,6 +278,11 @@ def _requested_match(settings: Settings, args: argparse.Namespace) -> Match | in
 
 
 def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
+    import orjson
+
+    from contracts.v1.match_event import encode_match_event
+    from processors.entrypoints.console import events_in_words
+
     match = _requested_match(settings, args)
     if isinstance(match, int):
         return match
@@ -287,30 +295,32 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
         out.flush()
         print(f"{match.key}: {_cdf_events_in_words(result)}", file=sys.stderr)
         return 0
-    for position, event in enumerate(match.events):
-        out.write(orjson.dumps(match_event_payload(match, event, position)) + b"\n")
+    for position, event in enumerate(match.events):  # the payloads the worker publishes
+        out.write(encode_match_event(match, event, position) + b"\n")
     out.flush()
     summary = events_in_words(match.raw_event_count, len(match.events), match.dropped_by_reason)
     print(f"{match.key}: {match.raw_event_count} raw events read: {summary}", file=sys.stderr)
     return 0
 
 
-def _with_request_facts(match: Any, args: argparse.Namespace) -> Any:
+def _with_request_facts(match: Match, args: argparse.Namespace) -> Match:
     """The match as the ingest would publish it for a request with these options."""
+    if args.kick_off_utc is None and args.neutral_venue is None:
+        return match  # nothing to stamp: no need to load the ingest service (and its metrics)
+    from contracts import ContractError
     from processors.application.ingest import with_request_facts
 
-    request = IngestRequest(
-        job_id="cli",
-        source=match.source,
-        match_id=match.match_id,
-        kick_off_utc=args.kick_off_utc,
-        neutral_venue=args.neutral_venue,
-    )
+    try:
+        request = _request_of(args, job_id="cli")
+    except ContractError as error:  # e.g. a --kick-off-utc that is no UTC time
+        raise CommandError(str(error), ExitCode.USAGE) from None
     return with_request_facts(match, request)
 
 
 def _cdf_of(match: Any) -> Any:
     """The CDF lane's mapping of exactly the wire payloads the worker publishes."""
+    import orjson
+
     from contracts.v1.match_event import encode_match_event
     from contracts.v1.match_info import encode_match_info
     from processors.application.cdf import to_cdf
@@ -330,6 +340,8 @@ def _cdf_events_in_words(result: Any) -> str:
 
 
 def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
+    import orjson
+
     from contracts.v1.match_info import encode_match_info
 
     match = _requested_match(settings, args)
@@ -367,6 +379,38 @@ def cmd_match_info(settings: Settings, args: argparse.Namespace) -> int:
 HOME_TEAM_HELP = "the team that played at home, for providers that do not say (wyscout)"
 
 
+class _Command(argparse.ArgumentParser):
+    """A subcommand whose options (``options(parser)``) are added when it is first parsed or
+    asked for its help: ``pitchstream --help`` lists the commands without importing what their
+    options name (the sources, the job statuses)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        options: Callable[[argparse.ArgumentParser], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending_options = options
+
+    def _with_options(self) -> None:
+        options, self._pending_options = self._pending_options, None
+        if options is not None:
+            options(self)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        self._with_options()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        self._with_options()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._with_options()
+        return super().format_help()
+
+
 def add_request_facts(command: argparse.ArgumentParser) -> None:
     """``--kick-off-utc`` and ``--neutral-venue/--no-neutral-venue``: what a request may
     supply about one match; it replaces the provider's, and the MatchInfo says so."""
@@ -383,41 +427,14 @@ def add_request_facts(command: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pitchstream",
-        description="Football match data, normalized onto Kafka. "
-        "Configured from PITCHSTREAM_* and KAFKA_* environment variables "
-        "(KAFKA_BOOTSTRAP_SERVERS: the Kafka cluster, default 127.0.0.1:9092).",
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def _sources() -> Sequence[str]:
+    from contracts.v1.ingest_request import SOURCES
 
-    commands.add_parser(
-        "worker",
-        help="run the Faust worker",
-        description="Run the Faust worker: creates the missing topics, takes ingest requests "
-        "from Kafka, publishes match events, keeps the job table and serves the HTTP API on "
-        "PITCHSTREAM_WEB_HOST:PITCHSTREAM_WEB_PORT (127.0.0.1:6066). Runs until SIGTERM or "
-        "Ctrl-C; restarts its Faust process when the watchdog finds it stalled. Logs go to "
-        "stderr (PITCHSTREAM_LOG_FORMAT, PITCHSTREAM_LOG_LEVEL); Faust keeps its files in "
-        "PITCHSTREAM_DATA_DIR (default ~/.cache/pitchstream/worker/<app id>).",
-        epilog="exit codes: 0 stopped; 5 Kafka cannot be reached at KAFKA_BOOTSTRAP_SERVERS; "
-        "6 the worker cannot start (the error line says why and which setting to change)",
-    ).set_defaults(func=cmd_worker)
+    return SOURCES
 
-    submit = commands.add_parser(
-        "submit",
-        help="produce an ingest request; print the job id",
-        description="Produce an ingest request for one match (--match-id) or a backfill "
-        "(--competition-id with --season-id, or --all-matches) and print its job id. "
-        "With --wait, follow the job: progress on stderr, its final state (JSON) on stdout.",
-        epilog="exit codes: 0 request stored (with --wait: the job succeeded); 1 --wait: the "
-        "job failed; 2 invalid request, nothing sent; 4 --wait gave up after --timeout "
-        "seconds; 5 Kafka cannot be reached",
-    )
-    submit.add_argument("--source", required=True, choices=SOURCES)
+
+def _submit_options(submit: argparse.ArgumentParser) -> None:
+    submit.add_argument("--source", required=True, choices=_sources())
     submit.add_argument("--match-id", help="one match (or a backfill's scope, below)")
     submit.add_argument("--competition-id", type=int, help="backfill a statsbomb season")
     submit.add_argument("--season-id", type=int, help="with --competition-id")
@@ -437,18 +454,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_request_facts(submit)
     submit.add_argument("--job-id", help="default: a new random id")
-    submit.add_argument("--wait", action="store_true", help="wait for the final job state")
-    submit.add_argument(
-        "--timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="with --wait: give up waiting after this many seconds (default 600); the job goes on",
+    _wait_options(
+        submit,
+        wait_help="wait for the final job state",
+        timeout_help="with --wait: give up waiting after this many seconds (default 600); "
+        "the job goes on",
     )
     submit.set_defaults(func=cmd_submit)
 
-    jobs = commands.add_parser("jobs", help="job states").add_subparsers(dest="jobs", required=True)
-    show = jobs.add_parser(
+
+def _wait_options(command: argparse.ArgumentParser, *, wait_help: str, timeout_help: str) -> None:
+    """``--wait`` and ``--timeout SECONDS`` (default 600)."""
+    command.add_argument("--wait", action="store_true", help=wait_help)
+    command.add_argument(
+        "--timeout", type=float, default=600.0, metavar="SECONDS", help=timeout_help
+    )
+
+
+def _jobs_options(jobs: argparse.ArgumentParser) -> None:
+    from contracts.v1 import JobStatus
+
+    commands = jobs.add_subparsers(dest="jobs", required=True)
+    show = commands.add_parser(
         "show",
         help="print one job's state",
         description="Print a job's latest state (JSON) from the job table's changelog.",
@@ -457,85 +484,151 @@ def build_parser() -> argparse.ArgumentParser:
         "reached",
     )
     show.add_argument("job_id")
-    show.add_argument(
-        "--wait", action="store_true", help="wait until the job exists and reaches a final state"
-    )
-    show.add_argument(
-        "--timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="with --wait: give up after this many seconds (default 600)",
+    _wait_options(
+        show,
+        wait_help="wait until the job exists and reaches a final state",
+        timeout_help="with --wait: give up after this many seconds (default 600)",
     )
     show.set_defaults(func=cmd_jobs_show)
-    listing = jobs.add_parser("list", help="a table of jobs from the job table's changelog")
+    listing = commands.add_parser("list", help="a table of jobs from the job table's changelog")
     listing.add_argument("--status", choices=[s.value for s in JobStatus])
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(func=cmd_jobs_list)
 
-    topics = commands.add_parser("topics", help="Kafka topics").add_subparsers(
-        dest="topics", required=True
-    )
-    topics.add_parser(
+
+def _topics_options(topics: argparse.ArgumentParser) -> None:
+    topics.add_subparsers(dest="topics", required=True).add_parser(
         "create", help="create the missing topics with our partition counts; check the others"
     ).set_defaults(func=cmd_topics_create)
 
-    normalize = commands.add_parser("normalize", help="print MatchEvent v1 JSON lines, no Kafka")
-    normalize.add_argument("--source", required=True, choices=SOURCES)
-    normalize.add_argument("--match-id", required=True)
-    normalize.add_argument("--home-team-id", help=HOME_TEAM_HELP)
-    normalize.add_argument(
-        "--format",
-        choices=("pitchstream", "cdf"),
-        default="pitchstream",
-        help="pitchstream: MatchEvent v1 lines (default); cdf: CDF v0.3.2 event lines, as the "
-        "CDF lane writes them on cdf-events (withheld events counted on stderr)",
+
+def _one_match_options(
+    command: argparse.ArgumentParser, *, formats_help: str, func: Callable[..., int]
+) -> None:
+    """``normalize`` and ``match-info``: one match of a source, printed in a format."""
+    command.add_argument("--source", required=True, choices=_sources())
+    command.add_argument("--match-id", required=True)
+    command.add_argument("--home-team-id", help=HOME_TEAM_HELP)
+    command.add_argument(
+        "--format", choices=("pitchstream", "cdf"), default="pitchstream", help=formats_help
     )
-    add_request_facts(normalize)
-    normalize.set_defaults(func=cmd_normalize)
-    match_info = commands.add_parser("match-info", help="print MatchInfo v1 JSON, no Kafka")
-    match_info.add_argument("--source", required=True, choices=SOURCES)
-    match_info.add_argument("--match-id", required=True)
-    match_info.add_argument("--home-team-id", help=HOME_TEAM_HELP)
-    match_info.add_argument(
-        "--format",
-        choices=("pitchstream", "cdf"),
-        default="pitchstream",
-        help="pitchstream: MatchInfo v1 (default); cdf: one JSON object {match_sheet, meta}, "
-        "the CDF records the lane writes on cdf-matches (null when withheld; why on stderr)",
+    add_request_facts(command)
+    command.set_defaults(func=func)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pitchstream",
+        description="Football match data, normalized onto Kafka. "
+        "Configured from PITCHSTREAM_* and KAFKA_* environment variables "
+        "(KAFKA_BOOTSTRAP_SERVERS: the Kafka cluster, default 127.0.0.1:9092).",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_request_facts(match_info)
-    match_info.set_defaults(func=cmd_match_info)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Command)
+
+    commands.add_parser(
+        "worker",
+        help="run the Faust worker",
+        description="Run the Faust worker: creates the missing topics, takes ingest requests "
+        "from Kafka, publishes match events, keeps the job table and serves the HTTP API on "
+        "PITCHSTREAM_WEB_HOST:PITCHSTREAM_WEB_PORT (127.0.0.1:6066). Runs until SIGTERM or "
+        "Ctrl-C; restarts its Faust process when the watchdog finds it stalled. Logs go to "
+        "stderr (PITCHSTREAM_LOG_FORMAT, PITCHSTREAM_LOG_LEVEL); Faust keeps its files in "
+        "PITCHSTREAM_DATA_DIR (default ~/.cache/pitchstream/worker/<app id>).",
+        epilog="exit codes: 0 stopped; 5 Kafka cannot be reached at KAFKA_BOOTSTRAP_SERVERS; "
+        "6 the worker cannot start (the error line says why and which setting to change)",
+    ).set_defaults(func=cmd_worker)
+    commands.add_parser(
+        "submit",
+        options=_submit_options,
+        help="produce an ingest request; print the job id",
+        description="Produce an ingest request for one match (--match-id) or a backfill "
+        "(--competition-id with --season-id, or --all-matches) and print its job id. "
+        "With --wait, follow the job: progress on stderr, its final state (JSON) on stdout.",
+        epilog="exit codes: 0 request stored (with --wait: the job succeeded); 1 --wait: the "
+        "job failed; 2 invalid request, nothing sent; 4 --wait gave up after --timeout "
+        "seconds; 5 Kafka cannot be reached",
+    )
+    commands.add_parser("jobs", options=_jobs_options, help="job states")
+    commands.add_parser("topics", options=_topics_options, help="Kafka topics")
+    for name, func, summary, formats_help in (
+        (
+            "normalize",
+            cmd_normalize,
+            "print MatchEvent v1 JSON lines, no Kafka",
+            "pitchstream: MatchEvent v1 lines (default); cdf: CDF v0.3.2 event lines, as the "
+            "CDF lane writes them on cdf-events (withheld events counted on stderr)",
+        ),
+        (
+            "match-info",
+            cmd_match_info,
+            "print MatchInfo v1 JSON, no Kafka",
+            "pitchstream: MatchInfo v1 (default); cdf: one JSON object {match_sheet, meta}, "
+            "the CDF records the lane writes on cdf-matches (null when withheld; why on stderr)",
+        ),
+    ):
+        options = partial(_one_match_options, formats_help=formats_help, func=func)
+        commands.add_parser(name, options=options, help=summary)
     return parser
 
 
 _NEEDS_KAFKA = ("cmd_worker", "cmd_jobs_show", "cmd_jobs_list", "cmd_topics_create")
+# Offline commands that print data: nothing in them logs, so no logging set-up (structlog) to load.
+_NO_LOGS = ("cmd_normalize", "cmd_match_info")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(build_parser(), argv)
+    from processors.settings import Settings
+
     settings = Settings.from_env()
+    if args.func.__name__ not in _NO_LOGS:
+        _configure_logging(settings)
+    try:
+        if args.func.__name__ in _NEEDS_KAFKA and os.environ.get(_SUPERVISED) != "1":
+            check_kafka(settings)  # one line within seconds, not minutes of librdkafka retries
+        return int(args.func(settings, args))
+    except CommandError as error:
+        _say_error(settings, str(error))
+        return int(error.code)
+    except TimeoutError as error:
+        _say_error(settings, str(error))
+        return int(ExitCode.TIMED_OUT)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if not _is_kafka_error(error):
+            raise
+        _say_error(settings, f"Kafka: {error.args[0]}")
+        return int(ExitCode.KAFKA_UNREACHABLE)
+
+
+def _say_error(settings: Settings, text: str) -> None:
+    """``error: <text>`` on stderr, the known secrets masked."""
+    from processors.logs import scrub
+
+    print(f"error: {scrub(text, settings.secrets())}", file=sys.stderr)
+
+
+def _configure_logging(settings: Settings) -> None:
+    import logging.config
+
+    from processors.logs import configure_logging
+    from processors.logs import stdlib_logging_config
+
     configure_logging(
         log_format=settings.log_format, level=settings.log_level, secrets=settings.secrets()
     )
     logging.config.dictConfig(  # librdkafka's lines (and other libraries') through ours
         stdlib_logging_config(log_format=settings.log_format, level=settings.log_level)
     )
-    try:
-        if args.func.__name__ in _NEEDS_KAFKA and os.environ.get(_SUPERVISED) != "1":
-            check_kafka(settings)  # one line within seconds, not minutes of librdkafka retries
-        return int(args.func(settings, args))
-    except CommandError as error:
-        print(f"error: {scrub(str(error))}", file=sys.stderr)
-        return int(error.code)
-    except KafkaException as error:
-        print(f"error: Kafka: {scrub(str(error.args[0]))}", file=sys.stderr)
-        return int(ExitCode.KAFKA_UNREACHABLE)
-    except TimeoutError as error:
-        print(f"error: {scrub(str(error))}", file=sys.stderr)
-        return int(ExitCode.TIMED_OUT)
-    except KeyboardInterrupt:
-        return 130
+
+
+def _is_kafka_error(error: Exception) -> bool:
+    """A confluent-kafka ``KafkaException`` (only a command that loaded the client raises one)."""
+    kafka = sys.modules.get("confluent_kafka")
+    return kafka is not None and isinstance(error, kafka.KafkaException)
 
 
 def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:

@@ -11,9 +11,11 @@ import enum
 import os
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 
-from processors.settings import Settings
+if TYPE_CHECKING:
+    from processors.settings import Settings
 
 
 class ExitCode(enum.IntEnum):
