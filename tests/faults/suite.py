@@ -272,6 +272,10 @@ class JobWatch:
         finally:
             consumer.close()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def get(self, job_id: str) -> JobState | None:
         with self._lock:
             return self.states.get(job_id)
@@ -537,10 +541,8 @@ def run_suite(
                 worker.kill()
                 report.kills += 1
                 worker.start()
-            wait_for(
-                lambda: watch.all_final(list(jobs)),
-                timeout=300,
-                what="every job final after the kills",
+            wait_for_final(
+                watch, list(jobs), 300, "every job final after the kills", settings, worker
             )
 
             # 2. restart the broker in the middle of a job.
@@ -630,6 +632,27 @@ def run_suite(
     return report
 
 
+def wait_for_final(
+    watch: JobWatch,
+    job_ids: list[str],
+    timeout: float,
+    what: str,
+    settings: Settings,
+    worker: WorkerProcess,
+) -> None:
+    """Wait until every job is final; on a timeout say which are not, and what the job
+    watch, the group and the topics hold (a stuck job and a dead watch look alike)."""
+    try:
+        wait_for(lambda: watch.all_final(job_ids), timeout=timeout, what=what)
+    except AssertionError as timeout_error:
+        open_jobs = [j for j in job_ids if not watch.all_final([j])]
+        states = {j: watch.get(j) for j in open_jobs}
+        raise AssertionError(
+            f"{timeout_error}: not final {states}; job watch alive: {watch.alive}\n"
+            + diagnose(settings, worker, open_jobs)
+        ) from None
+
+
 def diagnose(settings: Settings, worker: WorkerProcess, pending: list[str]) -> str:
     """What the group has committed and what the topics hold, when the worker seems stuck."""
     import subprocess
@@ -651,7 +674,7 @@ def diagnose(settings: Settings, worker: WorkerProcess, pending: list[str]) -> s
         lines.append(f"committed: {committed}")
     for topic in (settings.topics.ingest_requests, settings.topics.job_updates):
         lines.append(f"end offsets {topic}: {end_offsets(settings, topic)}")
-    if worker.process is not None:
+    if worker.process is not None and shutil.which("py-spy"):
         dump = subprocess.run(
             ["py-spy", "dump", "--pid", str(worker.process.pid)],
             capture_output=True,
