@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from enum import Enum
 from typing import Any
 from typing import Final
 from typing import Literal
@@ -40,6 +41,7 @@ from domain import SetPiece
 from domain import ShotDetails
 from domain import ShotTechnique
 from domain import Side
+from domain import Team
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event.json"
 RETRACTION_SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event-retraction.json"
@@ -175,35 +177,21 @@ def _team_side(match: Match, team_id: str) -> str | None:
     return "away" if team_id == match.away.team_id else None
 
 
-def _pass(details: PassDetails | None) -> dict[str, Any] | None:
+def _plain_details(details: PassDetails | ShotDetails | None) -> dict[str, Any] | None:
+    """A pass's or a shot's details as plain JSON values, keys in their fields' order."""
     if details is None:
         return None
     return {
-        "height": None if details.height is None else details.height.value,
-        "cross": details.cross,
-        "through_ball": details.through_ball,
-        "switch": details.switch,
-        "cut_back": details.cut_back,
-        "goal_assist": details.goal_assist,
-        "shot_assist": details.shot_assist,
-    }
-
-
-def _shot(details: ShotDetails | None) -> dict[str, Any] | None:
-    if details is None:
-        return None
-    return {
-        "technique": None if details.technique is None else details.technique.value,
-        "first_time": details.first_time,
-        "penalty": details.penalty,
-        "key_pass_id": details.key_pass_id,
+        name: value.value if isinstance(value, Enum) else value
+        for name in details.__dataclass_fields__
+        for value in (getattr(details, name),)
     }
 
 
 def match_event_payload(
     match: Match, event: Event, position: int, revision: int = 1
 ) -> dict[str, Any]:
-    """The v1 payload of one event as a plain dict (the hot path: no intermediate objects)."""
+    """The v1 payload of one event as a plain dict: the reference the encoders must equal."""
     team_name = ""
     if event.team_id == match.home.team_id:
         team_name = match.home.name
@@ -239,8 +227,8 @@ def match_event_payload(
         if event.received_seconds is None
         else round(event.received_seconds, 3),
         "under_pressure": event.under_pressure,
-        "pass": _pass(event.pass_details),
-        "shot": _shot(event.shot_details),
+        "pass": _plain_details(event.pass_details),
+        "shot": _plain_details(event.shot_details),
         "goalkeeper_action": None
         if event.goalkeeper_action is None
         else event.goalkeeper_action.value,
@@ -251,8 +239,14 @@ def match_event_payload(
 
 
 def encode_match_event(match: Match, event: Event, position: int, revision: int = 1) -> bytes:
-    """``orjson.dumps(match_event_payload(...))`` with ``revision``, byte for byte."""
-    return with_revision(encode_match_event_content(match, event, position), revision)
+    """``orjson.dumps(match_event_payload(...))``, byte for byte: the content with
+    ``"revision"`` as its last key."""
+    if revision < 1:
+        raise ValueError(f"revision {revision} is not >= 1")
+    text = _content_text(match, event, position, f',"revision":{int(revision)}}}')
+    if text is None:
+        return with_revision(_content_via_dict(match, event, position), revision)
+    return text.encode()
 
 
 def with_revision(content: bytes, revision: int) -> bytes:
@@ -291,13 +285,148 @@ def encode_retraction(*, source: str, match_id: str, event_id: str, revision: in
 
 
 def encode_match_event_content(match: Match, event: Event, position: int) -> bytes:
-    """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte, with
-    less work per event.
+    """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte."""
+    text = _content_text(match, event, position, "}")
+    return _content_via_dict(match, event, position) if text is None else text.encode()
+
+
+# The JSON text of every vocabulary member (and of null), written by orjson itself.
+_VOCABULARY_JSON: Final[Mapping[Any, str]] = {
+    None: "null",
+    **{
+        member: orjson.dumps(member.value).decode()
+        for vocabulary in (BodyPart, Card, DuelKind, EventType, GoalkeeperAction, Outcome, SetPiece)
+        for member in vocabulary
+    },
+}
+_BOOL_JSON: Final = {True: "true", False: "false", None: "null"}
+_TeamsText = tuple[Team, Team, bool, Mapping[str, tuple[str, str]]]
+_last_teams: _TeamsText | None = None
+# A coordinate's JSON text (rounded to 4 decimals, written by orjson) by its value: provider
+# grids have few distinct values (StatsBomb 0.1-yard cells, Wyscout and Opta 0-100 units), so
+# a match's locations hit this table after the first match. Zero is never kept (0.0 and -0.0
+# are equal keys with different texts), nor anything but a float; the table stops growing at
+# _COORDINATE_TEXTS_MAX values.
+_coordinate_texts: dict[float, str] = {}
+_COORDINATE_TEXTS_MAX: Final = 1 << 16
+
+
+def _coordinate_text(value: float) -> str:
+    text = _coordinate_texts.get(value) if type(value) is float else None
+    if text is None:
+        text = _dumps(round(value, 4)).decode()
+        if type(value) is float and value and len(_coordinate_texts) < _COORDINATE_TEXTS_MAX:
+            _coordinate_texts[value] = text
+    return text
+
+
+def _location_text(point: Any) -> str:
+    """``_location(point)`` as orjson writes it."""
+    x, y, z = point.x, point.y, point.z
+    texts = _coordinate_texts
+    x_text = texts.get(x) if type(x) is float else None
+    if x_text is None:
+        x_text = _coordinate_text(x)
+    y_text = texts.get(y) if type(y) is float else None
+    if y_text is None:
+        y_text = _coordinate_text(y)
+    if z is None:
+        return f'{{"x":{x_text},"y":{y_text}}}'
+    return f'{{"x":{x_text},"y":{y_text},"z":{_coordinate_text(z)}}}'
+
+
+def _teams_text(match: Match) -> Mapping[str, tuple[str, str]]:
+    """Per team id: the ``"team_id":..,"team_name":..`` text and the ``team_side`` JSON,
+    kept for the last match's teams (a match's events are encoded one after another)."""
+    global _last_teams
+    last = _last_teams
+    home, away, sides = match.home, match.away, match.sides_known
+    if last is not None and last[0] is home and last[1] is away and last[2] is sides:
+        return last[3]
+    table = {
+        team.team_id: (
+            _dumps({"team_id": team.team_id, "team_name": team.name}).decode()[1:-1],
+            f'"{side}"' if sides else "null",
+        )
+        for team, side in ((home, "home"), (away, "away"))
+    }
+    _last_teams = (home, away, sides, table)
+    return table
+
+
+def _content_text(match: Match, event: Event, position: int, tail: str) -> str | None:
+    """The payload's JSON text, ``tail`` closing it, written as orjson writes the payload
+    dict; None for an event with a value this cannot write so (a string orjson would
+    escape, a value not of its declared type): ``_content_via_dict`` writes those.
+
+    Strings are written raw only when they hold nothing orjson escapes (``"``, ``\\``,
+    control characters: printable strings without quote or backslash pass). Numbers,
+    vocabulary members, booleans, the team's text and the details objects are orjson's
+    own text (or Python's ``str`` of an int, the same)."""
+    event_id, source, match_id = event.event_id, event.source, event.match_id
+    source_event_id, source_type = event.source_event_id, event.source_type
+    player_id, player_name, related = event.player_id, event.player_name, event.related_event_ids
+    team_id = event.team_id
+    team = _teams_text(match).get(team_id)
+    if team is None:
+        team = (f'"team_id":"{team_id}","team_name":""', "null")
+        strings = f"{event_id}{source}{match_id}{source_event_id}{source_type}{team_id}"
+    else:
+        strings = f"{event_id}{source}{match_id}{source_event_id}{source_type}"
+    strings = f"{strings}{player_id}{player_name}{''.join(related)}"
+    receiver_id = event.receiver_id
+    if receiver_id is None:
+        receiver = "null"
+    else:
+        receiver_name = event.receiver_name or ""
+        strings = f"{strings}{receiver_id}{receiver_name}"
+        receiver = f'{{"player_id":"{receiver_id}","player_name":"{receiver_name}"}}'
+    period, pressure = event.period, event.under_pressure
+    pressure_text = _BOOL_JSON.get(pressure) if pressure is None or type(pressure) is bool else None
+    if (
+        pressure_text is None
+        or '"' in strings
+        or "\\" in strings
+        or not strings.isprintable()
+        or type(period) is not int
+        or type(position) is not int
+    ):
+        return None
+    start, end, received = event.start, event.end, event.received_seconds
+    pass_details, shot_details, metrics = event.pass_details, event.shot_details, event.metrics
+    vocabulary = _VOCABULARY_JSON
+    related_text = '"' + '","'.join(related) + '"' if related else ""
+    try:
+        return (
+            f'{{"event_id":"{event_id}","source":"{source}","match_id":"{match_id}",'
+            f'"source_event_id":"{source_event_id}","source_type":"{source_type}",'
+            f'"type":{vocabulary[event.type]},"index":{position},"period":{period},'
+            f'"seconds":{_dumps(round(event.seconds, 3)).decode()},{team[0]},'
+            f'"player_id":"{player_id}","player_name":"{player_name}",'
+            f'"start":{"null" if start is None else _location_text(start)},'
+            f'"end":{"null" if end is None else _location_text(end)},'
+            f'"outcome":{vocabulary[event.outcome]},"body_part":{vocabulary[event.body_part]},'
+            f'"set_piece":{vocabulary[event.set_piece]},"card":{vocabulary[event.card]},'
+            f'"related_event_ids":[{related_text}],'
+            f'"team_side":{team[1]},"receiver":{receiver},"received_seconds":'
+            f"{'null' if received is None else _dumps(round(received, 3)).decode()},"
+            f'"under_pressure":{pressure_text},'
+            f'"pass":{"null" if pass_details is None else _dumps(pass_details).decode()},'
+            f'"shot":{"null" if shot_details is None else _dumps(shot_details).decode()},'
+            f'"goalkeeper_action":{vocabulary[event.goalkeeper_action]},'
+            f'"duel_kind":{vocabulary[event.duel_kind]},'
+            f'"metrics":{_dumps(dict(metrics)).decode() if metrics else "null"}{tail}'
+        )
+    except (KeyError, TypeError):  # a value not of its declared type
+        return None
+
+
+def _content_via_dict(match: Match, event: Event, position: int) -> bytes:
+    """The content through a dict and orjson: any event, at a slower pace.
 
     orjson writes a StrEnum member as its value, a tuple as an array and a dataclass as an
     object of its fields, so the enum ``.value`` lookups, the list copy and the detail dicts
-    are skipped; absent locations skip a call.
-    """
+    are skipped."""
     team_id = event.team_id
     sides = match.sides_known
     if team_id == match.home.team_id:
