@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from typing import Final
 
@@ -39,18 +40,20 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
+from processors.adapters.mapping import first_present
+from processors.adapters.mapping import map_objects
 from processors.adapters.statsperform.match_info import SOURCE
 from processors.adapters.statsperform.match_info import build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 DELETED_BY_PROVIDER: Final = "deleted_by_provider"
 OUTSIDE_PLAY: Final = "outside_play"
 
@@ -312,27 +315,20 @@ def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
     return found
 
 
-def _first(qualifiers: Qualifiers, table: Mapping[int, Any]) -> Any:
-    for qualifier_id, value in table.items():
-        if qualifier_id in qualifiers:
-            return value
-    return None
-
-
 def _success(outcome: int | None) -> Outcome | None:
     return {1: Outcome.SUCCESS, 0: Outcome.FAILURE}.get(outcome) if outcome is not None else None
 
 
 def _pass(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     result = Outcome.OFFSIDE if type_id == 2 else _success(outcome)
-    return _Details(EventType.PASS, result, _first(q, _PASS_SET_PIECES))
+    return _Details(EventType.PASS, result, first_present(q, _PASS_SET_PIECES))
 
 
 def _shot(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     if type_id == 16 and OWN_GOAL in q:
         return _Details(EventType.OWN_GOAL_AGAINST)
     result = Outcome.BLOCKED if BLOCKED in q else _SHOT_OUTCOMES[type_id]
-    return _Details(EventType.SHOT, result, _first(q, _SHOT_SET_PIECES))
+    return _Details(EventType.SHOT, result, first_present(q, _SHOT_SET_PIECES))
 
 
 def _foul(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
@@ -352,7 +348,7 @@ def _save(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
 
 
 def _card(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
-    return _Details(EventType.CARD, card=_first(q, _CARD_QUALIFIERS))
+    return _Details(EventType.CARD, card=first_present(q, _CARD_QUALIFIERS))
 
 
 _DETAIL_PARSERS: Final[Mapping[int, Callable[[int, int | None, Qualifiers], _Details]]] = {
@@ -524,9 +520,9 @@ def source_type(type_id: int) -> str:
 
 def map_event(
     raw: RawEvent,
+    index: int,
     *,
     match_id: str,
-    index: int,
     starts: Mapping[int, datetime],
     players: Mapping[str, LineupPlayer] | None = None,
     links: Links | None = None,
@@ -579,7 +575,7 @@ def map_event(
             start,
             end,
             found.outcome,
-            _first(q, _BODY_PART_QUALIFIERS),
+            first_present(q, _BODY_PART_QUALIFIERS),
             found.set_piece,
             found.card,
             pass_details=_pass_details(source_event_id, q, links or _NO_LINKS)
@@ -600,46 +596,31 @@ def map_event(
 def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
     """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
     home, away = match_file.teams
-    known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
-    links = links_of(match_file.events)
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw,
-                match_id=match_file.match_id,
-                index=position,
-                starts=starts,
-                players=match_file.roster.players,
-                links=links,
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
-    goals = count_goals(events, home.team_id, away.team_id)
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
-        home=home,
-        away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=build_match_info(match_file, events, goals, starts),
+    drops = Drops(on_dropped)
+    events = map_objects(
+        match_file.events,
+        partial(
+            map_event,
+            match_id=match_file.match_id,
+            starts=starts,
+            players=match_file.roster.players,
+            links=links_of(match_file.events),
+        ),
+        {home.team_id, away.team_id},
+        drops,
+    )
+    info = build_match_info(
+        match_file, events, count_goals(events, home.team_id, away.team_id), starts
+    )
+    return assembled(
+        SOURCE,
+        match_file.match_id,
+        (home, away),
+        events,
+        len(match_file.events),
+        drops,
+        info,
         sides_known=match_file.sides_known,
     )
 

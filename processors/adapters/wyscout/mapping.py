@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from functools import partial
 from typing import Any
 from typing import Final
 
@@ -37,17 +38,19 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
+from processors.adapters.mapping import first_present
+from processors.adapters.mapping import map_objects
 from processors.adapters.wyscout.match_info import SOURCE
 from processors.adapters.wyscout.match_info import build_match_info
 
 RawEvent = Mapping[str, Any]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 
 _PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
 
@@ -302,17 +305,10 @@ def _outcome(event_type: EventType, tags: frozenset[int]) -> Outcome | None:
     return None
 
 
-def _first(tags: frozenset[int], table: Mapping[int, Any]) -> Any:
-    for tag, value in table.items():
-        if tag in tags:
-            return value
-    return None
-
-
 def pass_details(sub_event_id: int | None, tags: frozenset[int]) -> PassDetails:
     """Height from tags 801/802 (else the High pass sub-event), cross from the Cross and Free
     kick cross sub-events, through ball 901, assist 301 (a goal's), key pass 302 (a shot's)."""
-    height = _first(tags, _PASS_HEIGHT_TAGS)
+    height = first_present(tags, _PASS_HEIGHT_TAGS)
     if height is None and sub_event_id == _HIGH_PASS:
         height = PassHeight.HIGH
     goal_assist = ASSIST_TAG in tags
@@ -358,9 +354,9 @@ def _locations(
 
 def map_event(
     raw: RawEvent,
+    index: int,
     *,
     match_id: str,
-    index: int,
     players: Mapping[str, LineupPlayer] | None = None,
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
@@ -380,7 +376,9 @@ def map_event(
         start, end = _locations(raw, event_id, sub_event_id)
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
-    body_part = _first(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(sub_event_id or -1)
+    body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
+        sub_event_id or -1
+    )
     player_id = _int(raw.get("playerId"))
     player_key = str(player_id) if player_id else ""
     player = (players or {}).get(player_key)
@@ -403,7 +401,7 @@ def map_event(
             _outcome(event_type, tags),
             body_part,
             _SET_PIECES.get(sub_event_id or -1),
-            _first(tags, _CARD_TAGS),
+            first_present(tags, _CARD_TAGS),
             pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
             shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
             if event_type is EventType.SHOT
@@ -436,28 +434,13 @@ def map_match(
         home, away = second, first
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
-    known_teams = {home.team_id, away.team_id}
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw, match_id=match_file.match_id, index=position, players=match_file.roster.players
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
+    drops = Drops(on_dropped)
+    events = map_objects(
+        match_file.events,
+        partial(map_event, match_id=match_file.match_id, players=match_file.roster.players),
+        {home.team_id, away.team_id},
+        drops,
+    )
     info = build_match_info(
         match_file,
         home,
@@ -465,17 +448,10 @@ def map_match(
         sides_known=sides_known,
         goals=count_goals(events, home.team_id, away.team_id),
     )
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
-        home=home,
-        away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=info,
-        sides_known=sides_known,
+    raw_count = len(match_file.events)
+    teams = (home, away)
+    return assembled(
+        SOURCE, match_file.match_id, teams, events, raw_count, drops, info, sides_known=sides_known
     )
 
 
