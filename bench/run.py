@@ -267,16 +267,7 @@ def metrica_cases(settings: Any, repositories: dict[str, Any], kloppy_metrica: A
             kloppy_call = lambda e=events_json, m=metadata: kloppy_metrica.load_event(  # noqa: E731
                 event_data=str(e), meta_data=str(m)
             )
-        cases.append(
-            {
-                "source": "metrica",
-                "match": match_id,
-                "raw_events": raw_count,
-                "ours": lambda m=match_id: ours_normalize(repository, m),
-                "kloppy": kloppy_call,
-                "kloppy_note": note,
-            }
-        )
+        cases.append(_case("metrica", repository, match_id, raw_count, kloppy_call, note))
     return cases
 
 
@@ -291,18 +282,12 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
     if wyscout is not None and settings.wyscout_dir:
         for match_id in [m.match_id for m in wyscout.list_matches(MatchScope())]:
             path = Path(settings.wyscout_dir) / f"{match_id}.json"
-            cases.append(
-                {
-                    "source": "wyscout",
-                    "match": match_id,
-                    "raw_events": wyscout.get_match(match_id).raw_event_count,
-                    "ours": lambda m=match_id: ours_normalize(wyscout, m),
-                    "kloppy": lambda p=path: kloppy_wyscout.load(
-                        event_data=str(p), data_version="V2"
-                    ),
-                    "kloppy_note": "wyscout.load(event_data, data_version='V2')",
-                }
+            raw_count = wyscout.get_match(match_id).raw_event_count
+            kloppy_call = lambda p=path: kloppy_wyscout.load(  # noqa: E731
+                event_data=str(p), data_version="V2"
             )
+            note = "wyscout.load(event_data, data_version='V2')"
+            cases.append(_case("wyscout", wyscout, match_id, raw_count, kloppy_call, note))
     else:
         say("  wyscout: no adapter registered (or no data); skipped")
     statsperform = repositories.get("statsperform")
@@ -317,19 +302,32 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
                 kloppy_call = lambda a=ma1, b=ma3: kloppy_statsperform.load_event(  # noqa: E731
                     ma1_data=str(a), ma3_data=str(b)
                 )
+            raw_count = statsperform.get_match(match_id).raw_event_count
             cases.append(
-                {
-                    "source": "statsperform",
-                    "match": match_id,
-                    "raw_events": statsperform.get_match(match_id).raw_event_count,
-                    "ours": lambda m=match_id: ours_normalize(statsperform, m),
-                    "kloppy": kloppy_call,
-                    "kloppy_note": note,
-                }
+                _case("statsperform", statsperform, match_id, raw_count, kloppy_call, note)
             )
     else:
         say("  statsperform: no adapter registered (or no data); skipped")
     return cases
+
+
+def _case(
+    source: str,
+    repository: Any,
+    match_id: str,
+    raw_events: int,
+    kloppy_call: Callable[[], Any] | None,
+    note: str,
+) -> dict[str, Any]:
+    """One normalize row: ours (``ours_normalize``) beside kloppy's call (None: no reader)."""
+    return {
+        "source": source,
+        "match": match_id,
+        "raw_events": raw_events,
+        "ours": lambda: ours_normalize(repository, match_id),
+        "kloppy": kloppy_call,
+        "kloppy_note": note,
+    }
 
 
 def _metrica_loads(repository: Any, match_id: str) -> bool:

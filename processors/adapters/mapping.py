@@ -112,6 +112,19 @@ def generic_types(events: Iterable[Event]) -> Counter[tuple[str, str]]:
     return Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC)
 
 
+def provider_int(value: Any, *, signed: bool = False) -> int | None:
+    """A provider's integer code: an int (not a bool), or a string of digits (with a minus
+    sign when ``signed``); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        digits = value.strip().lstrip("-") if signed else value.strip()
+        return int(value) if digits.isdigit() else None
+    return None
+
+
 def first_present(present: Collection[Any], table: Mapping[Any, Any]) -> Any:
     """The value of the first table entry (in table order) whose key is ``present`` (a
     provider's tags, qualifiers or subtypes); None when none is."""

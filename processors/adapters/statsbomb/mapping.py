@@ -78,19 +78,19 @@ class SbDetail(msgspec.Struct, gc=False):
     type: SbNamed | None = None
     card: SbNamed | None = None
     head: bool | None = None
-    # Pass
+    # Pass (flags are absent when false)
     recipient: SbRef | None = None
     height: SbNamed | None = None
-    technique: SbNamed | None = None  # also Shot
     cross: bool = False
     through_ball: bool = False
     switch: bool = False
+    technique: SbNamed | None = None  # also Shot
     cut_back: bool = False
     goal_assist: bool = False
     shot_assist: bool = False
     # Shot
-    first_time: bool = False
     statsbomb_xg: float | None = None
+    first_time: bool = False
     key_pass_id: str | None = None
     # Substitution
     replacement: SbRef | None = None
@@ -750,12 +750,13 @@ def map_match(
         if event.type in _INFO_TYPES:
             facts.add(event, raw)
         events.append(event)
+    goals = count_goals(events, home.team_id, away.team_id)
     info = build_match_info(
         match_id,
         home,
         away,
         sides_known=sides_known,
-        goals=count_goals(events, home.team_id, away.team_id),
+        goals=goals,
         facts=facts,
         entry=entry,
         lineups=lineups,

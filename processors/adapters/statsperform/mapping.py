@@ -48,6 +48,7 @@ from processors.adapters.mapping import OnDropped
 from processors.adapters.mapping import assembled
 from processors.adapters.mapping import first_present
 from processors.adapters.mapping import map_objects
+from processors.adapters.mapping import provider_int as _int
 from processors.adapters.statsperform.match_info import SOURCE
 from processors.adapters.statsperform.match_info import build_match_info
 
@@ -292,16 +293,6 @@ class _Details:
     outcome: Outcome | None = None
     set_piece: SetPiece | None = None
     card: Card | None = None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
 
 
 def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:

@@ -46,6 +46,7 @@ from processors.adapters.mapping import OnDropped
 from processors.adapters.mapping import assembled
 from processors.adapters.mapping import first_present
 from processors.adapters.mapping import map_objects
+from processors.adapters.mapping import provider_int
 from processors.adapters.wyscout.match_info import SOURCE
 from processors.adapters.wyscout.match_info import build_match_info
 
@@ -234,19 +235,13 @@ class WyscoutMatchFile:
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+def _code(value: Any) -> int | None:
+    return provider_int(value, signed=True)
 
 
 def tags_of(raw: RawEvent) -> frozenset[int]:
     tags = raw.get("tags") or ()
-    ids = (_int(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    ids = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
     return frozenset(tag for tag in ids if tag is not None)
 
 
@@ -364,8 +359,8 @@ def map_event(
         source_event_id = str(raw["id"])
         period = _PERIODS[raw["matchPeriod"]]
         seconds = float(raw["eventSec"])
-        event_id = _int(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+        event_id = _code(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
     except (KeyError, TypeError, ValueError) as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: {error!r}") from None
     if event_id is None or not source_event_id:
@@ -379,7 +374,7 @@ def map_event(
     body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
         sub_event_id or -1
     )
-    player_id = _int(raw.get("playerId"))
+    player_id = _code(raw.get("playerId"))
     player_key = str(player_id) if player_id else ""
     player = (players or {}).get(player_key)
     try:
@@ -462,8 +457,8 @@ def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
     for raw in raw_events:
         if not isinstance(raw, Mapping):
             continue
-        event_id = _int(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+        event_id = _code(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
         tags = tags_of(raw)
         if canonical_type(event_id, sub_event_id, frozenset()) is EventType.GENERIC:
             counts[f"sub_event:{sub_event_id if sub_event_id is not None else event_id}"] += 1
