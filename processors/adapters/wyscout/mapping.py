@@ -241,8 +241,35 @@ def _code(value: Any) -> int | None:
 
 def tags_of(raw: RawEvent) -> frozenset[int]:
     tags = raw.get("tags") or ()
-    ids = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
-    return frozenset(tag for tag in ids if tag is not None)
+    ids = []
+    for tag in tags:  # as read from JSON: objects with an int id
+        if type(tag) is not dict or type(tag_id := tag.get("id")) is not int:
+            break
+        ids.append(tag_id)
+    else:
+        return frozenset(ids)
+    codes = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    return frozenset(tag for tag in codes if tag is not None)
+
+
+_PLAIN: Final = frozenset({int, float, str})
+# Coordinates.from_wyscout by the raw (x, y) of a position: Wyscout's positions are the 101 x
+# 101 integers 0-100 (written as numbers or as strings, "29"), so a match's points are mostly
+# ones seen before. Only int, float and str values are kept: equal keys give equal points
+# (1 and 1.0 both read as 1.0, -0.0 as 0.0; a string equals only the same string).
+_points: dict[tuple[float, float], Coordinates] = {}
+_POINTS_MAX: Final = 1 << 16
+
+
+def _point(value: Any) -> Coordinates:
+    x, y = value["x"], value["y"]
+    plain = type(x) in _PLAIN and type(y) in _PLAIN
+    point = _points.get((x, y)) if plain else None
+    if point is None:
+        point = Coordinates.from_wyscout(*_position(value))
+        if plain and len(_points) < _POINTS_MAX:
+            _points[(x, y)] = point
+    return point
 
 
 def _position(value: Any) -> tuple[float, float]:
@@ -339,11 +366,11 @@ def _locations(
         # A save attempt's first position is a corner placeholder and its second the shot's
         # origin as seen from the keeper's team: neither is where the keeper was.
         return None, None
-    start = Coordinates.from_wyscout(*_position(positions[0])) if positions else None
+    start = _point(positions[0]) if positions else None
     end = None
     placeholder_end = event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS
     if len(positions) > 1 and not placeholder_end:
-        end = Coordinates.from_wyscout(*_position(positions[1]))
+        end = _point(positions[1])
     return start, end
 
 
