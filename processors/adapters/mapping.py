@@ -63,7 +63,7 @@ def map_objects(
     seen: set[str] = set()
     for position, raw in enumerate(raw_events, start=1):
         try:
-            if not isinstance(raw, Mapping):
+            if type(raw) is not dict and not isinstance(raw, Mapping):  # dicts: no ABC check
                 raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
             event = map_one(raw, position)
             if event.team_id not in known_teams:

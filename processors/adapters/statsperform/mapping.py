@@ -298,8 +298,10 @@ class _Details:
 def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
     found: dict[int, str | None] = {}
     for entry in raw.get("qualifier") or ():
-        if isinstance(entry, Mapping):
-            qualifier_id = _int(entry.get("qualifierId"))
+        if type(entry) is dict or isinstance(entry, Mapping):  # JSON objects: no ABC check
+            qualifier_id = entry.get("qualifierId")
+            if type(qualifier_id) is not int:
+                qualifier_id = _int(qualifier_id)
             if qualifier_id is not None:
                 value = entry.get("value")
                 found[qualifier_id] = None if value is None else str(value)
@@ -397,6 +399,11 @@ def _locations(
     )
 
 
+def _is_object(raw: Any) -> bool:
+    """A JSON object (a dict, checked first: no ABC check) or another mapping."""
+    return type(raw) is dict or isinstance(raw, Mapping)
+
+
 def parse_utc(value: str) -> datetime:
     """An MA3 ``timeStamp`` ("2021-09-11T18:30:08.862Z") or MA1 period time."""
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -409,7 +416,7 @@ def period_starts(
     starts: dict[int, datetime] = dict(fallback or {})
     seen: set[int] = set()
     for raw in raw_events:
-        if not isinstance(raw, Mapping) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
+        if not _is_object(raw) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
             continue
         period = _int(raw.get("periodId"))
         if period is None or period in seen:
@@ -452,7 +459,7 @@ def links_of(raw_events: Iterable[RawEvent]) -> Links:
     by_team_event: dict[tuple[str, str], RawEvent] = {}
     shots: list[tuple[RawEvent, Qualifiers]] = []
     for raw in raw_events:
-        if not isinstance(raw, Mapping):
+        if not _is_object(raw):
             continue
         type_id = _int(raw.get("typeId"))
         by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
