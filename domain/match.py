@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
-from itertools import islice
 from operator import attrgetter
-from operator import gt
 from typing import Final
 
 from domain.coordinates import Coordinates
@@ -144,9 +142,6 @@ class Event:
 
 _init_through_slot_setters(Event)  # see domain.coordinates
 _ORDER_KEY: Final = attrgetter("period", "seconds", "index")  # Event.order_key, in C
-_MATCH_OF: Final = attrgetter("source", "match_id")
-_TEAM_OF: Final = attrgetter("team_id")
-_ID_OF: Final = attrgetter("event_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,18 +174,25 @@ class Match:
             raise ValueError("a match needs a source and an id")
         if self.home.team_id == self.away.team_id:
             raise ValueError(f"match {self.match_id}: home and away are the same team")
-        events = self.events
         teams = {self.home.team_id, self.away.team_id, ""}
-        # The same checks as _check_events, in C loops (map, set, sorted comparisons); the
-        # Python loop runs only to name the first event that breaks one.
-        keys = list(map(_ORDER_KEY, events))
-        if (
-            not set(map(_MATCH_OF, events)) <= {(self.source, self.match_id)}
-            or not set(map(_TEAM_OF, events)) <= teams
-            or len(set(map(_ID_OF, events))) != len(events)
-            or any(map(gt, keys, islice(keys, 1, None)))
-        ):
-            self._check_events(teams)
+        seen: set[str] = set()
+        add_seen = seen.add
+        source, match_id = self.source, self.match_id
+        previous: tuple[int, float, int] | None = None
+        for event in self.events:
+            if event.source != source or event.match_id != match_id:
+                raise ValueError(f"event {event.event_id} belongs to another match")
+            if event.team_id not in teams:
+                raise ValueError(
+                    f"event {event.source_event_id}: team {event.team_id} not in match"
+                )
+            if event.event_id in seen:
+                raise ValueError(f"event id {event.event_id} appears twice")
+            add_seen(event.event_id)
+            key = (event.period, event.seconds, event.index)  # Event.order_key, inlined
+            if previous is not None and key < previous:
+                raise ValueError(f"event {event.source_event_id} is out of order")
+            previous = key
         if any(count <= 0 for _, count in self.dropped):
             raise ValueError("dropped counts must be positive")
         if any(count <= 0 for _, _, count in self.unmapped):
@@ -203,26 +205,6 @@ class Match:
                 f"match {self.match_id}: {self.raw_event_count} raw events but "
                 f"{len(self.events)} kept and {self.dropped_count} dropped"
             )
-
-    def _check_events(self, teams: set[str]) -> None:
-        """Each event belongs to this match and one of its teams (or none), its id is unique
-        and it is not before the previous one in (period, seconds, index) order."""
-        seen: set[str] = set()
-        previous: tuple[int, float, int] | None = None
-        for event in self.events:
-            if event.source != self.source or event.match_id != self.match_id:
-                raise ValueError(f"event {event.event_id} belongs to another match")
-            if event.team_id not in teams:
-                raise ValueError(
-                    f"event {event.source_event_id}: team {event.team_id} not in match"
-                )
-            if event.event_id in seen:
-                raise ValueError(f"event id {event.event_id} appears twice")
-            seen.add(event.event_id)
-            key = event.order_key
-            if previous is not None and key < previous:
-                raise ValueError(f"event {event.source_event_id} is out of order")
-            previous = key
 
     def _check_info(self, info: MatchInfo) -> None:
         """The info describes this match, its sides agree with ``sides_known`` (home first
