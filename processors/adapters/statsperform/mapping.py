@@ -22,6 +22,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 from typing import Final
+from typing import NamedTuple
 
 from domain import BodyPart
 from domain import Card
@@ -287,8 +288,9 @@ class StatsPerformMatchFile:
     ``lastUpdated``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Details:
+class _Details(NamedTuple):
+    """What an MA3 type and its outcome and qualifiers say."""
+
     type: EventType
     outcome: Outcome | None = None
     set_piece: SetPiece | None = None

@@ -404,13 +404,15 @@ def map_event(
     player_id = _code(raw.get("playerId"))
     player_key = str(player_id) if player_id else ""
     player = (players or {}).get(player_key)
+    our_id = event_id_for(SOURCE, match_id, source_event_id)
+    label = source_type(event_id, sub_event_id)
     try:
         return Event(
-            event_id_for(SOURCE, match_id, source_event_id),
+            our_id,
             SOURCE,
             match_id,
             source_event_id,
-            source_type(event_id, sub_event_id),
+            label,
             event_type,
             index,
             period,
