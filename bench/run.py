@@ -339,21 +339,36 @@ def _metrica_loads(repository: Any, match_id: str) -> bool:
 
 
 def profile_normalize(settings: Any, out_dir: Path) -> str:
-    """pyinstrument over the normalize path; returns the text report's path."""
+    """pyinstrument over the normalize path of every registered provider's sample matches,
+    one report per source (``profile-normalize-<source>.txt``); returns the StatsBomb one's
+    path. pyinstrument hooks every call, so it overstates call-heavy code: judge a change by
+    an A/B of timings, not by these shares alone (bench/README.md, "Profiler verdicts")."""
     from pyinstrument import Profiler
 
     from processors.adapters.registry import build_repositories
 
-    repository = build_repositories(settings)["statsbomb"]
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
-    for _ in range(5):
-        for match_id in STATSBOMB_SAMPLES:
-            ours_normalize(repository, match_id)
-    profiler.stop()
-    path = out_dir / "profile-normalize.txt"
-    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    return str(path)
+    repositories = build_repositories(settings)
+    samples = {
+        "statsbomb": STATSBOMB_SAMPLES,
+        "metrica": ("Sample_Game_3",),
+        "wyscout": ("2499773",),
+        "statsperform": ("71pif9hi2vwzp6q0xzilyxst0",),
+    }
+    paths = {}
+    for source, match_ids in samples.items():
+        repository = repositories.get(source)
+        if repository is None or not all(_metrica_loads(repository, m) for m in match_ids):
+            continue
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(5):
+            for match_id in match_ids:
+                ours_normalize(repository, match_id)
+        profiler.stop()
+        path = out_dir / f"profile-normalize-{source}.txt"
+        path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        paths[source] = str(path)
+    return paths.get("statsbomb", "")
 
 
 # ------------------------------------------------------------------------------------------
