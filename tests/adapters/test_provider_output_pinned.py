@@ -87,11 +87,8 @@ def repositories():
 def test_payloads_match_and_info_are_byte_identical_to_the_pins(repositories, source, match_id):
     count, payloads, match_repr, info_repr = PINNED[(source, match_id)]
     match = repositories[source].get_match(match_id)
-    digest = hashlib.sha256()
-    for position, event in enumerate(match.events):
-        digest.update(encode_match_event(match, event, position))
-        digest.update(b"\n")
+    lines = b"".join(encode_match_event(match, e, i) + b"\n" for i, e in enumerate(match.events))
     assert len(match.events) == count
-    assert digest.hexdigest() == payloads
+    assert hashlib.sha256(lines).hexdigest() == payloads
     assert hashlib.sha256(repr(match).encode()).hexdigest() == match_repr
     assert hashlib.sha256(repr(match.info).encode()).hexdigest() == info_repr

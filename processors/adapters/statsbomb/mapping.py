@@ -596,6 +596,12 @@ _DETAIL_PARSERS: Final[Mapping[str, tuple[str, DetailParser]]] = {
 }
 
 
+def _point(value: list[float], convert: Callable[..., Coordinates]) -> Coordinates:
+    if len(value) == 3:
+        return convert(value[0], value[1], value[2])
+    return convert(value[0], value[1])
+
+
 def map_event(raw: RawEvent | SbEvent, *, match_id: str, fidelity: Fidelity) -> Event:
     """One raw StatsBomb event as a domain event; raises DroppedEvent when it cannot be.
 
@@ -619,19 +625,9 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
     convert = ctx.to_shot if event_type is _SHOT else ctx.to_xy
     try:
         location = raw.location
-        if location is None:
-            start = None
-        elif len(location) == 3:
-            start = convert(location[0], location[1], location[2])
-        else:
-            start = convert(location[0], location[1])
+        start = None if location is None else _point(location, convert)
         end_location = None if detail is None else detail.end_location
-        if end_location is None:
-            end = None
-        elif len(end_location) == 3:
-            end = convert(end_location[0], end_location[1], end_location[2])
-        else:
-            end = convert(end_location[0], end_location[1])
+        end = None if end_location is None else _point(end_location, convert)
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
     if parser is None:  # most events have no detail object: nothing to look up
