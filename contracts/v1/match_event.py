@@ -240,13 +240,12 @@ def match_event_payload(
 
 def encode_match_event(match: Match, event: Event, position: int, revision: int = 1) -> bytes:
     """``orjson.dumps(match_event_payload(...))``, byte for byte: the content with
-    ``"revision"`` as its last key."""
+    ``"revision"`` as its last key (as ``with_revision`` writes it)."""
     if revision < 1:
         raise ValueError(f"revision {revision} is not >= 1")
-    text = _content_text(match, event, position, f',"revision":{int(revision)}}}')
-    if text is None:
-        return with_revision(_content_via_dict(match, event, position), revision)
-    return text.encode()
+    payload = _content(match, event, position)
+    payload["revision"] = int(revision)
+    return _dumps(payload)
 
 
 def with_revision(content: bytes, revision: int) -> bytes:
@@ -286,27 +285,19 @@ def encode_retraction(*, source: str, match_id: str, event_id: str, revision: in
 
 def encode_match_event_content(match: Match, event: Event, position: int) -> bytes:
     """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte."""
-    text = _content_text(match, event, position, "}")
-    return _content_via_dict(match, event, position) if text is None else text.encode()
+    return _dumps(_content(match, event, position))
 
 
-# The JSON text of every vocabulary member (and of null), written by orjson itself.
-_VOCABULARY_JSON: Final[Mapping[Any, str]] = {
-    None: "null",
-    **{
-        member: orjson.dumps(member.value).decode()
-        for vocabulary in (BodyPart, Card, DuelKind, EventType, GoalkeeperAction, Outcome, SetPiece)
-        for member in vocabulary
-    },
-}
-_BOOL_JSON: Final = {True: "true", False: "false", None: "null"}
-_TeamsText = tuple[Team, Team, bool, Mapping[str, tuple[str, str]]]
-_last_teams: _TeamsText | None = None
+_dumps: Final = orjson.dumps
+_Fragment: Final = orjson.Fragment
+_TeamTable = Mapping[str, tuple[str, str | None]]
+_last_teams: tuple[Team, Team, bool, _TeamTable] | None = None
+_NO_TEAM: Final = ("", None)
 # A coordinate's JSON text (rounded to 4 decimals, written by orjson) by its value: provider
 # grids have few distinct values (StatsBomb 0.1-yard cells, Wyscout and Opta 0-100 units), so
-# a match's locations hit this table after the first match. Zero is never kept (0.0 and -0.0
-# are equal keys with different texts), nor anything but a float; the table stops growing at
-# _COORDINATE_TEXTS_MAX values.
+# most of a match's coordinates are in this table after its first events. Zero is never kept
+# (0.0 and -0.0 are equal keys with different texts), nor anything but a float; the table
+# stops growing at _COORDINATE_TEXTS_MAX values.
 _coordinate_texts: dict[float, str] = {}
 _COORDINATE_TEXTS_MAX: Final = 1 << 16
 
@@ -321,7 +312,7 @@ def _coordinate_text(value: float) -> str:
 
 
 def _location_text(point: Any) -> str:
-    """``_location(point)`` as orjson writes it."""
+    """``orjson.dumps(_location(point))`` as text, from the coordinates' cached texts."""
     x, y, z = point.x, point.y, point.z
     texts = _coordinate_texts
     x_text = texts.get(x) if type(x) is float else None
@@ -335,151 +326,66 @@ def _location_text(point: Any) -> str:
     return f'{{"x":{x_text},"y":{y_text},"z":{_coordinate_text(z)}}}'
 
 
-def _teams_text(match: Match) -> Mapping[str, tuple[str, str]]:
-    """Per team id: the ``"team_id":..,"team_name":..`` text and the ``team_side`` JSON,
-    kept for the last match's teams (a match's events are encoded one after another)."""
+def _teams(match: Match) -> _TeamTable:
+    """Per team id: its name and ``team_side`` (None when the sides are not known), kept for
+    the last match's teams (a match's events are encoded one after another)."""
     global _last_teams
     last = _last_teams
     home, away, sides = match.home, match.away, match.sides_known
     if last is not None and last[0] is home and last[1] is away and last[2] is sides:
         return last[3]
     table = {
-        team.team_id: (
-            _dumps({"team_id": team.team_id, "team_name": team.name}).decode()[1:-1],
-            f'"{side}"' if sides else "null",
-        )
-        for team, side in ((home, "home"), (away, "away"))
+        home.team_id: (home.name, "home" if sides else None),
+        away.team_id: (away.name, "away" if sides else None),
     }
     _last_teams = (home, away, sides, table)
     return table
 
 
-def _content_text(match: Match, event: Event, position: int, tail: str) -> str | None:
-    """The payload's JSON text, ``tail`` closing it, written as orjson writes the payload
-    dict; None for an event with a value this cannot write so (a string orjson would
-    escape, a value not of its declared type): ``_content_via_dict`` writes those.
-
-    Strings are written raw only when they hold nothing orjson escapes (``"``, ``\\``,
-    control characters: printable strings without quote or backslash pass). Numbers,
-    vocabulary members, booleans, the team's text and the details objects are orjson's
-    own text (or Python's ``str`` of an int, the same)."""
-    event_id, source, match_id = event.event_id, event.source, event.match_id
-    source_event_id, source_type = event.source_event_id, event.source_type
-    player_id, player_name, related = event.player_id, event.player_name, event.related_event_ids
+def _content(match: Match, event: Event, position: int) -> dict[str, Any]:
+    """``match_event_payload`` without ``revision``, with less work per event: orjson writes a
+    StrEnum member as its value, a tuple as an array and a dataclass as an object of its
+    fields, so the enum ``.value`` lookups, the list copy and the detail dicts are skipped;
+    the locations are orjson's own text of the rounded values (``orjson.Fragment``)."""
     team_id = event.team_id
-    team = _teams_text(match).get(team_id)
-    if team is None:
-        team = (f'"team_id":"{team_id}","team_name":""', "null")
-        strings = f"{event_id}{source}{match_id}{source_event_id}{source_type}{team_id}"
-    else:
-        strings = f"{event_id}{source}{match_id}{source_event_id}{source_type}"
-    strings = f"{strings}{player_id}{player_name}{''.join(related)}"
-    receiver_id = event.receiver_id
-    if receiver_id is None:
-        receiver = "null"
-    else:
-        receiver_name = event.receiver_name or ""
-        strings = f"{strings}{receiver_id}{receiver_name}"
-        receiver = f'{{"player_id":"{receiver_id}","player_name":"{receiver_name}"}}'
-    period, pressure = event.period, event.under_pressure
-    pressure_text = _BOOL_JSON.get(pressure) if pressure is None or type(pressure) is bool else None
-    if (
-        pressure_text is None
-        or '"' in strings
-        or "\\" in strings
-        or not strings.isprintable()
-        or type(period) is not int
-        or type(position) is not int
-    ):
-        return None
-    start, end, received = event.start, event.end, event.received_seconds
-    pass_details, shot_details, metrics = event.pass_details, event.shot_details, event.metrics
-    vocabulary = _VOCABULARY_JSON
-    related_text = '"' + '","'.join(related) + '"' if related else ""
-    try:
-        return (
-            f'{{"event_id":"{event_id}","source":"{source}","match_id":"{match_id}",'
-            f'"source_event_id":"{source_event_id}","source_type":"{source_type}",'
-            f'"type":{vocabulary[event.type]},"index":{position},"period":{period},'
-            f'"seconds":{_dumps(round(event.seconds, 3)).decode()},{team[0]},'
-            f'"player_id":"{player_id}","player_name":"{player_name}",'
-            f'"start":{"null" if start is None else _location_text(start)},'
-            f'"end":{"null" if end is None else _location_text(end)},'
-            f'"outcome":{vocabulary[event.outcome]},"body_part":{vocabulary[event.body_part]},'
-            f'"set_piece":{vocabulary[event.set_piece]},"card":{vocabulary[event.card]},'
-            f'"related_event_ids":[{related_text}],'
-            f'"team_side":{team[1]},"receiver":{receiver},"received_seconds":'
-            f"{'null' if received is None else _dumps(round(received, 3)).decode()},"
-            f'"under_pressure":{pressure_text},'
-            f'"pass":{"null" if pass_details is None else _dumps(pass_details).decode()},'
-            f'"shot":{"null" if shot_details is None else _dumps(shot_details).decode()},'
-            f'"goalkeeper_action":{vocabulary[event.goalkeeper_action]},'
-            f'"duel_kind":{vocabulary[event.duel_kind]},'
-            f'"metrics":{_dumps(dict(metrics)).decode() if metrics else "null"}{tail}'
-        )
-    except (KeyError, TypeError):  # a value not of its declared type
-        return None
-
-
-def _content_via_dict(match: Match, event: Event, position: int) -> bytes:
-    """The content through a dict and orjson: any event, at a slower pace.
-
-    orjson writes a StrEnum member as its value, a tuple as an array and a dataclass as an
-    object of its fields, so the enum ``.value`` lookups, the list copy and the detail dicts
-    are skipped."""
-    team_id = event.team_id
-    sides = match.sides_known
-    if team_id == match.home.team_id:
-        team_name = match.home.name
-        side = "home" if sides else None
-    elif team_id == match.away.team_id:
-        team_name = match.away.name
-        side = "away" if sides else None
-    else:
-        team_name = ""
-        side = None
+    team_name, side = _teams(match).get(team_id, _NO_TEAM)
     receiver_id = event.receiver_id
     received = event.received_seconds
     metrics = event.metrics
     start, end = event.start, event.end
-    return _dumps(
-        {
-            "event_id": event.event_id,
-            "source": event.source,
-            "match_id": event.match_id,
-            "source_event_id": event.source_event_id,
-            "source_type": event.source_type,
-            "type": event.type,
-            "index": position,
-            "period": event.period,
-            "seconds": round(event.seconds, 3),
-            "team_id": team_id,
-            "team_name": team_name,
-            "player_id": event.player_id,
-            "player_name": event.player_name,
-            "start": None if start is None else _location(start),
-            "end": None if end is None else _location(end),
-            "outcome": event.outcome,
-            "body_part": event.body_part,
-            "set_piece": event.set_piece,
-            "card": event.card,
-            "related_event_ids": event.related_event_ids,
-            "team_side": side,
-            "receiver": None
-            if receiver_id is None
-            else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
-            "received_seconds": None if received is None else round(received, 3),
-            "under_pressure": event.under_pressure,
-            "pass": event.pass_details,
-            "shot": event.shot_details,
-            "goalkeeper_action": event.goalkeeper_action,
-            "duel_kind": event.duel_kind,
-            "metrics": dict(metrics) if metrics else None,
-        }
-    )
-
-
-_dumps: Final = orjson.dumps
+    return {
+        "event_id": event.event_id,
+        "source": event.source,
+        "match_id": event.match_id,
+        "source_event_id": event.source_event_id,
+        "source_type": event.source_type,
+        "type": event.type,
+        "index": position,
+        "period": event.period,
+        "seconds": round(event.seconds, 3),
+        "team_id": team_id,
+        "team_name": team_name,
+        "player_id": event.player_id,
+        "player_name": event.player_name,
+        "start": None if start is None else _Fragment(_location_text(start)),
+        "end": None if end is None else _Fragment(_location_text(end)),
+        "outcome": event.outcome,
+        "body_part": event.body_part,
+        "set_piece": event.set_piece,
+        "card": event.card,
+        "related_event_ids": event.related_event_ids,
+        "team_side": side,
+        "receiver": None
+        if receiver_id is None
+        else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
+        "received_seconds": None if received is None else round(received, 3),
+        "under_pressure": event.under_pressure,
+        "pass": event.pass_details,
+        "shot": event.shot_details,
+        "goalkeeper_action": event.goalkeeper_action,
+        "duel_kind": event.duel_kind,
+        "metrics": dict(metrics) if metrics else None,
+    }
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:

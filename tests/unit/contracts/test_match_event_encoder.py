@@ -1,6 +1,7 @@
-"""The fast MatchEvent encoder writes exactly what orjson writes for the payload dict, also
-for the values its template cannot write itself (strings to escape, odd numbers, values of
-another type than declared), which take the dict path."""
+"""The fast MatchEvent encoder writes exactly what orjson writes for the payload dict
+(``match_event_payload``), also for odd values: strings orjson escapes, coordinates near zero
+and far out (its table of coordinate texts), numbers of another type than declared, a team
+that is not the match's, two matches' teams in turn."""
 
 from __future__ import annotations
 
