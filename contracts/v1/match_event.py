@@ -353,10 +353,11 @@ def _content(match: Match, event: Event, position: int) -> dict[str, Any]:
     received = event.received_seconds
     metrics = event.metrics
     start, end = event.start, event.end
+    event_id, source, match_id = event.event_id, event.source, event.match_id
     return {
-        "event_id": event.event_id,
-        "source": event.source,
-        "match_id": event.match_id,
+        "event_id": event_id,
+        "source": source,
+        "match_id": match_id,
         "source_event_id": event.source_event_id,
         "source_type": event.source_type,
         "type": event.type,
