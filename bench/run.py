@@ -268,16 +268,7 @@ def metrica_cases(settings: Any, repositories: dict[str, Any], kloppy_metrica: A
             kloppy_call = lambda e=events_json, m=metadata: kloppy_metrica.load_event(  # noqa: E731
                 event_data=str(e), meta_data=str(m)
             )
-        cases.append(
-            {
-                "source": "metrica",
-                "match": match_id,
-                "raw_events": raw_count,
-                "ours": lambda m=match_id: ours_normalize(repository, m),
-                "kloppy": kloppy_call,
-                "kloppy_note": note,
-            }
-        )
+        cases.append(_case("metrica", repository, match_id, raw_count, kloppy_call, note))
     return cases
 
 
@@ -292,18 +283,12 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
     if wyscout is not None and settings.wyscout_dir:
         for match_id in [m.match_id for m in wyscout.list_matches(MatchScope())]:
             path = Path(settings.wyscout_dir) / f"{match_id}.json"
-            cases.append(
-                {
-                    "source": "wyscout",
-                    "match": match_id,
-                    "raw_events": wyscout.get_match(match_id).raw_event_count,
-                    "ours": lambda m=match_id: ours_normalize(wyscout, m),
-                    "kloppy": lambda p=path: kloppy_wyscout.load(
-                        event_data=str(p), data_version="V2"
-                    ),
-                    "kloppy_note": "wyscout.load(event_data, data_version='V2')",
-                }
+            raw_count = wyscout.get_match(match_id).raw_event_count
+            kloppy_call = lambda p=path: kloppy_wyscout.load(  # noqa: E731
+                event_data=str(p), data_version="V2"
             )
+            note = "wyscout.load(event_data, data_version='V2')"
+            cases.append(_case("wyscout", wyscout, match_id, raw_count, kloppy_call, note))
     else:
         say("  wyscout: no adapter registered (or no data); skipped")
     statsperform = repositories.get("statsperform")
@@ -318,19 +303,32 @@ def wyscout_statsperform_cases(settings: Any, repositories: dict[str, Any]) -> l
                 kloppy_call = lambda a=ma1, b=ma3: kloppy_statsperform.load_event(  # noqa: E731
                     ma1_data=str(a), ma3_data=str(b)
                 )
+            raw_count = statsperform.get_match(match_id).raw_event_count
             cases.append(
-                {
-                    "source": "statsperform",
-                    "match": match_id,
-                    "raw_events": statsperform.get_match(match_id).raw_event_count,
-                    "ours": lambda m=match_id: ours_normalize(statsperform, m),
-                    "kloppy": kloppy_call,
-                    "kloppy_note": note,
-                }
+                _case("statsperform", statsperform, match_id, raw_count, kloppy_call, note)
             )
     else:
         say("  statsperform: no adapter registered (or no data); skipped")
     return cases
+
+
+def _case(
+    source: str,
+    repository: Any,
+    match_id: str,
+    raw_events: int,
+    kloppy_call: Callable[[], Any] | None,
+    note: str,
+) -> dict[str, Any]:
+    """One normalize row: ours (``ours_normalize``) beside kloppy's call (None: no reader)."""
+    return {
+        "source": source,
+        "match": match_id,
+        "raw_events": raw_events,
+        "ours": lambda: ours_normalize(repository, match_id),
+        "kloppy": kloppy_call,
+        "kloppy_note": note,
+    }
 
 
 def _metrica_loads(repository: Any, match_id: str) -> bool:
@@ -342,21 +340,36 @@ def _metrica_loads(repository: Any, match_id: str) -> bool:
 
 
 def profile_normalize(settings: Any, out_dir: Path) -> str:
-    """pyinstrument over the normalize path; returns the text report's path."""
+    """pyinstrument over the normalize path of every registered provider's sample matches,
+    one report per source (``profile-normalize-<source>.txt``); returns the StatsBomb one's
+    path. pyinstrument hooks every call, so it overstates call-heavy code: judge a change by
+    an A/B of timings, not by these shares alone (bench/README.md, "Profiler verdicts")."""
     from pyinstrument import Profiler
 
     from processors.adapters.registry import build_repositories
 
-    repository = build_repositories(settings)["statsbomb"]
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
-    for _ in range(5):
-        for match_id in STATSBOMB_SAMPLES:
-            ours_normalize(repository, match_id)
-    profiler.stop()
-    path = out_dir / "profile-normalize.txt"
-    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    return str(path)
+    repositories = build_repositories(settings)
+    samples = {
+        "statsbomb": STATSBOMB_SAMPLES,
+        "metrica": ("Sample_Game_3",),
+        "wyscout": ("2499773",),
+        "statsperform": ("71pif9hi2vwzp6q0xzilyxst0",),
+    }
+    paths = {}
+    for source, match_ids in samples.items():
+        repository = repositories.get(source)
+        if repository is None or not all(_metrica_loads(repository, m) for m in match_ids):
+            continue
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(5):
+            for match_id in match_ids:
+                ours_normalize(repository, match_id)
+        profiler.stop()
+        path = out_dir / f"profile-normalize-{source}.txt"
+        path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        paths[source] = str(path)
+    return paths.get("statsbomb", "")
 
 
 # ------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ class PitchstreamError(Exception):
 
 
 class MatchNotFound(PitchstreamError):
+    """The source has no such match (or season)."""
+
     code = "match_not_found"
 
 
@@ -28,6 +30,8 @@ class SourceUnavailable(PitchstreamError):
 
 
 class SourceUnauthorized(PitchstreamError):
+    """The source refused our credentials (HTTP 401/403); retrying will not help."""
+
     code = "source_unauthorized"
 
 

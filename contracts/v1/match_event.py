@@ -44,6 +44,7 @@ from domain import SetPiece
 from domain import ShotDetails
 from domain import ShotTechnique
 from domain import Side
+from domain import Team
 
 SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event.json"
 RETRACTION_SCHEMA_ID: Final = "https://pitchstream.io/schemas/v1/match-event-retraction.json"
@@ -168,19 +169,21 @@ def _team_side(match: Match, team_id: str) -> str | None:
     return "away" if team_id == match.away.team_id else None
 
 
-def _details(details: PassDetails | ShotDetails | None) -> dict[str, Any] | None:
-    """A pass's or shot's details as plain JSON values: every field (a slots dataclass's
-    ``__slots__``, in order), an enum as its value."""
+def _plain_details(details: PassDetails | ShotDetails | None) -> dict[str, Any] | None:
+    """A pass's or a shot's details as plain JSON values, keys in their fields' order."""
     if details is None:
         return None
-    values = {name: getattr(details, name) for name in details.__slots__}
-    return {name: v.value if isinstance(v, Enum) else v for name, v in values.items()}
+    return {
+        name: value.value if isinstance(value, Enum) else value
+        for name in details.__dataclass_fields__
+        for value in (getattr(details, name),)
+    }
 
 
 def match_event_payload(
     match: Match, event: Event, position: int, revision: int = 1
 ) -> dict[str, Any]:
-    """The v1 payload of one event as a plain dict (the hot path: no intermediate objects)."""
+    """The v1 payload of one event as a plain dict: the reference the encoders must equal."""
     team_name = ""
     if event.team_id == match.home.team_id:
         team_name = match.home.name
@@ -216,8 +219,8 @@ def match_event_payload(
         if event.received_seconds is None
         else round(event.received_seconds, 3),
         "under_pressure": event.under_pressure,
-        "pass": _details(event.pass_details),
-        "shot": _details(event.shot_details),
+        "pass": _plain_details(event.pass_details),
+        "shot": _plain_details(event.shot_details),
         "goalkeeper_action": None
         if event.goalkeeper_action is None
         else event.goalkeeper_action.value,
@@ -228,8 +231,13 @@ def match_event_payload(
 
 
 def encode_match_event(match: Match, event: Event, position: int, revision: int = 1) -> bytes:
-    """``orjson.dumps(match_event_payload(...))`` with ``revision``, byte for byte."""
-    return with_revision(encode_match_event_content(match, event, position), revision)
+    """``orjson.dumps(match_event_payload(...))``, byte for byte: the content with
+    ``"revision"`` as its last key (as ``with_revision`` writes it)."""
+    if revision < 1:
+        raise ValueError(f"revision {revision} is not >= 1")
+    payload = _content(match, event, position)
+    payload["revision"] = int(revision)
+    return _dumps(payload)
 
 
 def with_revision(content: bytes, revision: int) -> bytes:
@@ -268,66 +276,109 @@ def encode_retraction(*, source: str, match_id: str, event_id: str, revision: in
 
 
 def encode_match_event_content(match: Match, event: Event, position: int) -> bytes:
-    """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte, with
-    less work per event.
+    """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte."""
+    return _dumps(_content(match, event, position))
 
-    orjson writes a StrEnum member as its value, a tuple as an array and a dataclass as an
-    object of its fields, so the enum ``.value`` lookups, the list copy and the detail dicts
-    are skipped; absent locations skip a call.
-    """
+
+_dumps: Final = orjson.dumps
+_Fragment: Final = orjson.Fragment
+_TeamTable = Mapping[str, tuple[str, str | None]]
+_last_teams: tuple[Team, Team, bool, _TeamTable] | None = None
+_NO_TEAM: Final = ("", None)
+# A coordinate's JSON text (rounded to 4 decimals, written by orjson) by its value: provider
+# grids have few distinct values (StatsBomb 0.1-yard cells, Wyscout and Opta 0-100 units), so
+# most of a match's coordinates are in this table after its first events. Zero is never kept
+# (0.0 and -0.0 are equal keys with different texts), nor anything but a float; the table
+# stops growing at _COORDINATE_TEXTS_MAX values.
+_coordinate_texts: dict[float, str] = {}
+_COORDINATE_TEXTS_MAX: Final = 1 << 16
+
+
+def _coordinate_text(value: float) -> str:
+    text = _coordinate_texts.get(value) if type(value) is float else None
+    if text is None:
+        text = _dumps(round(value, 4)).decode()
+        if type(value) is float and value and len(_coordinate_texts) < _COORDINATE_TEXTS_MAX:
+            _coordinate_texts[value] = text
+    return text
+
+
+def _location_text(point: Any) -> str:
+    """``orjson.dumps(_location(point))`` as text, from the coordinates' cached texts."""
+    x, y, z = point.x, point.y, point.z
+    texts = _coordinate_texts
+    x_text = texts.get(x) if type(x) is float else None
+    if x_text is None:
+        x_text = _coordinate_text(x)
+    y_text = texts.get(y) if type(y) is float else None
+    if y_text is None:
+        y_text = _coordinate_text(y)
+    if z is None:
+        return f'{{"x":{x_text},"y":{y_text}}}'
+    return f'{{"x":{x_text},"y":{y_text},"z":{_coordinate_text(z)}}}'
+
+
+def _teams(match: Match) -> _TeamTable:
+    """Per team id: its name and ``team_side`` (None when the sides are not known), kept for
+    the last match's teams (a match's events are encoded one after another)."""
+    global _last_teams
+    last = _last_teams
+    home, away, sides = match.home, match.away, match.sides_known
+    if last is not None and last[0] is home and last[1] is away and last[2] is sides:
+        return last[3]
+    table = {
+        home.team_id: (home.name, "home" if sides else None),
+        away.team_id: (away.name, "away" if sides else None),
+    }
+    _last_teams = (home, away, sides, table)
+    return table
+
+
+def _content(match: Match, event: Event, position: int) -> dict[str, Any]:
+    """``match_event_payload`` without ``revision``, with less work per event: orjson writes a
+    StrEnum member as its value, a tuple as an array and a dataclass as an object of its
+    fields, so the enum ``.value`` lookups, the list copy and the detail dicts are skipped;
+    the locations are orjson's own text of the rounded values (``orjson.Fragment``)."""
     team_id = event.team_id
-    sides = match.sides_known
-    if team_id == match.home.team_id:
-        team_name = match.home.name
-        side = "home" if sides else None
-    elif team_id == match.away.team_id:
-        team_name = match.away.name
-        side = "away" if sides else None
-    else:
-        team_name = ""
-        side = None
+    team_name, side = _teams(match).get(team_id, _NO_TEAM)
     receiver_id = event.receiver_id
     received = event.received_seconds
     metrics = event.metrics
     start, end = event.start, event.end
-    return _dumps(
-        {
-            "event_id": event.event_id,
-            "source": event.source,
-            "match_id": event.match_id,
-            "source_event_id": event.source_event_id,
-            "source_type": event.source_type,
-            "type": event.type,
-            "index": position,
-            "period": event.period,
-            "seconds": round(event.seconds, 3),
-            "team_id": team_id,
-            "team_name": team_name,
-            "player_id": event.player_id,
-            "player_name": event.player_name,
-            "start": None if start is None else _location(start),
-            "end": None if end is None else _location(end),
-            "outcome": event.outcome,
-            "body_part": event.body_part,
-            "set_piece": event.set_piece,
-            "card": event.card,
-            "related_event_ids": event.related_event_ids,
-            "team_side": side,
-            "receiver": None
-            if receiver_id is None
-            else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
-            "received_seconds": None if received is None else round(received, 3),
-            "under_pressure": event.under_pressure,
-            "pass": event.pass_details,
-            "shot": event.shot_details,
-            "goalkeeper_action": event.goalkeeper_action,
-            "duel_kind": event.duel_kind,
-            "metrics": dict(metrics) if metrics else None,
-        }
-    )
-
-
-_dumps: Final = orjson.dumps
+    event_id, source, match_id = event.event_id, event.source, event.match_id
+    return {
+        "event_id": event_id,
+        "source": source,
+        "match_id": match_id,
+        "source_event_id": event.source_event_id,
+        "source_type": event.source_type,
+        "type": event.type,
+        "index": position,
+        "period": event.period,
+        "seconds": round(event.seconds, 3),
+        "team_id": team_id,
+        "team_name": team_name,
+        "player_id": event.player_id,
+        "player_name": event.player_name,
+        "start": None if start is None else _Fragment(_location_text(start)),
+        "end": None if end is None else _Fragment(_location_text(end)),
+        "outcome": event.outcome,
+        "body_part": event.body_part,
+        "set_piece": event.set_piece,
+        "card": event.card,
+        "related_event_ids": event.related_event_ids,
+        "team_side": side,
+        "receiver": None
+        if receiver_id is None
+        else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
+        "received_seconds": None if received is None else round(received, 3),
+        "under_pressure": event.under_pressure,
+        "pass": event.pass_details,
+        "shot": event.shot_details,
+        "goalkeeper_action": event.goalkeeper_action,
+        "duel_kind": event.duel_kind,
+        "metrics": dict(metrics) if metrics else None,
+    }
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:

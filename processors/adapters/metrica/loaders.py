@@ -305,19 +305,11 @@ def parse_epts_metadata(data: bytes) -> EptsMetadata:
                     period_frames[period] = (start, end)
     if not home_id or not away_id or home_id == away_id:
         raise InvalidSourceData("metrica EPTS metadata names no local and visiting team")
-    return EptsMetadata(
-        home=Team(home_id, team_names.get(home_id) or home_id),
-        away=Team(away_id, team_names.get(away_id) or away_id),
-        frame_rate=frame_rate,
-        player_names=player_names,
-        info=EptsInfo(
-            competition_id=competition_id,
-            competition_name=competition_name,
-            session_start=session_start,
-            roster=Roster(players, team_of),
-            period_frames=period_frames,
-        ),
-    )
+    home = Team(home_id, team_names.get(home_id) or home_id)
+    away = Team(away_id, team_names.get(away_id) or away_id)
+    roster = Roster(players, team_of)
+    info = EptsInfo(competition_id, competition_name, session_start, roster, period_frames)
+    return EptsMetadata(home, away, frame_rate, player_names, info)
 
 
 GAME_EVENT_FILES: Final = ("_RawEventsData.csv", "_events.json")

@@ -22,7 +22,6 @@ from collections import Counter
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -43,8 +42,14 @@ from domain import count_goals
 from domain import event_id_for
 from domain.match import MAX_PERIOD
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DUPLICATE_EVENT_ID
+from processors.adapters.mapping import UNKNOWN_TEAM
+from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent as DroppedRow
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
+from processors.adapters.mapping import first_present
 from processors.adapters.metrica.match_info import build_match_info
 
 SOURCE: Final = "metrica"
@@ -52,9 +57,6 @@ DEFAULT_FRAME_RATE: Final = 25.0
 SET_PIECE_TAKEN_WITHIN_S: Final = 10.0
 """The longest gap between a SET PIECE row and the action of its taker that we merge."""
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 ATTACK_DIRECTION_UNKNOWN: Final = "attack_direction_unknown"
 MERGED_INTO_SET_PIECE_ACTION: Final = "merged_into_set_piece_action"
 
@@ -283,14 +285,6 @@ def _point(x: float, y: float, attacking_right: bool) -> Coordinates | None:
     return Coordinates.from_metrica(x, y, attacking_right=attacking_right)
 
 
-def _first(subtypes: Sequence[str], table: Mapping[str, Any]) -> Any:
-    """The value of the first table entry (in table order) whose subtype is present."""
-    for name, value in table.items():
-        if name in subtypes:
-            return value
-    return None
-
-
 def _is_own_goal(row: RawRow, start: Coordinates | None, end: Coordinates | None) -> bool:
     """BALL OUT with subtype GOAL: the ball left through a goal. Metrica names no own goals;
     when that goal is the acting team's own (end, else start, in its own half) it is one."""
@@ -322,7 +316,7 @@ def map_row(
     start = _point(row.start_x, row.start_y, right)
     end = _point(row.end_x, row.end_y, right)
     event_type = _TYPE_MAP.get(row.type, EventType.GENERIC)
-    outcome = _first(row.subtypes, _OUTCOME_SUBTYPES.get(row.type, {}))
+    outcome = first_present(row.subtypes, _OUTCOME_SUBTYPES.get(row.type, {}))
     if outcome is None:
         outcome = _DEFAULT_OUTCOME.get(row.type)
     if _is_own_goal(row, start, end):
@@ -348,13 +342,13 @@ def map_row(
         start=start,
         end=end,
         outcome=outcome,
-        body_part=_first(row.subtypes, _BODY_PART_SUBTYPES),
-        set_piece=_first(row.subtypes, _SET_PIECE_SUBTYPES),
-        card=_first(row.subtypes, _CARD_SUBTYPES) if row.type == "CARD" else None,
+        body_part=first_present(row.subtypes, _BODY_PART_SUBTYPES),
+        set_piece=first_present(row.subtypes, _SET_PIECE_SUBTYPES),
+        card=first_present(row.subtypes, _CARD_SUBTYPES) if row.type == "CARD" else None,
         receiver_id=receiver_id,
         receiver_name=receiver_name,
         received_seconds=received,
-        duel_kind=_first(row.subtypes, _DUEL_SUBTYPES) if row.type == "CHALLENGE" else None,
+        duel_kind=first_present(row.subtypes, _DUEL_SUBTYPES) if row.type == "CHALLENGE" else None,
     )
 
 
@@ -396,13 +390,7 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
     row is dropped as ``merged_into_set_piece_action``. Otherwise the SET PIECE row stays an
     event of its own (``EventType.SET_PIECE``).
     """
-    dropped: Counter[str] = Counter()
-
-    def drop(reason: str, detail: str) -> None:
-        dropped[reason] += 1
-        if on_dropped is not None:
-            on_dropped(reason, detail)
-
+    drops = Drops(on_dropped)
     teams = {game.home.team_id, game.away.team_id}
     readable: list[_Readable | None] = []
     seen_ids: set[str] = set()
@@ -414,7 +402,7 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
             if row.source_event_id in seen_ids:
                 raise DroppedRow(DUPLICATE_EVENT_ID, f"row {row.index}: {row.source_event_id}")
         except DroppedRow as error:
-            drop(error.reason, str(error))
+            drops.add(error)
             readable.append(None)
             continue
         seen_ids.add(row.source_event_id)
@@ -445,7 +433,7 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
                 )
             )
         except DroppedRow as error:
-            drop(error.reason, str(error))
+            drops.add(error)
             events.append(None)
 
     for position in range(len(events) - 1):
@@ -458,26 +446,16 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
         ):
             events[position + 1] = dataclasses.replace(following, set_piece=current.set_piece)
             events[position] = None
-            drop(
-                MERGED_INTO_SET_PIECE_ACTION,
-                f"row {current.index} merged into row {following.index}",
+            drops.add(
+                DroppedRow(
+                    MERGED_INTO_SET_PIECE_ACTION,
+                    f"row {current.index} merged into row {following.index}",
+                )
             )
 
     kept = [e for e in events if e is not None]
-    unmapped = Counter(("type", e.source_type) for e in kept if e.type is EventType.GENERIC)
-    return Match.assemble(
-        source=SOURCE,
-        match_id=game.match_id,
-        home=game.home,
-        away=game.away,
-        events=kept,
-        raw_event_count=len(game.rows),
-        dropped=dropped,
-        unmapped=unmapped,
-        info=build_match_info(
-            game,
-            kept,
-            count_goals(kept, game.home.team_id, game.away.team_id),
-            period_starts if game.metadata is None or not game.metadata.period_frames else None,
-        ),
-    )
+    goals = count_goals(kept, game.home.team_id, game.away.team_id)
+    frames = game.metadata is not None and bool(game.metadata.period_frames)
+    info = build_match_info(game, kept, goals, None if frames else period_starts)
+    teams = (game.home, game.away)
+    return assembled(SOURCE, game.match_id, teams, kept, len(game.rows), drops, info)

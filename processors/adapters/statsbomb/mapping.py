@@ -44,8 +44,11 @@ from domain import ShotTechnique
 from domain import Team
 from domain import count_goals
 from domain import event_id_for
+from processors.adapters.mapping import UNKNOWN_TEAM
 from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
 from processors.adapters.statsbomb.match_info import INFO_TYPES as _INFO_TYPES
 from processors.adapters.statsbomb.match_info import InfoFacts
 from processors.adapters.statsbomb.match_info import build_match_info
@@ -75,19 +78,19 @@ class SbDetail(msgspec.Struct, gc=False):
     type: SbNamed | None = None
     card: SbNamed | None = None
     head: bool | None = None
-    # Pass
+    # Pass (flags are absent when false)
     recipient: SbRef | None = None
     height: SbNamed | None = None
-    technique: SbNamed | None = None  # also Shot
     cross: bool = False
     through_ball: bool = False
     switch: bool = False
+    technique: SbNamed | None = None  # also Shot
     cut_back: bool = False
     goal_assist: bool = False
     shot_assist: bool = False
     # Shot
-    first_time: bool = False
     statsbomb_xg: float | None = None
+    first_time: bool = False
     key_pass_id: str | None = None
     # Substitution
     replacement: SbRef | None = None
@@ -378,15 +381,23 @@ def parse_timestamp(value: str) -> float:
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
+# Coordinates.from_statsbomb with the cell size bound, by fidelity (1 or 2).
+_TO_CANONICAL: Final = {cell: Coordinates.statsbomb_converter(cell) for cell in (1, 2)}
+_SHOT: Final = EventType.SHOT
+
+
 class _Context:
     """What mapping one match needs beyond the event at hand: its fidelity, the ids already
     computed, and the tally of provider values no table knows."""
 
-    __slots__ = ("fidelity", "ids", "match_id", "receipts", "unmapped")
+    __slots__ = ("fidelity", "ids", "match_id", "receipts", "to_shot", "to_xy", "unmapped")
 
     def __init__(self, match_id: str, fidelity: Fidelity) -> None:
         self.match_id = match_id
         self.fidelity = fidelity
+        # Coordinates.from_statsbomb with the cell size bound: shots have their own fidelity.
+        self.to_xy = _TO_CANONICAL[fidelity.xy]
+        self.to_shot = _TO_CANONICAL[fidelity.shot]
         self.ids: dict[str, str] = {}
         self.unmapped: Counter[tuple[str, str]] = Counter()
         self.receipts: dict[str, tuple[int, float, str]] = {}
@@ -585,12 +596,7 @@ _DETAIL_PARSERS: Final[Mapping[str, tuple[str, DetailParser]]] = {
 }
 
 
-# Coordinates.from_statsbomb with the cell size bound, by fidelity (1 or 2).
-_TO_CANONICAL: Final = {cell: Coordinates.statsbomb_converter(cell) for cell in (1, 2)}
-
-
-def _point(value: list[float], cell: int) -> Coordinates:
-    convert = _TO_CANONICAL[cell]
+def _point(value: list[float], convert: Callable[..., Coordinates]) -> Coordinates:
     if len(value) == 3:
         return convert(value[0], value[1], value[2])
     return convert(value[0], value[1])
@@ -616,13 +622,12 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
         ctx.unmapped[("type", type_name)] += 1
     parser = _DETAIL_PARSERS.get(type_name)
     detail = None if parser is None else getattr(raw, parser[0])
-    fidelity = ctx.fidelity
-    cell = fidelity.shot if event_type is EventType.SHOT else fidelity.xy
+    convert = ctx.to_shot if event_type is _SHOT else ctx.to_xy
     try:
         location = raw.location
-        start = None if location is None else _point(location, cell)
+        start = None if location is None else _point(location, convert)
         end_location = None if detail is None else detail.end_location
-        end = None if end_location is None else _point(end_location, cell)
+        end = None if end_location is None else _point(end_location, convert)
     except (TypeError, ValueError, IndexError) as error:
         raise DroppedEvent("invalid_location", f"{source_event_id}: {error}") from None
     if parser is None:  # most events have no detail object: nothing to look up
@@ -630,10 +635,10 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
     else:
         outcome, body_part, set_piece, card, extras = parser[1](raw, detail or _EMPTY_DETAIL, ctx)
     team, player = raw.team, raw.player
-    event_id = ctx.event_id
+    ids, event_id = ctx.ids, ctx.event_id
     try:
         return Event(
-            event_id(source_event_id),
+            ids[source_event_id] if source_event_id in ids else event_id(source_event_id),
             SOURCE,
             ctx.match_id,
             source_event_id,
@@ -651,7 +656,7 @@ def _map_event(raw: SbEvent, ctx: _Context) -> Event:
             body_part,
             set_piece,
             card,
-            tuple([event_id(other) for other in raw.related_events]),
+            tuple([ids[o] if o in ids else event_id(o) for o in raw.related_events]),
             raw.under_pressure,  # StatsBomb writes it only when true
             *extras,
         )
@@ -711,7 +716,10 @@ def map_match(
     was at home is not known. ``lineups`` is the match's line-ups file. The match carries its
     ``MatchInfo``.
     """
-    structs = _as_sb_events(raw_events)
+    if all(type(raw) is SbEvent for raw in raw_events):  # the mirror's typed decoding
+        structs: list[SbEvent | DroppedEvent] = raw_events  # type: ignore[assignment]
+    else:
+        structs = _as_sb_events(raw_events)
     if teams is None and entry is not None:
         teams = teams_from_entry(entry)
     sides_known = teams is not None
@@ -722,7 +730,7 @@ def map_match(
     ctx = _Context(match_id, detect_fidelity(s for s in structs if type(s) is SbEvent))
     ctx.receipts = _receipts(structs)
     events: list[Event] = []
-    dropped: Counter[str] = Counter()
+    drops = Drops(on_dropped)
     known_teams = {home.team_id, away.team_id}
     facts = InfoFacts()
     for raw in structs:
@@ -731,33 +739,25 @@ def map_match(
                 raise raw  # type: ignore[misc]
             event = _map_event(raw, ctx)
             if event.team_id not in known_teams:
-                raise DroppedEvent("unknown_team", f"{event.source_event_id}: {event.team_id}")
+                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
         except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
+            drops.add(drop)
             continue
         if event.type in _INFO_TYPES:
             facts.add(event, raw)
         events.append(event)
+    goals = count_goals(events, home.team_id, away.team_id)
     info = build_match_info(
         match_id,
         home,
         away,
         sides_known=sides_known,
-        goals=count_goals(events, home.team_id, away.team_id),
+        goals=goals,
         facts=facts,
         entry=entry,
         lineups=lineups,
     )
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_id,
-        home=home,
-        away=away,
-        events=events,
-        raw_event_count=len(raw_events),
-        dropped=dropped,
-        unmapped={(field, value): count for (field, value), count in ctx.unmapped.items()},
-        info=info,
+    unmapped = {(field, value): count for (field, value), count in ctx.unmapped.items()}
+    return assembled(
+        SOURCE, match_id, home_away, events, len(raw_events), drops, info, unmapped=unmapped
     )

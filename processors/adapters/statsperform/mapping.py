@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from typing import Final
+from typing import NamedTuple
 
 from domain import BodyPart
 from domain import Card
@@ -39,18 +41,21 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
+from processors.adapters.mapping import first_present
+from processors.adapters.mapping import map_objects
+from processors.adapters.mapping import provider_int as _int
 from processors.adapters.statsperform.match_info import SOURCE
 from processors.adapters.statsperform.match_info import build_match_info
 
 RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 DELETED_BY_PROVIDER: Final = "deleted_by_provider"
 OUTSIDE_PLAY: Final = "outside_play"
 
@@ -283,40 +288,26 @@ class StatsPerformMatchFile:
     ``lastUpdated``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Details:
+class _Details(NamedTuple):
+    """What an MA3 type and its outcome and qualifiers say."""
+
     type: EventType
     outcome: Outcome | None = None
     set_piece: SetPiece | None = None
     card: Card | None = None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
     found: dict[int, str | None] = {}
     for entry in raw.get("qualifier") or ():
-        if isinstance(entry, Mapping):
-            qualifier_id = _int(entry.get("qualifierId"))
+        if type(entry) is dict or isinstance(entry, Mapping):  # JSON objects: no ABC check
+            qualifier_id = entry.get("qualifierId")
+            if type(qualifier_id) is not int:
+                qualifier_id = _int(qualifier_id)
             if qualifier_id is not None:
                 value = entry.get("value")
                 found[qualifier_id] = None if value is None else str(value)
     return found
-
-
-def _first(qualifiers: Qualifiers, table: Mapping[int, Any]) -> Any:
-    for qualifier_id, value in table.items():
-        if qualifier_id in qualifiers:
-            return value
-    return None
 
 
 def _success(outcome: int | None) -> Outcome | None:
@@ -325,14 +316,14 @@ def _success(outcome: int | None) -> Outcome | None:
 
 def _pass(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     result = Outcome.OFFSIDE if type_id == 2 else _success(outcome)
-    return _Details(EventType.PASS, result, _first(q, _PASS_SET_PIECES))
+    return _Details(EventType.PASS, result, first_present(q, _PASS_SET_PIECES))
 
 
 def _shot(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     if type_id == 16 and OWN_GOAL in q:
         return _Details(EventType.OWN_GOAL_AGAINST)
     result = Outcome.BLOCKED if BLOCKED in q else _SHOT_OUTCOMES[type_id]
-    return _Details(EventType.SHOT, result, _first(q, _SHOT_SET_PIECES))
+    return _Details(EventType.SHOT, result, first_present(q, _SHOT_SET_PIECES))
 
 
 def _foul(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
@@ -352,7 +343,7 @@ def _save(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
 
 
 def _card(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
-    return _Details(EventType.CARD, card=_first(q, _CARD_QUALIFIERS))
+    return _Details(EventType.CARD, card=first_present(q, _CARD_QUALIFIERS))
 
 
 _DETAIL_PARSERS: Final[Mapping[int, Callable[[int, int | None, Qualifiers], _Details]]] = {
@@ -410,6 +401,11 @@ def _locations(
     )
 
 
+def _is_object(raw: Any) -> bool:
+    """A JSON object (a dict, checked first: no ABC check) or another mapping."""
+    return type(raw) is dict or isinstance(raw, Mapping)
+
+
 def parse_utc(value: str) -> datetime:
     """An MA3 ``timeStamp`` ("2021-09-11T18:30:08.862Z") or MA1 period time."""
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -422,7 +418,7 @@ def period_starts(
     starts: dict[int, datetime] = dict(fallback or {})
     seen: set[int] = set()
     for raw in raw_events:
-        if not isinstance(raw, Mapping) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
+        if not _is_object(raw) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
             continue
         period = _int(raw.get("periodId"))
         if period is None or period in seen:
@@ -465,7 +461,7 @@ def links_of(raw_events: Iterable[RawEvent]) -> Links:
     by_team_event: dict[tuple[str, str], RawEvent] = {}
     shots: list[tuple[RawEvent, Qualifiers]] = []
     for raw in raw_events:
-        if not isinstance(raw, Mapping):
+        if not _is_object(raw):
             continue
         type_id = _int(raw.get("typeId"))
         by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
@@ -524,9 +520,9 @@ def source_type(type_id: int) -> str:
 
 def map_event(
     raw: RawEvent,
+    index: int,
     *,
     match_id: str,
-    index: int,
     starts: Mapping[int, datetime],
     players: Mapping[str, LineupPlayer] | None = None,
     links: Links | None = None,
@@ -579,7 +575,7 @@ def map_event(
             start,
             end,
             found.outcome,
-            _first(q, _BODY_PART_QUALIFIERS),
+            first_present(q, _BODY_PART_QUALIFIERS),
             found.set_piece,
             found.card,
             pass_details=_pass_details(source_event_id, q, links or _NO_LINKS)
@@ -600,46 +596,31 @@ def map_event(
 def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
     """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
     home, away = match_file.teams
-    known_teams = {home.team_id, away.team_id}
     starts = period_starts(match_file.events, match_file.period_starts_utc)
-    links = links_of(match_file.events)
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw,
-                match_id=match_file.match_id,
-                index=position,
-                starts=starts,
-                players=match_file.roster.players,
-                links=links,
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
-    goals = count_goals(events, home.team_id, away.team_id)
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
-        home=home,
-        away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=build_match_info(match_file, events, goals, starts),
+    drops = Drops(on_dropped)
+    events = map_objects(
+        match_file.events,
+        partial(
+            map_event,
+            match_id=match_file.match_id,
+            starts=starts,
+            players=match_file.roster.players,
+            links=links_of(match_file.events),
+        ),
+        {home.team_id, away.team_id},
+        drops,
+    )
+    info = build_match_info(
+        match_file, events, count_goals(events, home.team_id, away.team_id), starts
+    )
+    return assembled(
+        SOURCE,
+        match_file.match_id,
+        (home, away),
+        events,
+        len(match_file.events),
+        drops,
+        info,
         sides_known=match_file.sides_known,
     )
 

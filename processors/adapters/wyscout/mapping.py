@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from functools import partial
 from typing import Any
 from typing import Final
 
@@ -37,17 +38,20 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
+from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
+from processors.adapters.mapping import assembled
+from processors.adapters.mapping import first_present
+from processors.adapters.mapping import map_objects
+from processors.adapters.mapping import provider_int
 from processors.adapters.wyscout.match_info import SOURCE
 from processors.adapters.wyscout.match_info import build_match_info
 
 RawEvent = Mapping[str, Any]
 
-UNREADABLE_EVENT: Final = "unreadable_event"
-INVALID_LOCATION: Final = "invalid_location"
-UNKNOWN_TEAM: Final = "unknown_team"
-DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 
 _PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
 
@@ -231,20 +235,41 @@ class WyscoutMatchFile:
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+def _code(value: Any) -> int | None:
+    return provider_int(value, signed=True)
 
 
 def tags_of(raw: RawEvent) -> frozenset[int]:
     tags = raw.get("tags") or ()
-    ids = (_int(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
-    return frozenset(tag for tag in ids if tag is not None)
+    ids = []
+    for tag in tags:  # as read from JSON: objects with an int id
+        if type(tag) is not dict or type(tag_id := tag.get("id")) is not int:
+            break
+        ids.append(tag_id)
+    else:
+        return frozenset(ids)
+    codes = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    return frozenset(tag for tag in codes if tag is not None)
+
+
+_PLAIN: Final = frozenset({int, float, str})
+# Coordinates.from_wyscout by the raw (x, y) of a position: Wyscout's positions are the 101 x
+# 101 integers 0-100 (written as numbers or as strings, "29"), so a match's points are mostly
+# ones seen before. Only int, float and str values are kept: equal keys give equal points
+# (1 and 1.0 both read as 1.0, -0.0 as 0.0; a string equals only the same string).
+_points: dict[tuple[float, float], Coordinates] = {}
+_POINTS_MAX: Final = 1 << 16
+
+
+def _point(value: Any) -> Coordinates:
+    x, y = value["x"], value["y"]
+    plain = type(x) in _PLAIN and type(y) in _PLAIN
+    point = _points.get((x, y)) if plain else None
+    if point is None:
+        point = Coordinates.from_wyscout(*_position(value))
+        if plain and len(_points) < _POINTS_MAX:
+            _points[(x, y)] = point
+    return point
 
 
 def _position(value: Any) -> tuple[float, float]:
@@ -302,17 +327,10 @@ def _outcome(event_type: EventType, tags: frozenset[int]) -> Outcome | None:
     return None
 
 
-def _first(tags: frozenset[int], table: Mapping[int, Any]) -> Any:
-    for tag, value in table.items():
-        if tag in tags:
-            return value
-    return None
-
-
 def pass_details(sub_event_id: int | None, tags: frozenset[int]) -> PassDetails:
     """Height from tags 801/802 (else the High pass sub-event), cross from the Cross and Free
     kick cross sub-events, through ball 901, assist 301 (a goal's), key pass 302 (a shot's)."""
-    height = _first(tags, _PASS_HEIGHT_TAGS)
+    height = first_present(tags, _PASS_HEIGHT_TAGS)
     if height is None and sub_event_id == _HIGH_PASS:
         height = PassHeight.HIGH
     goal_assist = ASSIST_TAG in tags
@@ -348,19 +366,19 @@ def _locations(
         # A save attempt's first position is a corner placeholder and its second the shot's
         # origin as seen from the keeper's team: neither is where the keeper was.
         return None, None
-    start = Coordinates.from_wyscout(*_position(positions[0])) if positions else None
+    start = _point(positions[0]) if positions else None
     end = None
     placeholder_end = event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS
     if len(positions) > 1 and not placeholder_end:
-        end = Coordinates.from_wyscout(*_position(positions[1]))
+        end = _point(positions[1])
     return start, end
 
 
 def map_event(
     raw: RawEvent,
+    index: int,
     *,
     match_id: str,
-    index: int,
     players: Mapping[str, LineupPlayer] | None = None,
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
@@ -368,8 +386,8 @@ def map_event(
         source_event_id = str(raw["id"])
         period = _PERIODS[raw["matchPeriod"]]
         seconds = float(raw["eventSec"])
-        event_id = _int(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+        event_id = _code(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
     except (KeyError, TypeError, ValueError) as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: {error!r}") from None
     if event_id is None or not source_event_id:
@@ -380,17 +398,21 @@ def map_event(
         start, end = _locations(raw, event_id, sub_event_id)
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
-    body_part = _first(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(sub_event_id or -1)
-    player_id = _int(raw.get("playerId"))
+    body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
+        sub_event_id or -1
+    )
+    player_id = _code(raw.get("playerId"))
     player_key = str(player_id) if player_id else ""
     player = (players or {}).get(player_key)
+    our_id = event_id_for(SOURCE, match_id, source_event_id)
+    label = source_type(event_id, sub_event_id)
     try:
         return Event(
-            event_id_for(SOURCE, match_id, source_event_id),
+            our_id,
             SOURCE,
             match_id,
             source_event_id,
-            source_type(event_id, sub_event_id),
+            label,
             event_type,
             index,
             period,
@@ -403,7 +425,7 @@ def map_event(
             _outcome(event_type, tags),
             body_part,
             _SET_PIECES.get(sub_event_id or -1),
-            _first(tags, _CARD_TAGS),
+            first_present(tags, _CARD_TAGS),
             pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
             shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
             if event_type is EventType.SHOT
@@ -436,28 +458,13 @@ def map_match(
         home, away = second, first
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
-    known_teams = {home.team_id, away.team_id}
-    events: list[Event] = []
-    dropped: Counter[str] = Counter()
-    seen: set[str] = set()
-    for position, raw in enumerate(match_file.events, start=1):
-        try:
-            if not isinstance(raw, Mapping):
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_event(
-                raw, match_id=match_file.match_id, index=position, players=match_file.roster.players
-            )
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            dropped[drop.reason] += 1
-            if on_dropped is not None:
-                on_dropped(drop.reason, str(drop))
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
+    drops = Drops(on_dropped)
+    events = map_objects(
+        match_file.events,
+        partial(map_event, match_id=match_file.match_id, players=match_file.roster.players),
+        {home.team_id, away.team_id},
+        drops,
+    )
     info = build_match_info(
         match_file,
         home,
@@ -465,17 +472,10 @@ def map_match(
         sides_known=sides_known,
         goals=count_goals(events, home.team_id, away.team_id),
     )
-    return Match.assemble(
-        source=SOURCE,
-        match_id=match_file.match_id,
-        home=home,
-        away=away,
-        events=events,
-        raw_event_count=len(match_file.events),
-        dropped=dropped,
-        unmapped=Counter(("type", e.source_type) for e in events if e.type is EventType.GENERIC),
-        info=info,
-        sides_known=sides_known,
+    raw_count = len(match_file.events)
+    teams = (home, away)
+    return assembled(
+        SOURCE, match_file.match_id, teams, events, raw_count, drops, info, sides_known=sides_known
     )
 
 
@@ -486,8 +486,8 @@ def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
     for raw in raw_events:
         if not isinstance(raw, Mapping):
             continue
-        event_id = _int(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _int(raw.get("subEventName", raw.get("subEventId")))
+        event_id = _code(raw.get("eventName", raw.get("eventId")))
+        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
         tags = tags_of(raw)
         if canonical_type(event_id, sub_event_id, frozenset()) is EventType.GENERIC:
             counts[f"sub_event:{sub_event_id if sub_event_id is not None else event_id}"] += 1
