@@ -17,6 +17,9 @@ VPY := $(VENV)/bin/python
 BROKER_DIR := .broker
 COV := --cov=domain --cov=contracts --cov=processors --cov-report=term-missing:skip-covered
 PYTEST_ARGS ?=
+# Two test processes (pytest-xdist), whole files each: the integration tests mostly wait on
+# brokers and workers, so the fault suite (sent first, tests/conftest.py) runs beside the rest.
+TEST_WORKERS ?= 2
 PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
 
 .PHONY: help venv jars tools test test-unit lint broker-start broker-stop demo clean distclean
@@ -49,7 +52,7 @@ jars:
 	$(PYTHON) -m processors.devtools.devbroker jars
 
 test: venv jars tools
-	$(VPY) -m pytest $(COV) $(PYTEST_ARGS)
+	$(VPY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(COV) $(PYTEST_ARGS)
 
 # Command-line tools the README's commands use (tests/integration/test_readme.py runs them):
 # kcat from the distribution when missing (as root, or with sudo that needs no password).
