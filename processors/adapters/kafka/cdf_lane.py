@@ -98,7 +98,10 @@ class KafkaSegmentReader(SegmentReader):
                         f"records of job {segment.job_id} read from {segment.from_offset}",
                     )
                 )
-            for message in self.consumer.consume(1000, 1.0):
+            # At most what is still missing: consume() waits for its count or its timeout,
+            # and past the segment's end there is often nothing more (a 1 s wait per match).
+            wanted_now = min(1000, segment.records - len(values))
+            for message in self.consumer.consume(wanted_now, 1.0):
                 if message.error():
                     raise KafkaException(message.error())
                 if any(

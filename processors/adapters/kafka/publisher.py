@@ -64,6 +64,8 @@ from domain import ProgressCallback
 from domain import Segment
 from domain import next_manifest
 from processors.adapters.kafka.errors import raises_broker_errors
+from processors.adapters.kafka.manifests import ManifestIndex
+from processors.adapters.kafka.manifests import decode_manifest
 from processors.adapters.kafka.producer import producer_config
 from processors.application.revisions import change_set
 from processors.application.revisions import contents_of
@@ -103,6 +105,26 @@ class TransactionalEventPublisher(EventPublisher):
         self._lock = threading.Lock()
         # transactional id -> (idle producer, the job it was opened for or None once used)
         self._producers: dict[str, tuple[Producer, str | None]] = {}
+        self._readers_lock = threading.Lock()
+        self._watermarks: Consumer | None = None  # read_uncommitted: high watermarks
+        self._manifests: ManifestIndex | None = None
+
+    def _readers(self) -> tuple[Consumer, ManifestIndex]:
+        """Long-lived consumers for the per-job lookups (a new one costs a connection and
+        its threads each time): made on first use, kept for the publisher's life."""
+        with self._readers_lock:
+            if self._watermarks is None or self._manifests is None:
+                config = {**self._reader_config(), **_RANGE_READER}
+                self._watermarks = Consumer({**config, "isolation.level": "read_uncommitted"})
+                self._manifests = ManifestIndex(
+                    self.settings.topics.match_published,
+                    Consumer(config),
+                    self._watermarks,
+                    lock=self._readers_lock,
+                    decode=decode_manifest,
+                    read_until_high=read_committed_range,
+                )
+            return self._watermarks, self._manifests
 
     def transactional_id(self, job_id: str, input_partition: int | None = None) -> str:
         """The id of the partition the job's request arrived in. Deriving it from the job id
@@ -261,13 +283,14 @@ class TransactionalEventPublisher(EventPublisher):
 
     @raises_broker_errors
     def checkpoint(self, match_key: str) -> str:
-        """``<partition>@<end offset>`` of the match's partition now."""
+        """``<partition>@<high watermark>`` of the match's partition now: every record
+        published after this call lands at or past it. (A read_committed consumer's answer,
+        the last stable offset, may lag a transaction committed a moment ago whose markers
+        are still being written: a mark taken then would count that transaction again.)"""
         partition = partition_for(match_key, self.settings.partitions)
-        consumer = Consumer(self._reader_config())
-        try:
-            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
-        finally:
-            consumer.close()
+        watermarks, _ = self._readers()
+        with self._readers_lock:
+            _, high = watermarks.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
         return f"{partition}@{high}"
 
     @raises_broker_errors
@@ -305,10 +328,19 @@ class TransactionalEventPublisher(EventPublisher):
 
     @raises_broker_errors
     def latest_manifest(self, match_key: str) -> MatchManifest | None:
-        """The key's last committed record on the compacted ``match-published``, read from the
-        partition's start up to its high watermark (so no earlier transaction is still open)."""
-        topic = self.settings.topics.match_published
+        """The key's last committed record on the compacted ``match-published`` up to the
+        partition's high watermark now (so no earlier transaction is still open), from the
+        incremental index (``ManifestIndex``); an undecodable latest record: the full read."""
         partition = partition_for(match_key, self.settings.partitions)
+        _, index = self._readers()
+        try:
+            return index.latest(match_key.encode(), partition)
+        except ContractError:  # not a manifest: the latest one that is, as a full read finds
+            return self._latest_manifest_read_whole(match_key, partition)
+
+    def _latest_manifest_read_whole(self, match_key: str, partition: int) -> MatchManifest | None:
+        """The partition read from its start: the latest record of the key that decodes."""
+        topic = self.settings.topics.match_published
         wanted = match_key.encode()
         values: list[bytes] = []
 
@@ -374,10 +406,36 @@ def read_committed_until_high(
     high = _high_watermark(settings, config, topic, partition)
     if high <= start_offset:
         return
-    # End-of-partition events: a transactional partition ends with a commit marker that no
-    # poll returns, so without them the last poll would wait its full second every time; and
-    # a short fetch wait, or the broker holds the empty fetch before that event 500 ms.
-    consumer = Consumer({**config, "enable.partition.eof": True, "fetch.wait.max.ms": 10})
+    consumer = Consumer({**config, **_RANGE_READER})
+    try:
+        read_committed_range(consumer, topic, partition, start_offset, high, on_message)
+    finally:
+        consumer.close()
+
+
+# End-of-partition events: a transactional partition ends with a commit marker that no poll
+# returns, so without them the last poll would wait its full second every time; and a short
+# fetch wait, or the broker holds the empty fetch before that event 500 ms. A small prefetch
+# queue: a reader assigned to a busy partition does not buffer up to 64 MB ahead.
+_RANGE_READER: Final = {
+    "enable.partition.eof": True,
+    "fetch.wait.max.ms": 10,
+    "queued.max.messages.kbytes": 4096,
+}
+
+
+def read_committed_range(
+    consumer: Consumer,
+    topic: str,
+    partition: int,
+    start_offset: int,
+    high: int,
+    on_message: Callable[[Any], None],
+) -> int:
+    """``read_committed_until_high`` with a given consumer (configured as ``_RANGE_READER``,
+    left unassigned after) and high watermark; returns the position reached (>= ``high``)."""
+    if high <= start_offset:
+        return start_offset
     tp = TopicPartition(topic, partition, start_offset)
     deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
     try:
@@ -405,7 +463,8 @@ def read_committed_until_high(
             position = message.offset() + 1
             on_message(message)
     finally:
-        consumer.close()
+        consumer.unassign()
+    return position
 
 
 def _high_watermark(settings: Settings, config: dict[str, Any], topic: str, partition: int) -> int:
