@@ -846,16 +846,12 @@ def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tupl
     messages = {}
     for sample in STATSBOMB_SAMPLES:
         match = repository.get_match(sample)
+        facts = {"source": match.source, "match_key": match.key, "time": now}
         messages[sample] = [
             (
                 encode_match_event(match, event, i),
                 match_event_headers(
-                    event_id=event.event_id,
-                    source=match.source,
-                    match_key=match.key,
-                    time=now,
-                    trace_id=trace_id,
-                    job_id=job_id,
+                    event_id=event.event_id, trace_id=trace_id, job_id=job_id, **facts
                 ),
             )
             for i, event in enumerate(match.events)

@@ -23,8 +23,6 @@ from typing import Any
 from contracts.v1 import IngestRequest
 from contracts.v1 import JobState
 from contracts.v1 import JobStatus
-from contracts.v1.match_info import encode_match_info
-from contracts.v1.match_published import info_digest
 from domain import ChangeCounts
 from domain import ChangeSet
 from domain import EventPublisher
@@ -32,6 +30,7 @@ from domain import EventType
 from domain import Match
 from domain import MatchQuery
 from domain import MatchRepository
+from domain import Publication
 from domain import match_info as domain_match_info
 from processors.application import job_states
 from processors.application.commands import IngestCommand
@@ -46,8 +45,7 @@ from processors.application.job_states import utc_now
 from processors.application.ports import JobStore
 from processors.application.retry import RetryPolicy
 from processors.application.retry import retrying
-from processors.application.revisions import change_set
-from processors.application.revisions import contents_of
+from processors.application.revisions import changes_against
 from processors.logs import get_logger
 from processors.logs import scrub
 from processors.metrics import Metrics
@@ -206,15 +204,11 @@ class IngestionService:
             changes = self._changes(match, request)
             emitted = 0
             if changes.publishes_anything:
-                emitted = self.publisher.publish(
-                    match,
-                    job_id=request.job_id,
-                    trace_id=running.trace_id,
-                    input_partition=input_partition,
-                    checkpoint=running.checkpoint,
-                    changes=changes,
-                    on_progress=on_progress,
-                )
+                job = Publication(
+                    match, request.job_id, running.trace_id, input_partition,
+                    running.checkpoint, changes, on_progress,
+                )  # fmt: skip
+                emitted = self.publisher.publish_job(job)
             counts = changes.counts
             self._count(match, emitted)
         return job_states.succeeded(
@@ -228,15 +222,7 @@ class IngestionService:
 
     def _changes(self, match: Match, request: IngestRequest) -> ChangeSet:
         """The change set against the match's latest manifest, read from Kafka now."""
-        info_value = None if match.info is None else encode_match_info(match.info)
-        return change_set(
-            self.publisher.latest_manifest(match.key),
-            contents_of(match),
-            source=match.source,
-            match_id=match.match_id,
-            full=request.full,
-            info_digest=None if info_value is None else info_digest(info_value),
-        )
+        return changes_against(self.publisher.latest_manifest(match.key), match, full=request.full)
 
     def _committed(
         self, match: Match, request: IngestRequest, running: JobState, already: int

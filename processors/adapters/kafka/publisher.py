@@ -50,25 +50,23 @@ from contracts.v1.headers import EVENT_ID_HEADER
 from contracts.v1.headers import cloud_event_headers
 from contracts.v1.headers import input_partition_header
 from contracts.v1.headers import match_event_headers
-from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import decode_match_published
 from contracts.v1.match_published import encode_match_published
 from domain import ChangeCounts
-from domain import ChangeSet
 from domain import DataVersion
 from domain import EventPublisher
 from domain import ManifestEvent
 from domain import Match
 from domain import MatchManifest
-from domain import ProgressCallback
+from domain import Publication
 from domain import Segment
 from domain import next_manifest
 from processors.adapters.kafka.errors import raises_broker_errors
 from processors.adapters.kafka.manifests import ManifestIndex
 from processors.adapters.kafka.manifests import decode_manifest
 from processors.adapters.kafka.producer import producer_config
-from processors.application.revisions import change_set
-from processors.application.revisions import contents_of
+from processors.application.revisions import changes_against
+from processors.application.revisions import encoded_info
 from processors.settings import Settings
 
 PROGRESS_EVERY = 500
@@ -172,37 +170,21 @@ class TransactionalEventPublisher(EventPublisher):
             self._producers.setdefault(tid, (producer, None))
 
     @raises_broker_errors
-    def publish(
-        self,
-        match: Match,
-        *,
-        job_id: str,
-        trace_id: str,
-        input_partition: int | None = None,
-        checkpoint: str | None = None,
-        changes: ChangeSet | None = None,
-        on_progress: ProgressCallback | None = None,
-    ) -> int:
-        mark = checkpoint if checkpoint is not None else self.checkpoint(match.key)
+    def publish_job(self, job: Publication) -> int:
+        match, job_id, trace_id = job.match, job.job_id, job.trace_id
+        input_partition, changes, on_progress = job.input_partition, job.changes, job.on_progress
+        mark = job.checkpoint if job.checkpoint is not None else self.checkpoint(match.key)
         partition_text, _, offset_text = mark.partition("@")
         producer, reused = self._take(job_id, input_partition)
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
         info = match.info
-        info_value = None if info is None else encode_match_info(info)
-        info_sha = None if info_value is None else manifest_contract.info_digest(info_value)
+        info_value, info_sha = encoded_info(match)
         try:
             if changes is None:
                 # After _take: a producer opened now has fenced earlier holders of the id.
-                changes = change_set(
-                    self.latest_manifest(match.key),
-                    contents_of(match),
-                    source=match.source,
-                    match_id=match.match_id,
-                    full=True,
-                    info_digest=info_sha,
-                )
+                changes = changes_against(self.latest_manifest(match.key), match, full=True)
             if not changes.publishes_anything:
                 self._put_back(job_id, input_partition, producer)
                 return 0
@@ -233,31 +215,22 @@ class TransactionalEventPublisher(EventPublisher):
                 manifest_extra = extra
                 if input_partition is not None:  # the lane's notice goes where the job lives
                     manifest_extra = [*extra, input_partition_header(input_partition)]
-                if info_value is not None and (changes.full or changes.info_changed):
-                    self._produce(
-                        producer,
-                        self.settings.topics.match_info,
-                        key,
-                        info_value,
-                        cloud_event_headers(
-                            ce_id=record_id, ce_type=match_info_contract.CE_TYPE,
-                            source=match.source, match_key=match.key, time=now,
-                            dataschema=match_info_contract.SCHEMA_ID, trace_id=trace_id,
-                            job_id=job_id, extra=extra,
-                        ),
+
+                def about_the_match(contract: Any, more: list[tuple[str, bytes]]) -> Any:
+                    return cloud_event_headers(
+                        ce_id=record_id, ce_type=contract.CE_TYPE, source=match.source,
+                        match_key=match.key, time=now, dataschema=contract.SCHEMA_ID,
+                        trace_id=trace_id, job_id=job_id, extra=more,
                     )  # fmt: skip
-                self._produce(
-                    producer,
-                    self.settings.topics.match_published,
-                    key,
-                    encode_match_published(manifest, info),
-                    cloud_event_headers(
-                        ce_id=record_id, ce_type=manifest_contract.CE_TYPE,
-                        source=match.source, match_key=match.key, time=now,
-                        dataschema=manifest_contract.SCHEMA_ID, trace_id=trace_id,
-                        job_id=job_id, extra=manifest_extra,
-                    ),
-                )  # fmt: skip
+
+                if info_value is not None and (changes.full or changes.info_changed):
+                    info_headers = about_the_match(match_info_contract, extra)
+                    topic = self.settings.topics.match_info
+                    self._produce(producer, topic, key, info_value, info_headers)
+                manifest_value = encode_match_published(manifest, info)
+                manifest_headers = about_the_match(manifest_contract, manifest_extra)
+                topic = self.settings.topics.match_published
+                self._produce(producer, topic, key, manifest_value, manifest_headers)
                 producer.commit_transaction(60)
             except BaseException:
                 _abort_quietly(producer)
