@@ -24,10 +24,10 @@ from contracts.v1 import IngestRequest
 from contracts.v1 import JobState
 from contracts.v1 import JobStatus
 from domain import ChangeCounts
-from domain import ChangeSet
 from domain import EventPublisher
 from domain import EventType
 from domain import Match
+from domain import MatchManifest
 from domain import MatchQuery
 from domain import MatchRepository
 from domain import Publication
@@ -77,6 +77,7 @@ class IngestionService:
         self.sleep = sleep
         self.secrets = secrets
         self.log = get_logger("pitchstream.service")
+        self._lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="manifest-lookup")
 
     def now(self) -> str:
         return rfc3339(self.clock())
@@ -185,11 +186,16 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
+        fencing = resuming and running.checkpoint
+        requested_key = f"{request.source}:{request.match_id}"
+        # A first attempt reads the latest manifest while the match is normalized: the wait
+        # for Kafka overlaps the CPU work (a resumed one must fence first, below).
+        lookup = None if fencing else self._lookups.submit(self.latest_manifest, requested_key)
         match = with_request_facts(
             repository.get_match_for(MatchQuery(request.match_id, request.home_team_id)), request
         )
         committed = None
-        if resuming and running.checkpoint:
+        if fencing:
             # Fence first (published_since): no earlier attempt can commit after this, so the
             # manifest read next either is this job's (it committed) or is still the one the
             # job started from (it did not), never one that appears later.
@@ -201,7 +207,11 @@ class IngestionService:
             emitted, counts = committed  # an earlier attempt committed: never publish again
             self._count(match, 0)
         else:
-            changes = self._changes(match, request)
+            if lookup is not None and match.key == requested_key:
+                base = lookup.result()
+            else:
+                base = self.publisher.latest_manifest(match.key)
+            changes = changes_against(base, match, full=request.full)
             emitted = 0
             if changes.publishes_anything:
                 job = Publication(
@@ -220,9 +230,8 @@ class IngestionService:
             changes=None if counts is None else counts.as_dict(),
         )
 
-    def _changes(self, match: Match, request: IngestRequest) -> ChangeSet:
-        """The change set against the match's latest manifest, read from Kafka now."""
-        return changes_against(self.publisher.latest_manifest(match.key), match, full=request.full)
+    def latest_manifest(self, key: str) -> MatchManifest | None:
+        return self.publisher.latest_manifest(key)
 
     def _committed(
         self, match: Match, request: IngestRequest, running: JobState, already: int
