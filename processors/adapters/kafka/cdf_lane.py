@@ -402,7 +402,9 @@ class CdfLaneProcess(threading.Thread):
 
     def run(self) -> None:
         pause = 0.5
-        env = {**os.environ, **self.settings.to_env()}
+        # Two malloc arenas: the lane has one busy Python thread, and glibc's default (8 per
+        # core) keeps freed memory of librdkafka's threads in arenas of their own.
+        env = {"MALLOC_ARENA_MAX": "2", **os.environ, **self.settings.to_env()}
         while not self.stop_event.is_set():
             started = time.monotonic()
             self.starts += 1
