@@ -112,7 +112,7 @@ class TransactionalEventPublisher(EventPublisher):
         its threads each time): made on first use, kept for the publisher's life."""
         with self._readers_lock:
             if self._watermarks is None or self._manifests is None:
-                config = {**self._reader_config(), **_RANGE_READER}
+                config = {**self._reader_config(), **RANGE_READER}
                 self._watermarks = Consumer({**config, "isolation.level": "read_uncommitted"})
                 self._manifests = ManifestIndex(
                     self.settings.topics.match_published,
@@ -379,7 +379,7 @@ def read_committed_until_high(
     high = _high_watermark(settings, config, topic, partition)
     if high <= start_offset:
         return
-    consumer = Consumer({**config, **_RANGE_READER})
+    consumer = Consumer({**config, **RANGE_READER})
     try:
         read_committed_range(consumer, topic, partition, start_offset, high, on_message)
     finally:
@@ -390,7 +390,7 @@ def read_committed_until_high(
 # returns, so without them the last poll would wait its full second every time; and a short
 # fetch wait, or the broker holds the empty fetch before that event 500 ms. A small prefetch
 # queue: a reader assigned to a busy partition does not buffer up to 64 MB ahead.
-_RANGE_READER: Final = {
+RANGE_READER: Final = {
     "enable.partition.eof": True,
     "fetch.wait.max.ms": 10,
     "queued.max.messages.kbytes": 4096,
@@ -405,7 +405,7 @@ def read_committed_range(
     high: int,
     on_message: Callable[[Any], None],
 ) -> int:
-    """``read_committed_until_high`` with a given consumer (configured as ``_RANGE_READER``,
+    """``read_committed_until_high`` with a given consumer (configured as ``RANGE_READER``,
     left unassigned after) and high watermark; returns the position reached (>= ``high``)."""
     if high <= start_offset:
         return start_offset
