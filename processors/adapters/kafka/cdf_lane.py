@@ -58,9 +58,11 @@ from processors.settings import Settings
 READ_TIMEOUT_SECONDS: Final = TRANSACTION_TIMEOUT_MS / 1000 + 30
 """How long a segment may stay unreadable (behind another job's open transaction)."""
 MAX_PAUSE_SECONDS: Final = 10.0
-PREFETCH_KBYTES: Final = 4096
-"""librdkafka's per-consumer prefetch queue (default 64 MB): a segment reader that assigns a
-busy match-events partition would otherwise buffer up to 64 MB ahead of what it reads."""
+SMALL_PREFETCH: Final = {"queued.max.messages.kbytes": 8192, "fetch.queue.backoff.ms": 5}
+"""librdkafka's per-consumer prefetch queue is 64 MB by default: a segment reader assigned to
+a busy match-events partition would buffer that much ahead of what it reads. With a small
+queue, the pause before the next fetch once it is full must be short too (1 s by default:
+a 4,000-event segment then took over a second to read)."""
 CHILD_COMMAND: Final = (sys.executable, "-m", "processors.adapters.kafka.cdf_lane")
 
 
@@ -77,7 +79,11 @@ class KafkaSegmentReader(SegmentReader):
                 "enable.auto.commit": False,
                 "enable.partition.eof": False,
                 "auto.offset.reset": "earliest",
-                "queued.max.messages.kbytes": PREFETCH_KBYTES,
+                **SMALL_PREFETCH,
+                # A whole segment (a match, ~1.5 MB lz4) in one fetch, not 1 MB at a time, and
+                # no 500 ms wait at the broker when a fetch finds nothing new.
+                "max.partition.fetch.bytes": 8 * 1024 * 1024,
+                "fetch.wait.max.ms": 10,
             }
         )
 
@@ -151,7 +157,7 @@ class CdfLane:
                 "session.timeout.ms": int(settings.session_timeout * 1000),
                 "heartbeat.interval.ms": int(min(3.0, settings.session_timeout / 3) * 1000),
                 "max.poll.interval.ms": 600_000,
-                "queued.max.messages.kbytes": PREFETCH_KBYTES,
+                **SMALL_PREFETCH,
             }
         )
 

@@ -394,6 +394,7 @@ RANGE_READER: Final = {
     "enable.partition.eof": True,
     "fetch.wait.max.ms": 10,
     "queued.max.messages.kbytes": 4096,
+    "fetch.queue.backoff.ms": 5,  # the default 1 s pause once that queue is full
 }
 
 
