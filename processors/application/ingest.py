@@ -335,21 +335,31 @@ class IngestMatch:
         await self._tell_parent(command, running)
 
         progress = {"emitted": 0}
+        moved = asyncio.Event()  # set from the job's thread when events were published
+
+        def on_progress(emitted: int) -> None:
+            progress["emitted"] = emitted
+            loop.call_soon_threadsafe(moved.set)
+
         future = loop.run_in_executor(
             self.executor,
             lambda: self.service.run(
-                request,
-                running,
-                input_partition=command.partition,
-                on_progress=lambda n: progress.__setitem__("emitted", n),
+                request, running, input_partition=command.partition, on_progress=on_progress
             ),
         )
         shown = 0
-        started = loop.time()
+        started = recorded = loop.time()
         next_warning = started + SLOW_JOB_SECONDS
         while True:
-            done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
-            if done:
+            # Woken by progress too: publishing may take less than one interval, and a job
+            # that took long before it published still shows a running state with progress.
+            moved.clear()
+            waiting = asyncio.ensure_future(moved.wait())
+            done, _ = await asyncio.wait(
+                {future, waiting}, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiting.cancel()
+            if future in done:
                 break
             if loop.time() > next_warning:
                 next_warning += SLOW_JOB_SECONDS
@@ -358,8 +368,10 @@ class IngestMatch:
                     seconds=round(loop.time() - started),
                     events_emitted=progress["emitted"],
                 )
-            if progress["emitted"] != shown:
+            # At most one progress state per interval (each is a changelog record).
+            if progress["emitted"] != shown and loop.time() - recorded >= PROGRESS_INTERVAL:
                 shown = progress["emitted"]
+                recorded = loop.time()
                 self.store.put(
                     job_states.progressed(running, events_emitted=shown, now=self.service.now())
                 )
