@@ -448,9 +448,14 @@ class CompletionWatcher(threading.Thread):
             }
         )
 
+    also: CompletionWatcher | None = None
+    """A watcher told to expect every key this one expects (the CDF lane's)."""
+
     def expect(self, key: bytes, count: int) -> None:
         with self._changed:
             self.expected[key] = count
+        if self.also is not None:
+            self.also.expect(key, count)
 
     error: BaseException | None = None
     """Why the watcher thread stopped early; ``wait_for`` raises it instead of timing out."""
@@ -785,6 +790,8 @@ class Mirror:
     samples: dict[str, int]  # sample match id -> events emitted
     next_id: int = FIRST_SYNTHETIC_ID
     entries: list[dict[str, Any]] = field(default_factory=list)
+    seasons: int = 0
+    """Seasons made so far (``add_season``): competition and season ids 1, 2..."""
 
     def __post_init__(self) -> None:
         # OpenDataMirror decides at start whether <root>/data exists: it must, before workers.
@@ -811,6 +818,18 @@ class Mirror:
         (data / "matches" / "0").mkdir(parents=True, exist_ok=True)
         (data / "matches" / "0" / "0.json").write_bytes(orjson.dumps(self.entries))
         return made
+
+    def add_season(self, count: int, source: Path) -> tuple[int, list[SyntheticMatch]]:
+        """``count`` new synthetic matches listed as a season of their own (competition and
+        season id ``n``, ``data/matches/<n>/<n>.json``), for a backfill request."""
+        before = len(self.entries)
+        made = self.add(count, source)
+        self.seasons += 1
+        season = self.seasons
+        folder = self.root / "data" / "matches" / str(season)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{season}.json").write_bytes(orjson.dumps(self.entries[before:]))
+        return season, made
 
 
 def _matches_entries(source: Path) -> dict[str, dict[str, Any]]:
@@ -841,16 +860,12 @@ def sample_messages(statsbomb_dir: str) -> dict[str, list[tuple[bytes, list[tupl
     messages = {}
     for sample in STATSBOMB_SAMPLES:
         match = repository.get_match(sample)
+        facts = {"source": match.source, "match_key": match.key, "time": now}
         messages[sample] = [
             (
                 encode_match_event(match, event, i),
                 match_event_headers(
-                    event_id=event.event_id,
-                    source=match.source,
-                    match_key=match.key,
-                    time=now,
-                    trace_id=trace_id,
-                    job_id=job_id,
+                    event_id=event.event_id, trace_id=trace_id, job_id=job_id, **facts
                 ),
             )
             for i, event in enumerate(match.events)
@@ -1032,18 +1047,32 @@ def run_burst(
         )
     finished = max(watcher.done[m.key] for m in matches)
     latencies = [watcher.done[m.key] - submitted[m.key] for m in matches]
-    events = sum(m.events for m in matches)
     return {
-        "matches": len(matches),
-        "events": events,
-        "seconds": finished - started,
-        "events_per_s": events / (finished - started),
+        **throughput(matches, started, finished),
         "matches_per_s": len(matches) / (finished - started),
         "latency_p50_s": percentile(latencies, 0.5),
         "latency_p95_s": percentile(latencies, 0.95),
         "first_submit": started,
         "done_times": sorted(watcher.done[m.key] for m in matches),
     }
+
+
+def throughput(matches: list[SyntheticMatch], started: float, finished: float) -> dict[str, Any]:
+    events = sum(m.events for m in matches)
+    return {
+        "matches": len(matches),
+        "events": events,
+        "seconds": finished - started,
+        "events_per_s": events / (finished - started),
+    }
+
+
+def jobs_seconds(workers: list[Worker]) -> dict[str, float]:
+    """Service time of every succeeded job in the workers' logs, by job id."""
+    seconds: dict[str, float] = {}
+    for worker in workers:
+        seconds.update(worker.job_seconds())
+    return seconds
 
 
 def run_one_at_a_time(
@@ -1070,6 +1099,81 @@ def run_one_at_a_time(
         "latency_p95_s": percentile(latencies, 0.95),
         "latency_min_s": min(latencies),
         "latency_max_s": max(latencies),
+    }
+
+
+class CdfWatcher(CompletionWatcher):
+    """Done when a match's first CDF record on ``cdf-matches`` is readable: the lane writes
+    a match's CDF records and its notice in one transaction, so then all of them are."""
+
+    def expect(self, key: bytes, count: int) -> None:
+        super().expect(key, 1)
+
+
+def cdf_lane_rate(
+    watcher: CompletionWatcher,
+    cdf_watcher: CompletionWatcher,
+    matches: list[SyntheticMatch],
+    timeout: float,
+) -> dict[str, Any]:
+    """The CDF lane over the burst: MatchEvents of the burst per second over the lane's own
+    window (the first manifest readable -> the last match's CDF output readable), beside
+    the main lane's (first request -> last match readable), and its lag per match."""
+    keys = [m.key for m in matches]
+    if not cdf_watcher.wait_for(keys, timeout):
+        raise RuntimeError("the CDF lane never wrote some matches\n" + cdf_watcher.explain(keys))
+    events = sum(m.events for m in matches)
+    first_manifest = min(watcher.done[k] for k in keys)
+    last_cdf = max(cdf_watcher.done[k] for k in keys)
+    lags = [cdf_watcher.done[k] - watcher.done[k] for k in keys]
+    return {
+        "events_per_s": events / (last_cdf - first_manifest),
+        "last_cdf_after_last_match_s": last_cdf - max(watcher.done[k] for k in keys),
+        "lag_p50_s": percentile(lags, 0.5),
+        "lag_max_s": max(lags),
+    }
+
+
+def run_backfill(
+    settings: Any,
+    watcher: CompletionWatcher,
+    mirror: Mirror,
+    source: Path,
+    count: int,
+    workers: list[Worker],
+) -> dict[str, Any]:
+    """One backfill request for a season of ``count`` new synthetic matches: wall time until
+    the last match is readable, beside the sum of its children's service times (worker log)."""
+    from contracts.v1 import IngestRequest
+    from contracts.v1 import new_trace_id
+    from processors.adapters.kafka.producer import RequestProducer
+    from processors.application import job_states
+
+    season, matches = mirror.add_season(count, source)
+    for match in matches:
+        watcher.expect(match.key, match.events)
+    job_id = f"backfill-{uuid.uuid4().hex[:12]}"
+    request = IngestRequest(
+        job_id=job_id, source="statsbomb", competition_id=season, season_id=season
+    )
+    trace_id = new_trace_id()
+    started = time.monotonic()
+    RequestProducer(settings).submit(
+        request, trace_id=trace_id, queued=job_states.queued(request, trace_id=trace_id)
+    )
+    keys = [m.key for m in matches]
+    if not watcher.wait_for(keys, 900):
+        raise RuntimeError("backfill: matches never became readable\n" + watcher.explain(keys))
+    finished = max(watcher.done[k] for k in keys)
+    cdf_done = watcher.also.done if watcher.also is not None else {}
+    wait_until(lambda: all(k in cdf_done for k in keys), 300, "the backfill's CDF output")
+    seconds = jobs_seconds(workers)
+    children = [t for job, t in seconds.items() if job.startswith(f"{job_id}.")]
+    return {
+        **throughput(matches, started, finished),
+        "children_timed": len(children),
+        "sum_service_s": sum(children),
+        "cdf_wall_s": max(cdf_done[k] for k in keys) - started,
     }
 
 
@@ -1101,17 +1205,24 @@ def bench_end_to_end(
     warmup: int,
     one_at_a_time: int,
     burst: int,
+    backfill: int = 0,
     profile_dir: Path | None = None,
 ) -> dict[str, Any]:
     settings = fresh_settings(bootstrap, work, mirror.root, PARTITIONS)
     watcher = CompletionWatcher(settings, settings.topics.match_events)
     watcher.start()
+    # The CDF lane's output of a match (cdf-events and cdf-matches) is one transaction: its
+    # first record on cdf-matches readable (read_committed) means all of it is.
+    cdf_watcher = CdfWatcher(settings, settings.topics.cdf_matches)
+    cdf_watcher.start()
     running = start_workers(settings, work, workers)
     watcher.abort = lambda: next(
         (f"a job failed or a worker died; see {w.log_path}" for w in running
          if not w.alive() or '"job failed"' in w.output()),
         None,
     )  # fmt: skip
+    cdf_watcher.abort = watcher.abort
+    watcher.also = cdf_watcher
     sampler = RssSampler([w.pid for w in running])
     sampler.start()
     profiler = None
@@ -1137,18 +1248,20 @@ def bench_end_to_end(
         if profile_dir is not None:
             profiled = faust_pid(running[0].pid) or running[0].pid  # the Faust process
             profiler = start_py_spy(profiled, profile_dir / f"profile-worker{workers}.txt")
-        result["burst"] = run_burst(settings, watcher, mirror.add(burst, source), 600)
+        burst_matches = mirror.add(burst, source)
+        result["burst"] = run_burst(settings, watcher, burst_matches, 600)
         if profiler is not None:
             result["profile"] = stop_py_spy(profiler)
+        result["cdf"] = cdf_lane_rate(watcher, cdf_watcher, burst_matches, 300)
+        if backfill:
+            result["backfill"] = run_backfill(settings, watcher, mirror, source, backfill, running)
         done = sorted(watcher.done.values())
         tenth = done[min(9, len(done) - 1)]
         result["memory"] = memory_verdict(sampler.samples, tenth)
         result["memory"]["measured"] = sampler.describe()
         result["memory"]["supervisor_peak_mb"] = sampler.supervisor_mb
         result["matches_total"] = len(done)
-        seconds = {}
-        for worker in running:
-            seconds.update(worker.job_seconds())
+        seconds = jobs_seconds(running)
         if seconds:
             result["worker_job_seconds"] = summary(list(seconds.values()))
     except BaseException:
@@ -1162,6 +1275,7 @@ def bench_end_to_end(
         for worker in running:
             worker.stop()
         watcher.stop()
+        cdf_watcher.stop()
     result["burst"].pop("done_times", None)
     result["burst"].pop("first_submit", None)
     return result
@@ -1176,7 +1290,7 @@ def start_py_spy(
         return None
     process = subprocess.Popen(
         [py_spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
-         "--output", str(out), "--nonblocking", "--threads", *extra],
+         "--output", str(out), "--nonblocking", "--threads", "--subprocesses", *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
@@ -1324,12 +1438,14 @@ def render(results: dict[str, Any]) -> str:
             f"{mem['growth_after_10th'] * 100:+.1f} % |"
         )
         lines += memory_measured_rows(mem)
+        lines += lane_and_backfill_rows("1 worker", one)
         two = kafka.get("two_workers")
         if two:
             lines.append(
                 f"| 2 workers, {two['burst']['matches']} back-to-back matches, events/s | "
                 f"{two['burst']['events_per_s']:,.0f} |"
             )
+            lines += lane_and_backfill_rows("2 workers", two)
     lines.append("")
     lines.append("Targets (ratios from this run)")
     lines.append("| target | measured | verdict |")
@@ -1337,6 +1453,29 @@ def render(results: dict[str, Any]) -> str:
     for target in results["targets"]:
         lines.append(f"| {target['name']} | {target['measured']} | {target['verdict']} |")
     return "\n".join(lines)
+
+
+def lane_and_backfill_rows(who: str, run: dict[str, Any]) -> list[str]:
+    """The CDF lane over the burst and the season backfill (runs before them have neither)."""
+    rows = []
+    cdf = run.get("cdf")
+    if cdf:
+        rows.append(
+            f"| {who}, CDF lane over the burst (first manifest -> last CDF output readable), "
+            f"events/s | {cdf['events_per_s']:,.0f} |"
+        )
+        rows.append(
+            f"| {who}, CDF lane lag per match (match readable -> its CDF readable), p50 / max s "
+            f"| {cdf['lag_p50_s']:.2f} / {cdf['lag_max_s']:.2f} |"
+        )
+    back = run.get("backfill")
+    if back:
+        rows.append(
+            f"| {who}, season backfill ({back['matches']} matches, one request): wall s / sum "
+            f"of its {back['children_timed']} service times s | {back['seconds']:.1f} / "
+            f"{back['sum_service_s']:.1f} |"
+        )
+    return rows
 
 
 def memory_measured_rows(mem: dict[str, Any]) -> list[str]:
@@ -1405,6 +1544,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
             ),
         }
     )
+    out += lane_and_backfill_targets(one, kafka.get("two_workers"))
     two = kafka.get("two_workers")
     if two:
         ratio = two["burst"]["events_per_s"] / sustained
@@ -1415,6 +1555,36 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
                 "verdict": "info",
             }
         )
+    return out
+
+
+def lane_and_backfill_targets(
+    one: dict[str, Any], two: dict[str, Any] | None
+) -> list[dict[str, str]]:
+    out = []
+    cdf = one.get("cdf")
+    if cdf:
+        main = one["burst"]["events_per_s"]
+        out.append(
+            {
+                "name": "CDF lane keeps up: its events/s >= the main lane's (1 worker, burst)",
+                "measured": f"{cdf['events_per_s']:,.0f} vs {main:,.0f} "
+                f"({cdf['events_per_s'] / main:.2f}x)",
+                "verdict": verdict(cdf["events_per_s"] >= main),
+            }
+        )
+    for who, run in (("1 worker", one), ("2 workers", two)):
+        back = (run or {}).get("backfill")
+        if back:
+            out.append(
+                {
+                    "name": f"season backfill, {back['matches']} matches, {who}: wall vs sum "
+                    "of single-match service times",
+                    "measured": f"{back['seconds']:.1f} s vs {back['sum_service_s']:.1f} s "
+                    f"({back['sum_service_s'] / back['seconds']:.2f}x)",
+                    "verdict": "info",
+                }
+            )
     return out
 
 
@@ -1431,6 +1601,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-at-a-time", type=int, default=12, help="matches for latency")
     parser.add_argument("--no-kafka", action="store_true", help="normalize only")
     parser.add_argument("--no-scale-out", action="store_true", help="skip the 2-worker run")
+    parser.add_argument("--backfill", type=int, default=51,
+                        help="season backfill matches after each burst, 0: none")  # fmt: skip
     parser.add_argument("--profile", action="store_true",
                         help="pyinstrument the normalize path, py-spy the worker in the burst; "
                         "reports go to bench/profiles/ (figures are then perturbed)")  # fmt: skip
@@ -1532,14 +1704,15 @@ def bench_kafka(
         f"{args.matches} back to back")  # fmt: skip
     kafka["one_worker"] = bench_end_to_end(
         bootstrap, work, mirror, source, workers=1, warmup=3,
-        one_at_a_time=args.one_at_a_time, burst=args.matches, profile_dir=profile_dir,
+        one_at_a_time=args.one_at_a_time, burst=args.matches, backfill=args.backfill,
+        profile_dir=profile_dir,
     )  # fmt: skip
     say(f"  1 worker: {kafka['one_worker']['burst']['events_per_s']:,.0f} events/s")
     if not args.no_scale_out:
         say(f"5. scale-out: 2 workers, {args.matches} back to back")
         kafka["two_workers"] = bench_end_to_end(
             bootstrap, work, mirror, source, workers=2, warmup=PARTITIONS,
-            one_at_a_time=0, burst=args.matches,
+            one_at_a_time=0, burst=args.matches, backfill=args.backfill,
         )  # fmt: skip
         say(f"  2 workers: {kafka['two_workers']['burst']['events_per_s']:,.0f} events/s")
     return kafka

@@ -43,6 +43,7 @@ from domain.ports import MatchQuery
 from domain.ports import MatchRepository
 from domain.ports import MatchScope
 from domain.ports import ProgressCallback
+from domain.ports import Publication
 from domain.vocabulary import BodyPart
 from domain.vocabulary import Card
 from domain.vocabulary import DuelKind
@@ -93,6 +94,7 @@ __all__ = [
     "Place",
     "PlayerRef",
     "ProgressCallback",
+    "Publication",
     "Segment",
     "SetPiece",
     "ShotDetails",

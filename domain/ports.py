@@ -135,7 +135,6 @@ class EventPublisher(ABC):
     def latest_manifest(self, match_key: str) -> MatchManifest | None:
         """The match's manifest as last durably published; None before its first publication."""
 
-    @abstractmethod
     def publish(
         self,
         match: Match,
@@ -153,3 +152,26 @@ class EventPublisher(ABC):
         Without ``changes``, the whole match against the latest manifest read after fencing
         (a full publication). A change set that publishes nothing writes nothing at all.
         Returns how many ``match-events`` records were written."""
+        return self.publish_job(
+            Publication(match, job_id, trace_id, input_partition, checkpoint, changes, on_progress)
+        )
+
+    @abstractmethod
+    def publish_job(self, job: Publication) -> int:
+        """``publish``, given as one value: what each publisher implements."""
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What one job publishes (``EventPublisher.publish`` explains each part)."""
+
+    match: Match
+    job_id: str
+    trace_id: str
+    input_partition: int | None
+    """The request topic's partition the job's request arrived in (None: derived)."""
+    checkpoint: str | None
+    """Where the job's output starts; None: taken at publication."""
+    changes: ChangeSet | None
+    """The change set to publish; None: the whole match against the latest manifest."""
+    on_progress: ProgressCallback | None

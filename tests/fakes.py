@@ -17,9 +17,6 @@ from contracts.v1 import JobState
 from contracts.v1 import decode_job_state
 from contracts.v1 import encode_ingest_request
 from contracts.v1.job_state import job_state_to_dict
-from contracts.v1.match_info import encode_match_info
-from contracts.v1.match_published import info_digest
-from domain import ChangeSet
 from domain import EventPublisher
 from domain import EventRecord
 from domain import ListedMatch
@@ -29,13 +26,13 @@ from domain import MatchManifest
 from domain import MatchNotFound
 from domain import MatchRepository
 from domain import MatchScope
-from domain import ProgressCallback
+from domain import Publication
 from domain import next_manifest
 from processors.application.ports import JobStore
 from processors.application.ports import VersionRecord
 from processors.application.ports import VersionStore
-from processors.application.revisions import change_set
-from processors.application.revisions import contents_of
+from processors.application.revisions import changes_against
+from processors.application.revisions import encoded_info
 from processors.entrypoints.consumer import ConsumedMessage
 
 
@@ -94,33 +91,16 @@ class InMemoryPublisher(EventPublisher):
         history = self.manifests.get(match_key)
         return history[-1] if history else None
 
-    def publish(
-        self,
-        match: Match,
-        *,
-        job_id: str,
-        trace_id: str,
-        input_partition: int | None = None,
-        checkpoint: str | None = None,
-        changes: ChangeSet | None = None,
-        on_progress: ProgressCallback | None = None,
-    ) -> int:
-        self.input_partitions.setdefault(job_id, []).append(input_partition)
+    def publish_job(self, job: Publication) -> int:
+        match, job_id, changes, on_progress = job.match, job.job_id, job.changes, job.on_progress
+        self.input_partitions.setdefault(job_id, []).append(job.input_partition)
         if self.fail_next:
             raise self.fail_next.pop(0)
-        mark = int(checkpoint if checkpoint is not None else self.checkpoint(match.key))
+        mark = int(job.checkpoint if job.checkpoint is not None else self.checkpoint(match.key))
         info = match.info
-        info_value = None if info is None else encode_match_info(info)
-        info_sha = None if info_value is None else info_digest(info_value)
+        _, info_sha = encoded_info(match)
         if changes is None:
-            changes = change_set(
-                self.latest_manifest(match.key),
-                contents_of(match),
-                source=match.source,
-                match_id=match.match_id,
-                full=True,
-                info_digest=info_sha,
-            )
+            changes = changes_against(self.latest_manifest(match.key), match, full=True)
         if not changes.publishes_anything:
             return 0
         manifest = next_manifest(

@@ -131,13 +131,14 @@ class CdfLaneStep:
     ) -> CdfBatch:
         now = job_states.rfc3339(self.clock())
         try:
-            manifest = decode_match_published(value or b"")
+            wire = _parsed(value)  # parsed once: the manifest's checks and its raw info
+            manifest = decode_match_published(wire)
         except ContractError as error:
             return self._dead_letter(
                 key, value, headers, f"unreadable manifest: {error}", None, now
             )
         try:
-            info = _raw_info(value)
+            info = _raw_info(wire)
             events = fold_segments(manifest, self.reader)  # Kafka errors propagate: retried
         except LaneInputError as error:
             return self._dead_letter(key, value, headers, str(error), manifest, now)
@@ -161,13 +162,10 @@ class CdfLaneStep:
         revision = manifest.revision
         extra = [(REVISION_HEADER, str(revision).encode())]
 
-        def record_headers(ce_id: str, ce_type: str) -> Headers:
-            return cloud_event_headers(
-                ce_id=ce_id, ce_type=ce_type, source=manifest.source, match_key=match_key,
-                time=now, dataschema=None, trace_id=trace_id, job_id=manifest.job_id,
-                extra=extra,
-            )  # fmt: skip
-
+        record_headers = HeaderTemplate(
+            source=manifest.source, match_key=match_key, time=now, trace_id=trace_id,
+            job_id=manifest.job_id, extra=extra,
+        )  # fmt: skip
         outputs = [
             Output(
                 self.events_topic,
@@ -240,12 +238,62 @@ class CdfLaneStep:
         )
 
 
-def _raw_info(value: bytes | None) -> dict[str, Any]:
+def _parsed(value: bytes | None) -> dict[str, Any]:
+    try:
+        data = orjson.loads(value or b"")
+    except orjson.JSONDecodeError as error:
+        raise ContractError(f"manifest is not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ContractError("manifest: expected an object")
+    return data
+
+
+def _raw_info(wire: dict[str, Any]) -> dict[str, Any]:
     """The manifest's ``info`` exactly as published (the wire dict the mapper reads)."""
-    info = orjson.loads(value or b"{}").get("info")
+    info = wire.get("info")
     if not isinstance(info, dict):
         raise LaneInputError("the manifest carries no MatchInfo")
     return info
+
+
+class HeaderTemplate:
+    """``cloud_event_headers(...)`` for the records of one batch, which share everything but
+    ``ce_type``, ``ce_id`` and the ``traceparent`` made from it: the fixed part is built once
+    per ``ce_type``, and per record only those two headers are set (the same bytes)."""
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        match_key: str,
+        time: str,
+        trace_id: str,
+        job_id: str,
+        extra: Sequence[tuple[str, bytes]],
+    ) -> None:
+        self._facts: dict[str, Any] = {
+            "source": source, "match_key": match_key, "time": time, "dataschema": None,
+            "trace_id": trace_id, "job_id": job_id, "extra": extra,
+        }  # fmt: skip
+        self._prefix = f"00-{trace_id}-".encode()
+        self._fixed: dict[str, tuple[Headers, int, int]] = {}
+
+    def __call__(self, ce_id: str, ce_type: str) -> Headers:
+        encoded = ce_id.encode()
+        if len(encoded) < 8:  # traceparent pads or replaces a short span: the plain path
+            return cloud_event_headers(ce_id=ce_id, ce_type=ce_type, **self._facts)
+        fixed = self._fixed.get(ce_type)
+        if fixed is None:
+            sample = cloud_event_headers(ce_id=ce_id, ce_type=ce_type, **self._facts)
+            names = [name for name, _ in sample]
+            fixed = (sample, names.index("ce_id"), names.index("traceparent"))
+            self._fixed[ce_type] = fixed
+        sample, at_id, at_parent = fixed
+        headers = sample.copy()
+        headers[at_id] = ("ce_id", encoded)
+        # traceparent(trace_id, ce_id's hex): its span is the hex of ce_id's first 8 bytes
+        headers[at_parent] = ("traceparent", self._prefix + encoded[:8].hex().encode() + b"-01")
+        return headers
 
 
 __all__ = [

@@ -23,15 +23,14 @@ from typing import Any
 from contracts.v1 import IngestRequest
 from contracts.v1 import JobState
 from contracts.v1 import JobStatus
-from contracts.v1.match_info import encode_match_info
-from contracts.v1.match_published import info_digest
 from domain import ChangeCounts
-from domain import ChangeSet
 from domain import EventPublisher
 from domain import EventType
 from domain import Match
+from domain import MatchManifest
 from domain import MatchQuery
 from domain import MatchRepository
+from domain import Publication
 from domain import match_info as domain_match_info
 from processors.application import job_states
 from processors.application.commands import IngestCommand
@@ -46,8 +45,7 @@ from processors.application.job_states import utc_now
 from processors.application.ports import JobStore
 from processors.application.retry import RetryPolicy
 from processors.application.retry import retrying
-from processors.application.revisions import change_set
-from processors.application.revisions import contents_of
+from processors.application.revisions import changes_against
 from processors.logs import get_logger
 from processors.logs import scrub
 from processors.metrics import Metrics
@@ -79,6 +77,7 @@ class IngestionService:
         self.sleep = sleep
         self.secrets = secrets
         self.log = get_logger("pitchstream.service")
+        self._lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="manifest-lookup")
 
     def now(self) -> str:
         return rfc3339(self.clock())
@@ -187,11 +186,16 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
+        fencing = resuming and running.checkpoint
+        requested_key = f"{request.source}:{request.match_id}"
+        # A first attempt reads the latest manifest while the match is normalized: the wait
+        # for Kafka overlaps the CPU work (a resumed one must fence first, below).
+        lookup = None if fencing else self._lookups.submit(self.latest_manifest, requested_key)
         match = with_request_facts(
             repository.get_match_for(MatchQuery(request.match_id, request.home_team_id)), request
         )
         committed = None
-        if resuming and running.checkpoint:
+        if fencing:
             # Fence first (published_since): no earlier attempt can commit after this, so the
             # manifest read next either is this job's (it committed) or is still the one the
             # job started from (it did not), never one that appears later.
@@ -203,18 +207,18 @@ class IngestionService:
             emitted, counts = committed  # an earlier attempt committed: never publish again
             self._count(match, 0)
         else:
-            changes = self._changes(match, request)
+            if lookup is not None and match.key == requested_key:
+                base = lookup.result()
+            else:
+                base = self.publisher.latest_manifest(match.key)
+            changes = changes_against(base, match, full=request.full)
             emitted = 0
             if changes.publishes_anything:
-                emitted = self.publisher.publish(
-                    match,
-                    job_id=request.job_id,
-                    trace_id=running.trace_id,
-                    input_partition=input_partition,
-                    checkpoint=running.checkpoint,
-                    changes=changes,
-                    on_progress=on_progress,
-                )
+                job = Publication(
+                    match, request.job_id, running.trace_id, input_partition,
+                    running.checkpoint, changes, on_progress,
+                )  # fmt: skip
+                emitted = self.publisher.publish_job(job)
             counts = changes.counts
             self._count(match, emitted)
         return job_states.succeeded(
@@ -226,17 +230,8 @@ class IngestionService:
             changes=None if counts is None else counts.as_dict(),
         )
 
-    def _changes(self, match: Match, request: IngestRequest) -> ChangeSet:
-        """The change set against the match's latest manifest, read from Kafka now."""
-        info_value = None if match.info is None else encode_match_info(match.info)
-        return change_set(
-            self.publisher.latest_manifest(match.key),
-            contents_of(match),
-            source=match.source,
-            match_id=match.match_id,
-            full=request.full,
-            info_digest=None if info_value is None else info_digest(info_value),
-        )
+    def latest_manifest(self, key: str) -> MatchManifest | None:
+        return self.publisher.latest_manifest(key)
 
     def _committed(
         self, match: Match, request: IngestRequest, running: JobState, already: int
@@ -340,21 +335,31 @@ class IngestMatch:
         await self._tell_parent(command, running)
 
         progress = {"emitted": 0}
+        moved = asyncio.Event()  # set from the job's thread when events were published
+
+        def on_progress(emitted: int) -> None:
+            progress["emitted"] = emitted
+            loop.call_soon_threadsafe(moved.set)
+
         future = loop.run_in_executor(
             self.executor,
             lambda: self.service.run(
-                request,
-                running,
-                input_partition=command.partition,
-                on_progress=lambda n: progress.__setitem__("emitted", n),
+                request, running, input_partition=command.partition, on_progress=on_progress
             ),
         )
         shown = 0
-        started = loop.time()
+        started = recorded = loop.time()
         next_warning = started + SLOW_JOB_SECONDS
         while True:
-            done, _ = await asyncio.wait({future}, timeout=PROGRESS_INTERVAL)
-            if done:
+            # Woken by progress too: publishing may take less than one interval, and a job
+            # that took long before it published still shows a running state with progress.
+            moved.clear()
+            waiting = asyncio.ensure_future(moved.wait())
+            done, _ = await asyncio.wait(
+                {future, waiting}, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiting.cancel()
+            if future in done:
                 break
             if loop.time() > next_warning:
                 next_warning += SLOW_JOB_SECONDS
@@ -363,8 +368,10 @@ class IngestMatch:
                     seconds=round(loop.time() - started),
                     events_emitted=progress["emitted"],
                 )
-            if progress["emitted"] != shown:
+            # At most one progress state per interval (each is a changelog record).
+            if progress["emitted"] != shown and loop.time() - recorded >= PROGRESS_INTERVAL:
                 shown = progress["emitted"]
+                recorded = loop.time()
                 self.store.put(
                     job_states.progressed(running, events_emitted=shown, now=self.service.now())
                 )

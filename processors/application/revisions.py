@@ -41,6 +41,8 @@ from contracts.v1.match_event import content_digest
 from contracts.v1.match_event import encode_match_event_content
 from contracts.v1.match_event import encode_retraction
 from contracts.v1.match_event import with_revision
+from contracts.v1.match_info import encode_match_info
+from contracts.v1.match_published import info_digest
 from domain import ChangeCounts
 from domain import ChangeSet
 from domain import EventRecord
@@ -48,7 +50,7 @@ from domain import ManifestEvent
 from domain import Match
 from domain import MatchManifest
 
-__all__ = ["ChangeSet", "change_set", "contents_of", "fold"]
+__all__ = ["ChangeSet", "change_set", "changes_against", "contents_of", "encoded_info", "fold"]
 
 
 def contents_of(match: Match) -> list[tuple[str, bytes]]:
@@ -58,6 +60,26 @@ def contents_of(match: Match) -> list[tuple[str, bytes]]:
         (event.event_id, encode_match_event_content(match, event, position))
         for position, event in enumerate(match.events)
     ]
+
+
+def encoded_info(match: Match) -> tuple[bytes | None, str | None]:
+    """The match's MatchInfo as published and its digest; ``(None, None)`` without one."""
+    if match.info is None:
+        return None, None
+    value = encode_match_info(match.info)
+    return value, info_digest(value)
+
+
+def changes_against(base: MatchManifest | None, match: Match, *, full: bool) -> ChangeSet:
+    """``change_set`` of a fresh normalization ``match`` against the manifest ``base``."""
+    return change_set(
+        base,
+        contents_of(match),
+        source=match.source,
+        match_id=match.match_id,
+        full=full,
+        info_digest=encoded_info(match)[1],
+    )
 
 
 def change_set(

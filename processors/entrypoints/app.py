@@ -13,7 +13,7 @@ from typing import Any
 
 import faust
 
-from processors.adapters.kafka.cdf_lane import CdfLaneThread
+from processors.adapters.kafka.cdf_lane import CdfLaneProcess
 from processors.adapters.kafka.job_table import FaustJobTable
 from processors.adapters.kafka.publisher import TransactionalEventPublisher
 from processors.adapters.kafka.versions import VersionLog
@@ -24,6 +24,7 @@ from processors.entrypoints.consumer import build_runner
 from processors.entrypoints.watchdog import ConsumerWatchdog
 from processors.entrypoints.web import register_web
 from processors.logs import get_logger
+from processors.memory import trim_heap
 from processors.metrics import Metrics
 from processors.settings import Settings
 
@@ -135,8 +136,11 @@ def create_app(
 
     @app.agent(ingest_topic, name="ingest", concurrency=1)
     async def ingest(stream: Any) -> None:
+        loop = asyncio.get_running_loop()
         async for event in stream.events():
             await runner.handle_request(ConsumedMessage.of(event.message))
+            # A job's tens of MB go back to the OS beside the next job (GIL released).
+            loop.run_in_executor(None, trim_heap)
 
     @app.agent(updates_topic, name="job-updates", concurrency=1)
     async def track_jobs(stream: Any) -> None:
@@ -148,7 +152,7 @@ def create_app(
         get_logger("pitchstream.worker").info("partitions assigned; worker ready")
 
     if settings.cdf_lane:
-        cdf_lane = CdfLaneThread(settings, metrics)
+        cdf_lane = CdfLaneProcess(settings, metrics)
 
         @app.task
         async def start_cdf_lane() -> None:

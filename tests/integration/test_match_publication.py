@@ -150,3 +150,35 @@ def test_an_aborted_publication_shows_neither_events_nor_info_nor_manifest(
     (manifest,) = committed(settings, topics.match_published)
     assert manifest.key() == kept.key.encode()
     assert publisher.latest_manifest(aborted.key) is None
+
+
+def test_a_publisher_that_read_a_partition_sees_what_others_publish_after(
+    kafka_bootstrap, tmp_path
+):
+    """The manifest index reads only what was appended since its last read: a manifest
+    another publisher (another worker) commits later, and another match's manifests in the
+    same partition, are seen exactly as a fresh publisher reading from the start sees them."""
+    settings = fresh_settings(kafka_bootstrap, tmp_path)
+    leaders_ready(settings)
+    reading = TransactionalEventPublisher(settings)
+    other = TransactionalEventPublisher(settings)
+    match = synthetic_match(f"idx-{uuid.uuid4().hex[:6]}", events=4, info=True)
+    partition = partition_for(match.key, settings.partitions)
+    neighbour = next(
+        m
+        for n in range(200)
+        if partition_for(
+            (m := synthetic_match(f"idx-n{n}", events=3, info=True)).key, settings.partitions
+        )
+        == partition
+    )
+    assert reading.latest_manifest(match.key) is None  # read up to the end: nothing yet
+    other.publish(match, job_id="idx-first", trace_id=TRACE)
+    other.publish(neighbour, job_id="idx-neighbour", trace_id=TRACE)
+    assert reading.latest_manifest(match.key).job_id == "idx-first"
+    assert reading.latest_manifest(neighbour.key).job_id == "idx-neighbour"
+    other.publish(match, job_id="idx-again", trace_id=TRACE)  # a full republication
+    seen = reading.latest_manifest(match.key)
+    assert (seen.job_id, seen.revision) == ("idx-again", 2)
+    assert seen == TransactionalEventPublisher(settings).latest_manifest(match.key)
+    assert reading.latest_manifest(neighbour.key).job_id == "idx-neighbour"

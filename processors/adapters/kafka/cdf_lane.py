@@ -8,19 +8,33 @@ producer per input partition (``transactional.id`` ``<app id>-cdf-p<partition>``
 crash, the next holder of the id fences the dead one and the manifest is read again from the
 committed offset, so each manifest revision gets exactly one committed batch.
 
-It runs in the worker process in a background thread (``CdfLaneThread``) that restarts the
-loop after any failure, with a growing pause; it never stops the worker.
+It runs beside the worker in a child process of its own (``CdfLaneProcess``; its
+interpreter runs ``python -m processors.adapters.kafka.cdf_lane``): the lane's CPU work (about
+as much per match as the ingest's, bench/README.md) never waits for the worker's GIL, so the
+two lanes use both cores. In that process ``CdfLaneThread`` restarts the loop after any
+failure, with a growing pause; the worker starts the process again if it ever exits. The
+lane's metric updates come back to the worker as JSON lines on the child's stdout
+(``MetricsRelay``) and are served with the worker's own. The child ends with its parent
+(``PR_SET_PDEATHSIG``, and it checks its parent pid), so a killed worker leaves no lane behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
 from typing import Any
 from typing import Final
 
+import orjson
 from confluent_kafka import Consumer
 from confluent_kafka import KafkaError
 from confluent_kafka import KafkaException
@@ -37,12 +51,19 @@ from processors.application.cdf_lane import CdfLaneStep
 from processors.application.cdf_lane import SegmentReader
 from processors.logs import get_logger
 from processors.logs import scrub
+from processors.memory import trim_heap
 from processors.metrics import Metrics
 from processors.settings import Settings
 
 READ_TIMEOUT_SECONDS: Final = TRANSACTION_TIMEOUT_MS / 1000 + 30
 """How long a segment may stay unreadable (behind another job's open transaction)."""
 MAX_PAUSE_SECONDS: Final = 10.0
+SMALL_PREFETCH: Final = {"queued.max.messages.kbytes": 8192, "fetch.queue.backoff.ms": 5}
+"""librdkafka's per-consumer prefetch queue is 64 MB by default: a segment reader assigned to
+a busy match-events partition would buffer that much ahead of what it reads. With a small
+queue, the pause before the next fetch once it is full must be short too (1 s by default:
+a 4,000-event segment then took over a second to read)."""
+CHILD_COMMAND: Final = (sys.executable, "-m", "processors.adapters.kafka.cdf_lane")
 
 
 class KafkaSegmentReader(SegmentReader):
@@ -58,6 +79,11 @@ class KafkaSegmentReader(SegmentReader):
                 "enable.auto.commit": False,
                 "enable.partition.eof": False,
                 "auto.offset.reset": "earliest",
+                **SMALL_PREFETCH,
+                # A whole segment (a match, ~1.5 MB lz4) in one fetch, not 1 MB at a time, and
+                # no 500 ms wait at the broker when a fetch finds nothing new.
+                "max.partition.fetch.bytes": 8 * 1024 * 1024,
+                "fetch.wait.max.ms": 10,
             }
         )
 
@@ -78,7 +104,10 @@ class KafkaSegmentReader(SegmentReader):
                         f"records of job {segment.job_id} read from {segment.from_offset}",
                     )
                 )
-            for message in self.consumer.consume(1000, 1.0):
+            # At most what is still missing: consume() waits for its count or its timeout,
+            # and past the segment's end there is often nothing more (a 1 s wait per match).
+            wanted_now = min(1000, segment.records - len(values))
+            for message in self.consumer.consume(wanted_now, 1.0):
                 if message.error():
                     raise KafkaException(message.error())
                 if any(
@@ -128,6 +157,7 @@ class CdfLane:
                 "session.timeout.ms": int(settings.session_timeout * 1000),
                 "heartbeat.interval.ms": int(min(3.0, settings.session_timeout / 3) * 1000),
                 "max.poll.interval.ms": 600_000,
+                **SMALL_PREFETCH,
             }
         )
 
@@ -163,6 +193,7 @@ class CdfLane:
                         continue
                     raise KafkaException(error)
                 self.handle(message)
+                trim_heap()  # a match's CDF records go back to the OS, not to glibc's heap
         finally:
             self.close()
 
@@ -266,10 +297,10 @@ class CdfLane:
 
 class CdfLaneThread(threading.Thread):
     """Runs ``CdfLane`` until ``stop``; any failure is logged, counted, and the loop starts
-    again after a pause (0.5 s doubling to 10 s), so a broken CDF step never stops the worker.
+    again after a pause (0.5 s doubling to 10 s), so a broken CDF step never stops the lane.
     """
 
-    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+    def __init__(self, settings: Settings, metrics: Any) -> None:
         super().__init__(name="cdf-lane", daemon=True)
         self.settings = settings
         self.metrics = metrics
@@ -302,6 +333,141 @@ class CdfLaneThread(threading.Thread):
         self.join(timeout)
 
 
+class MetricsRelay:
+    """Stands in for ``Metrics`` in the lane's process: every update the lane makes
+    (``metrics.cdf_records.labels(topic, kind).inc(n)``, ``.set(v)``) becomes one JSON line
+    on ``out``, which the worker applies to its own metrics (``apply_metric_line``)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> _RelayedMetric:
+        if not name.startswith("cdf_"):
+            raise AttributeError(name)
+        return _RelayedMetric(self, name, ())
+
+    def send(self, name: str, labels: tuple[str, ...], op: str, value: float) -> None:
+        line = orjson.dumps({"metric": name, "labels": labels, "op": op, "value": value})
+        with self._lock:
+            self._out.write(line + b"\n")
+            self._out.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class _RelayedMetric:
+    relay: MetricsRelay
+    name: str
+    label_values: tuple[str, ...]
+
+    def labels(self, *values: str) -> _RelayedMetric:
+        return _RelayedMetric(self.relay, self.name, values)
+
+    def inc(self, amount: float = 1.0) -> None:
+        self.relay.send(self.name, self.label_values, "inc", amount)
+
+    def set(self, value: float) -> None:
+        self.relay.send(self.name, self.label_values, "set", value)
+
+
+def apply_metric_line(metrics: Metrics, line: bytes) -> bool:
+    """Apply one ``MetricsRelay`` line to ``metrics``; False when it is not one."""
+    try:
+        update = orjson.loads(line)
+        name, labels, op = update["metric"], update["labels"], update["op"]
+        value = float(update["value"])
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return False
+    if not str(name).startswith("cdf_") or op not in ("inc", "set"):
+        return False
+    metric = getattr(metrics, name, None)
+    if metric is None:
+        return False
+    if labels:
+        metric = metric.labels(*labels)
+    getattr(metric, op)(value)
+    return True
+
+
+class CdfLaneProcess(threading.Thread):
+    """In the worker: keeps the lane's child process running until ``stop``, applying the
+    metric lines it writes; a child that exits (it should not) is counted and started again
+    after a pause (0.5 s doubling to 10 s)."""
+
+    def __init__(
+        self, settings: Settings, metrics: Metrics, *, command: tuple[str, ...] = CHILD_COMMAND
+    ) -> None:
+        super().__init__(name="cdf-lane-process", daemon=True)
+        self.settings = settings
+        self.metrics = metrics
+        self.command = command
+        self.stop_event = threading.Event()
+        self.log = get_logger("pitchstream.cdf")
+        self.child: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def run(self) -> None:
+        pause = 0.5
+        # Two malloc arenas: the lane has one busy Python thread, and glibc's default (8 per
+        # core) keeps freed memory of librdkafka's threads in arenas of their own.
+        env = {"MALLOC_ARENA_MAX": "2", **os.environ, **self.settings.to_env()}
+        while not self.stop_event.is_set():
+            started = time.monotonic()
+            self.starts += 1
+            child = subprocess.Popen(
+                self.command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
+            )
+            self.child = child
+            assert child.stdout is not None
+            for line in child.stdout:  # until the child closes it (exits)
+                apply_metric_line(self.metrics, line)
+            code = child.wait()
+            if self.stop_event.is_set():
+                return
+            self.metrics.cdf_failures.labels("process").inc()
+            self.log.warning(
+                "CDF lane process exited; restarting", exit_code=code, restart_in=pause
+            )
+            if time.monotonic() - started > 60:
+                pause = 0.5
+            self.stop_event.wait(pause)
+            pause = min(pause * 2, MAX_PAUSE_SECONDS)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        child = self.child
+        if child is not None and child.poll() is None:
+            child.terminate()  # the lane leaves its group and closes its clients
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(timeout)
+        self.join(timeout)
+
+
+def run_lane_process() -> int:
+    """The lane's child process: ``CdfLaneThread`` until SIGTERM or its parent is gone."""
+    from processors.logs import configure_logging
+
+    parent = os.getppid()
+    with contextlib.suppress(Exception):  # Linux: die with the thread that started us
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    settings = Settings.from_env()
+    configure_logging(
+        log_format=settings.log_format, level=settings.log_level, secrets=settings.secrets()
+    )
+    lane = CdfLaneThread(settings, MetricsRelay(sys.stdout.buffer))
+    signal.signal(signal.SIGTERM, lambda *_: lane.stop_event.set())
+    signal.signal(signal.SIGINT, lambda *_: lane.stop_event.set())
+    lane.start()
+    while lane.is_alive():
+        lane.join(1.0)
+        if os.getppid() != parent:  # the worker died before the death signal was set
+            lane.stop_event.set()
+    return 0
+
+
 def _connect_headers(message: Any, reason: str) -> list[tuple[str, bytes]]:
     """Kafka Connect's error headers, as on ``ingest-requests.dlq``."""
     return [
@@ -311,3 +477,7 @@ def _connect_headers(message: Any, reason: str) -> list[tuple[str, bytes]]:
         ("__connect.errors.exception.class.name", b"LaneInputError"),
         ("__connect.errors.exception.message", reason[:2000].encode()),
     ]
+
+
+if __name__ == "__main__":
+    sys.exit(run_lane_process())

@@ -59,17 +59,13 @@ class JobStateReader:
             consumer.assign([TopicPartition(self.topic, p, 0) for p in partitions])
             pending = set(partitions)
             while time.monotonic() < deadline:
-                message = consumer.poll(min(0.5, max(deadline - time.monotonic(), 0.01)))
+                message = _record_or_end(
+                    consumer.poll(min(0.5, max(deadline - time.monotonic(), 0.01))), pending
+                )
                 if message is None:
+                    if not follow and not pending:
+                        return
                     continue
-                error = message.error()
-                if error is not None:
-                    if error.code() == error._PARTITION_EOF:
-                        pending.discard(message.partition())
-                        if not follow and not pending:
-                            return
-                        continue
-                    raise KafkaException(error)
                 if message.key() == wanted and message.value() is not None:
                     yield decode_job_state(message.value())
         finally:
@@ -112,15 +108,9 @@ class JobStateReader:
             while pending:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"could not read {self.topic} to its end in {timeout:.0f}s")
-                message = consumer.poll(0.5)
+                message = _record_or_end(consumer.poll(0.5), pending)
                 if message is None:
                     continue
-                error = message.error()
-                if error is not None:
-                    if error.code() == error._PARTITION_EOF:
-                        pending.discard(message.partition())
-                        continue
-                    raise KafkaException(error)
                 key = message.key()
                 if key is None:
                     continue
@@ -135,3 +125,16 @@ class JobStateReader:
         for (key, _), state in latest.items():
             by_job.setdefault(key, []).append(state)
         return [state for states in by_job.values() if (state := most_advanced(states))]
+
+
+def _record_or_end(message: Any, pending: set[int]) -> Any:
+    """A record, or None: nothing yet, or a partition's end (discarded from ``pending``)."""
+    if message is None:
+        return None
+    error = message.error()
+    if error is None:
+        return message
+    if error.code() == error._PARTITION_EOF:
+        pending.discard(message.partition())
+        return None
+    raise KafkaException(error)

@@ -50,23 +50,23 @@ from contracts.v1.headers import EVENT_ID_HEADER
 from contracts.v1.headers import cloud_event_headers
 from contracts.v1.headers import input_partition_header
 from contracts.v1.headers import match_event_headers
-from contracts.v1.match_info import encode_match_info
 from contracts.v1.match_published import decode_match_published
 from contracts.v1.match_published import encode_match_published
 from domain import ChangeCounts
-from domain import ChangeSet
 from domain import DataVersion
 from domain import EventPublisher
 from domain import ManifestEvent
 from domain import Match
 from domain import MatchManifest
-from domain import ProgressCallback
+from domain import Publication
 from domain import Segment
 from domain import next_manifest
 from processors.adapters.kafka.errors import raises_broker_errors
+from processors.adapters.kafka.manifests import ManifestIndex
+from processors.adapters.kafka.manifests import decode_manifest
 from processors.adapters.kafka.producer import producer_config
-from processors.application.revisions import change_set
-from processors.application.revisions import contents_of
+from processors.application.revisions import changes_against
+from processors.application.revisions import encoded_info
 from processors.settings import Settings
 
 PROGRESS_EVERY = 500
@@ -103,6 +103,26 @@ class TransactionalEventPublisher(EventPublisher):
         self._lock = threading.Lock()
         # transactional id -> (idle producer, the job it was opened for or None once used)
         self._producers: dict[str, tuple[Producer, str | None]] = {}
+        self._readers_lock = threading.Lock()
+        self._watermarks: Consumer | None = None  # read_uncommitted: high watermarks
+        self._manifests: ManifestIndex | None = None
+
+    def _readers(self) -> tuple[Consumer, ManifestIndex]:
+        """Long-lived consumers for the per-job lookups (a new one costs a connection and
+        its threads each time): made on first use, kept for the publisher's life."""
+        with self._readers_lock:
+            if self._watermarks is None or self._manifests is None:
+                config = {**self._reader_config(), **RANGE_READER}
+                self._watermarks = Consumer({**config, "isolation.level": "read_uncommitted"})
+                self._manifests = ManifestIndex(
+                    self.settings.topics.match_published,
+                    Consumer(config),
+                    self._watermarks,
+                    lock=self._readers_lock,
+                    decode=decode_manifest,
+                    read_until_high=read_committed_range,
+                )
+            return self._watermarks, self._manifests
 
     def transactional_id(self, job_id: str, input_partition: int | None = None) -> str:
         """The id of the partition the job's request arrived in. Deriving it from the job id
@@ -150,37 +170,21 @@ class TransactionalEventPublisher(EventPublisher):
             self._producers.setdefault(tid, (producer, None))
 
     @raises_broker_errors
-    def publish(
-        self,
-        match: Match,
-        *,
-        job_id: str,
-        trace_id: str,
-        input_partition: int | None = None,
-        checkpoint: str | None = None,
-        changes: ChangeSet | None = None,
-        on_progress: ProgressCallback | None = None,
-    ) -> int:
-        mark = checkpoint if checkpoint is not None else self.checkpoint(match.key)
+    def publish_job(self, job: Publication) -> int:
+        match, job_id, trace_id = job.match, job.job_id, job.trace_id
+        input_partition, changes, on_progress = job.input_partition, job.changes, job.on_progress
+        mark = job.checkpoint if job.checkpoint is not None else self.checkpoint(match.key)
         partition_text, _, offset_text = mark.partition("@")
         producer, reused = self._take(job_id, input_partition)
         key = match.key.encode()
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         headers_for = _HeaderTemplate(match, time=now, trace_id=trace_id, job_id=job_id)
         info = match.info
-        info_value = None if info is None else encode_match_info(info)
-        info_sha = None if info_value is None else manifest_contract.info_digest(info_value)
+        info_value, info_sha = encoded_info(match)
         try:
             if changes is None:
                 # After _take: a producer opened now has fenced earlier holders of the id.
-                changes = change_set(
-                    self.latest_manifest(match.key),
-                    contents_of(match),
-                    source=match.source,
-                    match_id=match.match_id,
-                    full=True,
-                    info_digest=info_sha,
-                )
+                changes = changes_against(self.latest_manifest(match.key), match, full=True)
             if not changes.publishes_anything:
                 self._put_back(job_id, input_partition, producer)
                 return 0
@@ -211,31 +215,22 @@ class TransactionalEventPublisher(EventPublisher):
                 manifest_extra = extra
                 if input_partition is not None:  # the lane's notice goes where the job lives
                     manifest_extra = [*extra, input_partition_header(input_partition)]
-                if info_value is not None and (changes.full or changes.info_changed):
-                    self._produce(
-                        producer,
-                        self.settings.topics.match_info,
-                        key,
-                        info_value,
-                        cloud_event_headers(
-                            ce_id=record_id, ce_type=match_info_contract.CE_TYPE,
-                            source=match.source, match_key=match.key, time=now,
-                            dataschema=match_info_contract.SCHEMA_ID, trace_id=trace_id,
-                            job_id=job_id, extra=extra,
-                        ),
+
+                def about_the_match(contract: Any, more: list[tuple[str, bytes]]) -> Any:
+                    return cloud_event_headers(
+                        ce_id=record_id, ce_type=contract.CE_TYPE, source=match.source,
+                        match_key=match.key, time=now, dataschema=contract.SCHEMA_ID,
+                        trace_id=trace_id, job_id=job_id, extra=more,
                     )  # fmt: skip
-                self._produce(
-                    producer,
-                    self.settings.topics.match_published,
-                    key,
-                    encode_match_published(manifest, info),
-                    cloud_event_headers(
-                        ce_id=record_id, ce_type=manifest_contract.CE_TYPE,
-                        source=match.source, match_key=match.key, time=now,
-                        dataschema=manifest_contract.SCHEMA_ID, trace_id=trace_id,
-                        job_id=job_id, extra=manifest_extra,
-                    ),
-                )  # fmt: skip
+
+                if info_value is not None and (changes.full or changes.info_changed):
+                    info_headers = about_the_match(match_info_contract, extra)
+                    topic = self.settings.topics.match_info
+                    self._produce(producer, topic, key, info_value, info_headers)
+                manifest_value = encode_match_published(manifest, info)
+                manifest_headers = about_the_match(manifest_contract, manifest_extra)
+                topic = self.settings.topics.match_published
+                self._produce(producer, topic, key, manifest_value, manifest_headers)
                 producer.commit_transaction(60)
             except BaseException:
                 _abort_quietly(producer)
@@ -261,13 +256,14 @@ class TransactionalEventPublisher(EventPublisher):
 
     @raises_broker_errors
     def checkpoint(self, match_key: str) -> str:
-        """``<partition>@<end offset>`` of the match's partition now."""
+        """``<partition>@<high watermark>`` of the match's partition now: every record
+        published after this call lands at or past it. (A read_committed consumer's answer,
+        the last stable offset, may lag a transaction committed a moment ago whose markers
+        are still being written: a mark taken then would count that transaction again.)"""
         partition = partition_for(match_key, self.settings.partitions)
-        consumer = Consumer(self._reader_config())
-        try:
-            _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
-        finally:
-            consumer.close()
+        watermarks, _ = self._readers()
+        with self._readers_lock:
+            _, high = watermarks.get_watermark_offsets(TopicPartition(self.topic, partition), 30)
         return f"{partition}@{high}"
 
     @raises_broker_errors
@@ -305,10 +301,19 @@ class TransactionalEventPublisher(EventPublisher):
 
     @raises_broker_errors
     def latest_manifest(self, match_key: str) -> MatchManifest | None:
-        """The key's last committed record on the compacted ``match-published``, read from the
-        partition's start up to its high watermark (so no earlier transaction is still open)."""
-        topic = self.settings.topics.match_published
+        """The key's last committed record on the compacted ``match-published`` up to the
+        partition's high watermark now (so no earlier transaction is still open), from the
+        incremental index (``ManifestIndex``); an undecodable latest record: the full read."""
         partition = partition_for(match_key, self.settings.partitions)
+        _, index = self._readers()
+        try:
+            return index.latest(match_key.encode(), partition)
+        except ContractError:  # not a manifest: the latest one that is, as a full read finds
+            return self._latest_manifest_read_whole(match_key, partition)
+
+    def _latest_manifest_read_whole(self, match_key: str, partition: int) -> MatchManifest | None:
+        """The partition read from its start: the latest record of the key that decodes."""
+        topic = self.settings.topics.match_published
         wanted = match_key.encode()
         values: list[bytes] = []
 
@@ -374,10 +379,37 @@ def read_committed_until_high(
     high = _high_watermark(settings, config, topic, partition)
     if high <= start_offset:
         return
-    # End-of-partition events: a transactional partition ends with a commit marker that no
-    # poll returns, so without them the last poll would wait its full second every time; and
-    # a short fetch wait, or the broker holds the empty fetch before that event 500 ms.
-    consumer = Consumer({**config, "enable.partition.eof": True, "fetch.wait.max.ms": 10})
+    consumer = Consumer({**config, **RANGE_READER})
+    try:
+        read_committed_range(consumer, topic, partition, start_offset, high, on_message)
+    finally:
+        consumer.close()
+
+
+# End-of-partition events: a transactional partition ends with a commit marker that no poll
+# returns, so without them the last poll would wait its full second every time; and a short
+# fetch wait, or the broker holds the empty fetch before that event 500 ms. A small prefetch
+# queue: a reader assigned to a busy partition does not buffer up to 64 MB ahead.
+RANGE_READER: Final = {
+    "enable.partition.eof": True,
+    "fetch.wait.max.ms": 10,
+    "queued.max.messages.kbytes": 4096,
+    "fetch.queue.backoff.ms": 5,  # the default 1 s pause once that queue is full
+}
+
+
+def read_committed_range(
+    consumer: Consumer,
+    topic: str,
+    partition: int,
+    start_offset: int,
+    high: int,
+    on_message: Callable[[Any], None],
+) -> int:
+    """``read_committed_until_high`` with a given consumer (configured as ``RANGE_READER``,
+    left unassigned after) and high watermark; returns the position reached (>= ``high``)."""
+    if high <= start_offset:
+        return start_offset
     tp = TopicPartition(topic, partition, start_offset)
     deadline = time.monotonic() + TRANSACTION_TIMEOUT_MS / 1000 + 30
     try:
@@ -405,7 +437,8 @@ def read_committed_until_high(
             position = message.offset() + 1
             on_message(message)
     finally:
-        consumer.close()
+        consumer.unassign()
+    return position
 
 
 def _high_watermark(settings: Settings, config: dict[str, Any], topic: str, partition: int) -> int:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import orjson
@@ -31,9 +30,12 @@ def decode_version(value: bytes | None) -> VersionRecord | None:
 class VersionLog(VersionStore):
     """The compacted ``match-versions`` topic, cached per worker and read to its end first.
 
-    Each lookup asks the broker for the end offset of the key's partition and reads up to it,
-    so a child sees every version recorded before it started, whichever worker recorded it
-    (a Faust GlobalTable would answer from a copy that may lag). Blocking: call off the loop.
+    Each lookup asks the broker for the end offset of the key's partition and reads from
+    where this log last stopped up to it, so a child sees every version recorded before it
+    started, whichever worker recorded it (a Faust GlobalTable would answer from a copy that
+    may lag). The reader is assigned only for that read (end-of-partition events, a 10 ms
+    fetch wait): a consumer left assigned to every partition waited for its background
+    fetches, about 0.4 s per backfill child (bench/README.md). Blocking: call off the loop.
     """
 
     def __init__(self, settings: Any, *, timeout: float = 30.0) -> None:
@@ -44,56 +46,55 @@ class VersionLog(VersionStore):
         self._consumer: Any = None
         self._producer: Any = None
         self._records: dict[str, VersionRecord] = {}
+        self._read_to: dict[int, int] = {}
         self.log = get_logger("pitchstream.backfill")
 
     def _ensure_consumer(self) -> Any:
         if self._consumer is None:
             import uuid
 
-            from confluent_kafka import OFFSET_BEGINNING
             from confluent_kafka import Consumer
-            from confluent_kafka import TopicPartition
 
-            consumer = Consumer(
+            from processors.adapters.kafka.publisher import RANGE_READER
+
+            self._consumer = Consumer(
                 {
                     **self.settings.kafka_client_config(),
                     "group.id": f"{self.settings.app_id}-versions-{uuid.uuid4().hex[:8]}",
                     "enable.auto.commit": False,
                     "auto.offset.reset": "earliest",
+                    **RANGE_READER,
                 }
             )
-            consumer.assign(
-                [
-                    TopicPartition(self.topic, p, OFFSET_BEGINNING)
-                    for p in range(self.settings.partitions)
-                ]
-            )
-            self._consumer = consumer
         return self._consumer
 
     def get(self, key: str) -> VersionRecord | None:
         from confluent_kafka import TopicPartition
 
         from processors.adapters.kafka.publisher import partition_for
+        from processors.adapters.kafka.publisher import read_committed_range
+
+        def seen(message: Any) -> None:
+            if message.key() is None:
+                return
+            record = decode_version(message.value())
+            name = message.key().decode("utf-8", "replace")
+            if record is None:
+                self._records.pop(name, None)
+            else:
+                self._records[name] = record
 
         with self._lock:
             consumer = self._ensure_consumer()
-            partition = TopicPartition(self.topic, partition_for(key, self.settings.partitions))
-            low, end = consumer.get_watermark_offsets(partition, timeout=self.timeout)
-            deadline = time.monotonic() + self.timeout
-            # Before its first fetch the position is negative (OFFSET_INVALID): keep reading.
-            while end > low and consumer.position([partition])[0].offset < end:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"could not read {self.topic} to its end")
-                message = consumer.poll(0.2)
-                if message is None or message.error() or message.key() is None:
-                    continue
-                record = decode_version(message.value())
-                name = message.key().decode("utf-8", "replace")
-                if record is None:
-                    self._records.pop(name, None)
-                else:
-                    self._records[name] = record
+            partition = partition_for(key, self.settings.partitions)
+            tp = TopicPartition(self.topic, partition)
+            _, end = consumer.get_watermark_offsets(tp, timeout=self.timeout)
+            start = self._read_to.get(partition, 0)
+            if end < start:  # the topic was made again: read it from its start
+                start = 0
+            self._read_to[partition] = read_committed_range(
+                consumer, self.topic, partition, start, end, seen
+            )
             return self._records.get(key)
 
     def put(self, key: str, record: VersionRecord) -> None:

@@ -119,3 +119,27 @@ def test_the_notice_folds_into_the_jobs_state_once_per_revision():
         running, raw_events_read=5, events_emitted=4, events_dropped={}, now="t2"
     )
     assert job_states.keep_cdf(final, folded).cdf == notice.cdf
+
+
+@pytest.mark.parametrize(
+    "ce_id",
+    ["4c7a9d5e-1f1b-4a55-9c3e-0a1b2c3d4e5f@r3", "statsbomb:3788741@r1/meta", "abcdefgh", "short"],
+)
+@pytest.mark.parametrize("ce_type", ["io.pitchstream.cdf-event.v0.3.2", "other.type"])
+def test_the_header_template_gives_exactly_the_cloud_event_headers(ce_id, ce_type):
+    from contracts.v1.headers import cloud_event_headers
+    from processors.application.cdf_lane import HeaderTemplate
+
+    facts = {
+        "source": "statsbomb",
+        "match_key": "statsbomb:1",
+        "time": "2026-01-01T00:00:00.000Z",
+        "trace_id": "0af7651916cd43dd8448eb211c80319c",
+        "job_id": "job-1",
+        "extra": [("pitchstream_revision", b"3")],
+    }
+    template = HeaderTemplate(**facts)
+    template("warm-up-the-template", ce_type)  # the fixed part, from another record
+    assert template(ce_id, ce_type) == cloud_event_headers(
+        ce_id=ce_id, ce_type=ce_type, dataschema=None, **facts
+    )
