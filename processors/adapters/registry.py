@@ -11,6 +11,7 @@ command line normalizing a StatsBomb match never loads Metrica's reader (and pan
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Final
@@ -39,3 +40,32 @@ def build_repositories(settings: Settings) -> dict[str, MatchRepository]:
     """The configured providers' repositories by source."""
     built = {source: build_repository(settings, source) for source in PROVIDERS}
     return {source: repository for source, repository in built.items() if repository is not None}
+
+
+class LazyRepositories(Mapping[str, "MatchRepository"]):
+    """The configured providers' repositories by source, each built (and its provider
+    imported) on first use: a worker that only ever ingests StatsBomb never loads pandas
+    for Metrica (~57 MB of its RSS). Iterating builds them all."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._built: dict[str, MatchRepository | None] = {}
+
+    def __getitem__(self, source: str) -> MatchRepository:
+        if source not in self._built:
+            if source not in PROVIDERS:
+                raise KeyError(source)
+            self._built[source] = build_repository(self._settings, source)
+        repository = self._built[source]
+        if repository is None:
+            raise KeyError(source)  # that provider is not configured
+        return repository
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([source for source in PROVIDERS if source in self._configured()])
+
+    def __len__(self) -> int:
+        return len(self._configured())
+
+    def _configured(self) -> dict[str, MatchRepository]:
+        return {source: self[source] for source in PROVIDERS if self.get(source) is not None}

@@ -17,7 +17,7 @@ from processors.adapters.kafka.cdf_lane import CdfLaneProcess
 from processors.adapters.kafka.job_table import FaustJobTable
 from processors.adapters.kafka.publisher import TransactionalEventPublisher
 from processors.adapters.kafka.versions import VersionLog
-from processors.adapters.registry import build_repositories
+from processors.adapters.registry import LazyRepositories
 from processors.application.ingest import IngestionService
 from processors.entrypoints.consumer import ConsumedMessage
 from processors.entrypoints.consumer import build_runner
@@ -99,7 +99,7 @@ def create_app(
         help="JobState v1 by job id",
     )
     service = service or IngestionService(
-        build_repositories(settings),
+        LazyRepositories(settings),
         TransactionalEventPublisher(settings),
         metrics=metrics,
         secrets=settings.secrets(),

@@ -10,6 +10,7 @@ import pytest
 
 from contracts.v1.ingest_request import SOURCES
 from processors.adapters.registry import PROVIDERS
+from processors.adapters.registry import LazyRepositories
 from processors.adapters.registry import build_repository
 from processors.settings import Settings
 from tests.paths import REPO_ROOT
@@ -39,3 +40,32 @@ def test_importing_the_registry_imports_no_provider():
         [sys.executable, "-c", code], capture_output=True, cwd=REPO_ROOT, check=True, timeout=60
     )
     assert result.stdout.decode().strip() == "['processors.adapters.registry']"
+
+
+def test_the_workers_repositories_build_a_provider_when_its_source_is_first_asked_for():
+    code = (
+        "import sys\n"
+        "from processors.adapters.registry import LazyRepositories\n"
+        "from processors.settings import Settings\n"
+        "repositories = LazyRepositories(Settings())\n"
+        "print(type(repositories['statsbomb']).__name__)\n"
+        "print('pandas' in sys.modules, 'processors.adapters.metrica.repository' in sys.modules)\n"
+        "repositories.get('metrica')\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=REPO_ROOT, check=True, timeout=60
+    )
+    assert result.stdout.decode().split("\n")[:3] == ["StatsBombRepository", "False False", "True"]
+
+
+def test_the_workers_repositories_hold_only_configured_providers():
+    settings = Settings(wyscout_dir="")
+    repositories = LazyRepositories(settings)
+    assert repositories.get("wyscout") is None and repositories.get("opta") is None
+    with pytest.raises(KeyError):
+        repositories["wyscout"]
+    assert "statsbomb" in repositories and "wyscout" not in repositories
+    configured = [s for s in PROVIDERS if build_repository(settings, s) is not None]
+    assert "wyscout" not in configured and "statsbomb" in configured
+    assert list(repositories) == configured and len(repositories) == len(configured)
