@@ -40,6 +40,7 @@ from domain import SetPiece
 from domain import Team
 from domain import count_goals
 from domain import event_id_for
+from domain.coordinates import init_through_slot_setters
 from domain.match import MAX_PERIOD
 from processors.adapters.lineups import Roster
 from processors.adapters.mapping import DUPLICATE_EVENT_ID
@@ -156,6 +157,9 @@ class RawRow:
     start_y: float = math.nan
     end_x: float = math.nan
     end_y: float = math.nan
+
+
+init_through_slot_setters(RawRow)  # one per raw row: see domain.coordinates
 
 
 @dataclass(frozen=True, slots=True)
