@@ -215,46 +215,47 @@ class _JsonEvents(msgspec.Struct, gc=False):
 
 _decode_typed_events: Final = msgspec.json.Decoder(_JsonEvents).decode
 _NO_END: Final = _JsonEnd()
+_NO_REF: Final = _JsonRef()
 _NAN: Final = math.nan
 
 
-def _typed_subtypes(value: _JsonName | list[_JsonName] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
+def _typed_subtypes(value: _JsonName | list[_JsonName]) -> tuple[str, ...]:
     items = value if isinstance(value, list) else (value,)
-    return tuple(name for name in (_ref_text(item.name) for item in items) if name)
-
-
-def _ref_text(value: str | None) -> str:
-    return "" if value is None else value.strip()
+    names = ("" if item.name is None else item.name.strip() for item in items)
+    return tuple(name for name in names if name)
 
 
 def _typed_rows(events: list[_JsonEvent]) -> list[RawRow]:
     """``parse_json_events`` for a file that fits ``_JsonEvent``: the same rows, read from
-    attributes instead of dicts. JSON has no NaN or infinity, so every number is finite."""
+    attributes instead of dicts (names stripped inline: this runs per raw event). JSON has
+    no NaN or infinity, so every number is finite."""
     rows = []
-    nan, no_end, text, subtypes_of = _NAN, _NO_END, _ref_text, _typed_subtypes
+    nan, no_end, no_ref, subtypes_of = _NAN, _NO_END, _NO_REF, _typed_subtypes
     for position, event in enumerate(events, start=1):
         start = event.start or no_end
         end = event.end or no_end
         index = position if event.index is None else event.index
-        team, kind, player, receiver = event.team, event.type, event.player, event.receiver
+        team_id = (event.team or no_ref).id
+        kind = (event.type or no_ref).name
+        player, receiver = event.player or no_ref, event.receiver or no_ref
+        player_id, player_name = player.id, player.name
+        receiver_id, receiver_name = receiver.id, receiver.name
         period, frame, time, x, y = event.period, start.frame, start.time, start.x, start.y
         end_frame, end_time, end_x, end_y = end.frame, end.time, end.x, end.y
         rows.append(
             RawRow(
                 index,
                 str(index),
-                "" if team is None else text(team.id),
-                "" if kind is None else text(kind.name),
-                subtypes_of(event.subtypes),
+                "" if team_id is None else team_id.strip(),
+                "" if kind is None else kind.strip(),
+                () if event.subtypes is None else subtypes_of(event.subtypes),
                 nan if period is None else period,
                 nan if frame is None else frame,
                 nan if time is None else time,
-                "" if player is None else text(player.id),
-                "" if player is None else text(player.name),
-                "" if receiver is None else text(receiver.id),
-                "" if receiver is None else text(receiver.name),
+                "" if player_id is None else player_id.strip(),
+                "" if player_name is None else player_name.strip(),
+                "" if receiver_id is None else receiver_id.strip(),
+                "" if receiver_name is None else receiver_name.strip(),
                 nan if end_frame is None else end_frame,
                 nan if end_time is None else end_time,
                 nan if x is None else x,
