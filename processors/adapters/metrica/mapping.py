@@ -40,6 +40,7 @@ from domain import SetPiece
 from domain import Team
 from domain import count_goals
 from domain import event_id_for
+from domain.coordinates import init_through_slot_setters
 from domain.match import MAX_PERIOD
 from processors.adapters.lineups import Roster
 from processors.adapters.mapping import DUPLICATE_EVENT_ID
@@ -158,6 +159,9 @@ class RawRow:
     end_y: float = math.nan
 
 
+init_through_slot_setters(RawRow)  # one per raw row: see domain.coordinates
+
+
 @dataclass(frozen=True, slots=True)
 class MetricaGame:
     """One Metrica game as loaded: its teams, its rows in file order, and what names them."""
@@ -201,6 +205,9 @@ class _Readable:
     """Seconds since the start of the match."""
 
 
+init_through_slot_setters(_Readable)  # one per raw row
+
+
 def _readable(row: RawRow, frame_rate: float) -> _Readable:
     period = float(row.period)
     if not (math.isfinite(period) and period.is_integer() and 1 <= period <= MAX_PERIOD):
@@ -216,8 +223,9 @@ def _readable(row: RawRow, frame_rate: float) -> _Readable:
     return _Readable(row, int(period), match_seconds)
 
 
-def _located(x: float, y: float) -> bool:
-    return math.isfinite(x) and math.isfinite(y)
+_isfinite: Final = math.isfinite
+_NO_SUBTYPES: Final[Mapping[str, Outcome]] = {}
+_GENERIC: Final = EventType.GENERIC
 
 
 def attack_directions(
@@ -279,12 +287,6 @@ def attack_directions(
     return directions
 
 
-def _point(x: float, y: float, attacking_right: bool) -> Coordinates | None:
-    if not _located(x, y):
-        return None
-    return Coordinates.from_metrica(x, y, attacking_right=attacking_right)
-
-
 def _is_own_goal(row: RawRow, start: Coordinates | None, end: Coordinates | None) -> bool:
     """BALL OUT with subtype GOAL: the ball left through a goal. Metrica names no own goals;
     when that goal is the acting team's own (end, else start, in its own half) it is one."""
@@ -303,52 +305,73 @@ def map_row(
     player_names: Mapping[str, str],
     frame_rate: float = DEFAULT_FRAME_RATE,
 ) -> Event:
-    """One readable row as a domain event; raises DroppedRow when it cannot be placed."""
+    """One readable row as a domain event; raises DroppedRow when it cannot be placed.
+
+    Runs once per raw row: locals bound once, the subtype tables consulted only for a row
+    that has subtypes (most have none), the Event built positionally (its field order)."""
     row = readable.row
-    located = _located(row.start_x, row.start_y) or _located(row.end_x, row.end_y)
-    if located and attacking_right is None:
+    isfinite = _isfinite
+    x, y, end_x, end_y = row.start_x, row.start_y, row.end_x, row.end_y
+    start_located = isfinite(x) and isfinite(y)
+    end_located = isfinite(end_x) and isfinite(end_y)
+    if (start_located or end_located) and attacking_right is None:
         raise DroppedRow(
             ATTACK_DIRECTION_UNKNOWN,
             f"row {row.index}: which end team {row.team} attacks in period "
             f"{readable.period} cannot be told from the data",
         )
     right = bool(attacking_right)
-    start = _point(row.start_x, row.start_y, right)
-    end = _point(row.end_x, row.end_y, right)
-    event_type = _TYPE_MAP.get(row.type, EventType.GENERIC)
-    outcome = first_present(row.subtypes, _OUTCOME_SUBTYPES.get(row.type, {}))
+    from_metrica = Coordinates.from_metrica
+    start_point = from_metrica(x, y, attacking_right=right) if start_located else None
+    end_point = from_metrica(end_x, end_y, attacking_right=right) if end_located else None
+    kind, subtypes = row.type, row.subtypes
+    event_type = _TYPE_MAP.get(kind, _GENERIC)
+    if subtypes:
+        outcome = first_present(subtypes, _OUTCOME_SUBTYPES.get(kind, _NO_SUBTYPES))
+        body_part = first_present(subtypes, _BODY_PART_SUBTYPES)
+        set_piece = first_present(subtypes, _SET_PIECE_SUBTYPES)
+        card = first_present(subtypes, _CARD_SUBTYPES) if kind == "CARD" else None
+        duel_kind = first_present(subtypes, _DUEL_SUBTYPES) if kind == "CHALLENGE" else None
+    else:  # first_present finds nothing in no subtypes
+        outcome = body_part = set_piece = card = duel_kind = None
     if outcome is None:
-        outcome = _DEFAULT_OUTCOME.get(row.type)
-    if _is_own_goal(row, start, end):
+        outcome = _DEFAULT_OUTCOME.get(kind)
+    if _is_own_goal(row, start_point, end_point):
         event_type, outcome = EventType.OWN_GOAL_AGAINST, None
     receiver_id = receiver_name = received = None
-    if row.type == "PASS" and row.receiver_id:
+    if kind == "PASS" and row.receiver_id:
         receiver_id = row.receiver_id
         receiver_name = player_names.get(receiver_id) or row.receiver_name or receiver_id
         received = _received_seconds(row, readable, frame_rate, period_start)
+    source_event_id, player_id = row.source_event_id, row.player_id
     return Event(
-        event_id=event_id_for(SOURCE, match_id, row.source_event_id),
-        source=SOURCE,
-        match_id=match_id,
-        source_event_id=row.source_event_id,
-        source_type=row.type,
-        type=event_type,
-        index=row.index,
-        period=readable.period,
-        seconds=round(readable.match_seconds - period_start, 6),
-        team_id=row.team,
-        player_id=row.player_id,
-        player_name=player_names.get(row.player_id) or row.player_name or row.player_id,
-        start=start,
-        end=end,
-        outcome=outcome,
-        body_part=first_present(row.subtypes, _BODY_PART_SUBTYPES),
-        set_piece=first_present(row.subtypes, _SET_PIECE_SUBTYPES),
-        card=first_present(row.subtypes, _CARD_SUBTYPES) if row.type == "CARD" else None,
-        receiver_id=receiver_id,
-        receiver_name=receiver_name,
-        received_seconds=received,
-        duel_kind=first_present(row.subtypes, _DUEL_SUBTYPES) if row.type == "CHALLENGE" else None,
+        event_id_for(SOURCE, match_id, source_event_id),  # event_id
+        SOURCE,  # source
+        match_id,
+        source_event_id,
+        kind,  # source_type
+        event_type,  # type
+        row.index,
+        readable.period,
+        round(readable.match_seconds - period_start, 6),  # seconds
+        row.team,  # team_id
+        player_id,
+        player_names.get(player_id) or row.player_name or player_id,  # player_name
+        start_point,  # start
+        end_point,  # end
+        outcome,
+        body_part,
+        set_piece,
+        card,
+        (),  # related_event_ids
+        None,  # under_pressure
+        receiver_id,
+        receiver_name,
+        received,  # received_seconds
+        None,  # pass_details
+        None,  # shot_details
+        None,  # goalkeeper_action
+        duel_kind,
     )
 
 
