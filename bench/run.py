@@ -1196,6 +1196,19 @@ def memory_verdict(samples: list[tuple[float, float]], tenth_done: float) -> dic
     }
 
 
+def phase_peaks(samples: list[tuple[float, float]], starts: dict[str, float]) -> dict[str, float]:
+    """The RSS peak of each phase of the run (a phase lasts until the next one starts): where
+    a peak comes from, a job's transient or the growth of a leak."""
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    peaks = {}
+    for n, (name, start) in enumerate(ordered):
+        end = ordered[n + 1][1] if n + 1 < len(ordered) else float("inf")
+        inside = [mb for t, mb in samples if start <= t < end]
+        if inside:
+            peaks[name] = max(inside)
+    return peaks
+
+
 def bench_end_to_end(
     bootstrap: str,
     work: Path,
@@ -1226,6 +1239,7 @@ def bench_end_to_end(
     watcher.also = cdf_watcher
     sampler = RssSampler([w.pid for w in running])
     sampler.start()
+    sampler_start = time.monotonic()
     profiler = None
     result: dict[str, Any] = {"workers": workers, "partitions": PARTITIONS}
     try:
@@ -1250,15 +1264,18 @@ def bench_end_to_end(
             profiled = faust_pid(running[0].pid) or running[0].pid  # the Faust process
             profiler = start_py_spy(profiled, profile_dir / f"profile-worker{workers}.txt")
         burst_matches = mirror.add(burst, source)
+        phases = {"warm-up + one at a time": sampler_start, "burst": time.monotonic()}
         result["burst"] = run_burst(settings, watcher, burst_matches, 600)
         if profiler is not None:
             result["profile"] = stop_py_spy(profiler)
         result["cdf"] = cdf_lane_rate(watcher, cdf_watcher, burst_matches, 300)
         if backfill:
+            phases["season backfill"] = time.monotonic()
             result["backfill"] = run_backfill(settings, watcher, mirror, source, backfill, running)
         done = sorted(watcher.done.values())
         tenth = done[min(9, len(done) - 1)]
         result["memory"] = memory_verdict(sampler.samples, tenth)
+        result["memory"]["phase_peaks_mb"] = phase_peaks(sampler.samples, phases)
         result["memory"]["measured"] = sampler.describe()
         result["memory"]["supervisor_peak_mb"] = sampler.supervisor_mb
         result["matches_total"] = len(done)
@@ -1483,7 +1500,14 @@ def memory_measured_rows(mem: dict[str, Any]) -> list[str]:
     """Which process the RSS figures are of (results from before this row have none)."""
     if "measured" not in mem:
         return []
+    by_phase = mem.get("phase_peaks_mb") or {}
+    phase_row = " / ".join(f"{name} {mb:.0f}" for name, mb in by_phase.items())
     return [
+        *(
+            [f"| worker RSS peak by phase, MB | {phase_row} (end of run: {mem['end_mb']:.0f}) |"]
+            if by_phase
+            else []
+        ),
         f"| worker RSS measured on | {mem['measured']} |",
         f"| (the supervisor `pitchstream worker` itself, not counted: peak, MB) | "
         f"{mem['supervisor_peak_mb']:.0f} |",
