@@ -27,7 +27,6 @@ from domain import ChangeCounts
 from domain import EventPublisher
 from domain import EventType
 from domain import Match
-from domain import MatchManifest
 from domain import MatchQuery
 from domain import MatchRepository
 from domain import Publication
@@ -190,7 +189,9 @@ class IngestionService:
         requested_key = f"{request.source}:{request.match_id}"
         # A first attempt reads the latest manifest while the match is normalized: the wait
         # for Kafka overlaps the CPU work (a resumed one must fence first, below).
-        lookup = None if fencing else self._lookups.submit(self.latest_manifest, requested_key)
+        lookup = (
+            None if fencing else self._lookups.submit(self.publisher.latest_manifest, requested_key)
+        )
         match = with_request_facts(
             repository.get_match_for(MatchQuery(request.match_id, request.home_team_id)), request
         )
@@ -229,9 +230,6 @@ class IngestionService:
             now=self.now(),
             changes=None if counts is None else counts.as_dict(),
         )
-
-    def latest_manifest(self, key: str) -> MatchManifest | None:
-        return self.publisher.latest_manifest(key)
 
     def _committed(
         self, match: Match, request: IngestRequest, running: JobState, already: int
