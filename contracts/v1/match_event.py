@@ -22,6 +22,7 @@ from typing import Any
 from typing import Final
 from typing import Literal
 
+import msgspec
 import orjson
 
 from contracts.codec import field_meta
@@ -235,9 +236,7 @@ def encode_match_event(match: Match, event: Event, position: int, revision: int 
     ``"revision"`` as its last key (as ``with_revision`` writes it)."""
     if revision < 1:
         raise ValueError(f"revision {revision} is not >= 1")
-    payload = _content(match, event, position)
-    payload["revision"] = int(revision)
-    return _dumps(payload)
+    return _encode(_Payload(*_content_fields(match, event, position), revision=int(revision)))
 
 
 def with_revision(content: bytes, revision: int) -> bytes:
@@ -277,11 +276,12 @@ def encode_retraction(*, source: str, match_id: str, event_id: str, revision: in
 
 def encode_match_event_content(match: Match, event: Event, position: int) -> bytes:
     """``orjson.dumps(match_event_payload(...))`` without ``revision``, byte for byte."""
-    return _dumps(_content(match, event, position))
+    return _encode(_Content(*_content_fields(match, event, position)))
 
 
 _dumps: Final = orjson.dumps
-_Fragment: Final = orjson.Fragment
+_encode: Final = msgspec.json.Encoder().encode
+_Raw: Final = msgspec.Raw
 _TeamTable = Mapping[str, tuple[str, str | None]]
 _last_teams: tuple[Team, Team, bool, _TeamTable] | None = None
 _NO_TEAM: Final = ("", None)
@@ -334,51 +334,94 @@ def _teams(match: Match) -> _TeamTable:
     return table
 
 
-def _content(match: Match, event: Event, position: int) -> dict[str, Any]:
-    """``match_event_payload`` without ``revision``, with less work per event: orjson writes a
-    StrEnum member as its value, a tuple as an array and a dataclass as an object of its
-    fields, so the enum ``.value`` lookups, the list copy and the detail dicts are skipped;
-    the locations are orjson's own text of the rounded values (``orjson.Fragment``)."""
+class _Content(msgspec.Struct):
+    """A payload's content, its keys in the contract's order, as msgspec writes it: a StrEnum
+    member as its value, a tuple as an array, a dataclass (pass, shot) as an object of its
+    fields, a ``Raw`` (locations, metrics, huge numbers) as its text written by orjson.
+    ``match_event_payload`` is the reference: the bytes equal ``orjson.dumps`` of it."""
+
+    event_id: str
+    source: str
+    match_id: str
+    source_event_id: str
+    source_type: str
+    type: EventType
+    index: int
+    period: int
+    seconds: float | msgspec.Raw
+    team_id: str
+    team_name: str
+    player_id: str
+    player_name: str
+    start: msgspec.Raw | None
+    end: msgspec.Raw | None
+    outcome: Outcome | None
+    body_part: BodyPart | None
+    set_piece: SetPiece | None
+    card: Card | None
+    related_event_ids: tuple[str, ...]
+    team_side: str | None
+    receiver: dict[str, str] | None
+    received_seconds: float | msgspec.Raw | None
+    under_pressure: bool
+    pass_: PassDetails | None = msgspec.field(name="pass")
+    shot: ShotDetails | None = None
+    goalkeeper_action: GoalkeeperAction | None = None
+    duel_kind: DuelKind | None = None
+    metrics: msgspec.Raw | None = None
+
+
+class _Payload(_Content, kw_only=True):
+    revision: int  # the last key, as ``with_revision`` appends it
+
+
+def _content_fields(match: Match, event: Event, position: int) -> tuple[Any, ...]:
+    """The ``_Content`` fields of one event, in order, with little work per event."""
     team_id = event.team_id
     team_name, side = _teams(match).get(team_id, _NO_TEAM)
     receiver_id = event.receiver_id
     received = event.received_seconds
     metrics = event.metrics
     start, end = event.start, event.end
-    event_id, source, match_id = event.event_id, event.source, event.match_id
-    return {
-        "event_id": event_id,
-        "source": source,
-        "match_id": match_id,
-        "source_event_id": event.source_event_id,
-        "source_type": event.source_type,
-        "type": event.type,
-        "index": position,
-        "period": event.period,
-        "seconds": round(event.seconds, 3),
-        "team_id": team_id,
-        "team_name": team_name,
-        "player_id": event.player_id,
-        "player_name": event.player_name,
-        "start": None if start is None else _Fragment(_location_text(start)),
-        "end": None if end is None else _Fragment(_location_text(end)),
-        "outcome": event.outcome,
-        "body_part": event.body_part,
-        "set_piece": event.set_piece,
-        "card": event.card,
-        "related_event_ids": event.related_event_ids,
-        "team_side": side,
-        "receiver": None
+    return (
+        event.event_id,
+        event.source,
+        event.match_id,
+        event.source_event_id,
+        event.source_type,
+        event.type,
+        position,
+        event.period,
+        _number(round(event.seconds, 3)),
+        team_id,
+        team_name,
+        event.player_id,
+        event.player_name,
+        None if start is None else _Raw(_location_text(start)),
+        None if end is None else _Raw(_location_text(end)),
+        event.outcome,
+        event.body_part,
+        event.set_piece,
+        event.card,
+        event.related_event_ids,
+        side,
+        None
         if receiver_id is None
         else {"player_id": receiver_id, "player_name": event.receiver_name or ""},
-        "received_seconds": None if received is None else round(received, 3),
-        "under_pressure": event.under_pressure,
-        "pass": event.pass_details,
-        "shot": event.shot_details,
-        "goalkeeper_action": event.goalkeeper_action,
-        "duel_kind": event.duel_kind,
-        "metrics": dict(metrics) if metrics else None,
-    }
+        None if received is None else _number(round(received, 3)),
+        event.under_pressure,
+        event.pass_details,
+        event.shot_details,
+        event.goalkeeper_action,
+        event.duel_kind,
+        _Raw(_dumps(dict(metrics))) if metrics else None,
+    )
+
+
+def _number(value: Any) -> Any:
+    """The value, or orjson's text of it where msgspec's would differ: from 1e16 on (``1e+16``
+    against ``1e16``), and NaN and infinities (comparisons false; both write null)."""
+    return value if -1e16 < value < 1e16 else _Raw(_dumps(value))
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:
