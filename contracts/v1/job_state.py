@@ -140,6 +140,15 @@ class JobState:
     cdf: CdfSummary | None = optional(
         "What the CDF lane wrote for this job's publication (additive)"
     )
+    # Added for issue 13 (additive): provider vocabulary the job carried without a mapping.
+    unmapped: Mapping[str, int] = field(
+        default_factory=dict,
+        metadata=field_meta(
+            "Provider values no mapping table knows, by field: 'type' counts events kept as "
+            "generic, others (a Wyscout 'tag', an Opta 'qualifier', ...) a detail of a kept "
+            "event left out. Empty when everything mapped"
+        ),
+    )
 
     @property
     def events_dropped_total(self) -> int:

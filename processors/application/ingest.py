@@ -229,6 +229,7 @@ class IngestionService:
             events_dropped=match.dropped_by_reason,
             now=self.now(),
             changes=None if counts is None else counts.as_dict(),
+            unmapped=match.unmapped_by_field,
         )
 
     def _committed(

@@ -114,9 +114,15 @@ def succeeded(
     events_dropped: Mapping[str, int],
     now: str,
     changes: Mapping[str, int] | None = None,
+    unmapped: Mapping[str, int] | None = None,
 ) -> JobState:
-    """``changes``: the job's ``added``, ``changed``, ``retracted`` and ``unchanged`` counts."""
-    tally: dict[str, Any] = {"raw_events_read": raw_events_read, "events_emitted": events_emitted}
+    """``changes``: the job's ``added``, ``changed``, ``retracted`` and ``unchanged`` counts;
+    ``unmapped``: the provider values no mapping table knows, by field."""
+    tally: dict[str, Any] = {
+        "raw_events_read": raw_events_read,
+        "events_emitted": events_emitted,
+        "unmapped": dict(unmapped or {}),
+    }
     if changes is not None:
         tally.update({kind: int(changes[kind]) for kind in _CHANGE_KINDS})
     return _ended(state, JobStatus.SUCCEEDED, now, events_dropped=events_dropped, **tally)

@@ -282,6 +282,7 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
 
     from contracts.v1.match_event import encode_match_event
     from processors.entrypoints.console import events_in_words
+    from processors.entrypoints.console import unmapped_values_in_words
 
     match = _requested_match(settings, args)
     if isinstance(match, int):
@@ -300,6 +301,8 @@ def cmd_normalize(settings: Settings, args: argparse.Namespace) -> int:
     out.flush()
     summary = events_in_words(match.raw_event_count, len(match.events), match.dropped_by_reason)
     print(f"{match.key}: {match.raw_event_count} raw events read: {summary}", file=sys.stderr)
+    if match.unmapped:
+        print(f"{match.key}: {unmapped_values_in_words(match.unmapped)}", file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import os
 import time
+from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -162,6 +163,34 @@ def dropped_in_words(dropped: Mapping[str, int]) -> list[str]:
         template = _DROP_WORDS.get(reason, "{n} dropped as " + reason.replace("_", " "))
         parts.append(template.format(n=count))
     return parts
+
+
+def _fields_in_order(fields: Iterable[str]) -> list[str]:
+    """``type`` (events kept as generic) first, then the details' fields by name."""
+    return sorted(set(fields), key=lambda name: (name != "type", name))
+
+
+def unmapped_in_words(unmapped: Mapping[str, int]) -> str:
+    """``{"tag": 40, "type": 95}`` as ``without a mapping: type 95, tag 40`` ('' when none)."""
+    counts = [f"{name} {unmapped[name]}" for name in _fields_in_order(unmapped) if unmapped[name]]
+    return f"without a mapping: {', '.join(counts)}" if counts else ""
+
+
+def unmapped_values_in_words(unmapped: Iterable[tuple[str, str, int]], *, most: int = 8) -> str:
+    """``Match.unmapped`` (field, provider value, count) as one line: per field its ``most``
+    most frequent values, then how many more and their count ('' when everything mapped)."""
+    by_field: dict[str, list[tuple[str, int]]] = {}
+    for name, value, count in unmapped:
+        by_field.setdefault(name, []).append((value, count))
+    parts = []
+    for name in _fields_in_order(by_field):
+        values = sorted(by_field[name], key=lambda item: (-item[1], item[0]))
+        shown = ", ".join(f"{value!r} {count}" for value, count in values[:most])
+        rest = values[most:]
+        if rest:
+            shown += f" and {len(rest)} more ({sum(count for _, count in rest)})"
+        parts.append(f"{name} {shown}")
+    return f"without a mapping (events kept): {'; '.join(parts)}" if parts else ""
 
 
 def events_in_words(

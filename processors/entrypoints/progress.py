@@ -34,6 +34,7 @@ def children_progress_text(state: JobState, *, width: int = 30) -> str:
 def match_progress_text(state: JobState, *, width: int = 30) -> str:
     """One match: the events in words (emitted, merged or dropped, lost) and the status."""
     from processors.entrypoints.console import events_in_words
+    from processors.entrypoints.console import unmapped_in_words
 
     total = state.raw_events_read
     done = state.events_emitted + state.events_dropped_total
@@ -57,4 +58,6 @@ def match_progress_text(state: JobState, *, width: int = 30) -> str:
     )
     shown = bar(done, total, final=state.status.is_final, width=width)
     text = f"{shown} {count}; {state.status.value}"
+    if state.unmapped:
+        text += f"; {unmapped_in_words(state.unmapped)}"
     return with_error(text, state)

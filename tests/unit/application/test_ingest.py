@@ -69,6 +69,23 @@ def test_a_job_publishes_every_event_and_reports_its_tally():
     )
 
 
+def test_a_job_reports_the_provider_values_no_table_maps_by_field():
+    unmapped = {("type", "Others on the ball/Touch"): 2, ("tag", "1401"): 5, ("tag", "2001"): 1}
+    match = dataclasses.replace(
+        synthetic_match(), unmapped=tuple(sorted((f, v, n) for (f, v), n in unmapped.items()))
+    )
+    service, _, _, _ = make_service(InMemoryRepository({"m1": match}))
+    _, state = run(service)
+    assert state.status is JobStatus.SUCCEEDED
+    assert state.unmapped == {"tag": 6, "type": 2}
+
+
+def test_a_job_that_maps_everything_reports_nothing_unmapped():
+    service, _, _, _ = make_service()
+    _, state = run(service)
+    assert state.unmapped == {}
+
+
 def test_an_unknown_match_fails_at_once_with_its_code():
     service, repository, _, sleeps = make_service()
     _, state = run(service, dataclasses.replace(REQUEST, match_id="nope"))

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import jsonschema
@@ -264,3 +265,16 @@ def test_job_state_cdf_is_optional_and_round_trips():
     assert notice.cdf.summary == "cdf: written 5, withheld 3 (no_outcome 2, no_location 1)"
     validator = jsonschema.Draft202012Validator(schema("job-state.schema.json"))
     assert validator.is_valid(orjson.loads(encode_job_state(notice)))
+
+
+def test_job_state_unmapped_is_additive_old_states_decode_without_it():
+    old = b'{"job_id":"j","status":"succeeded","source":"wyscout","match_id":"m",' + (
+        b'"trace_id":"t","updated_at":"u","events_dropped":{"unreadable_event":1}}'
+    )
+    assert decode_job_state(old).unmapped == {}
+    state = dataclasses.replace(decode_job_state(old), unmapped={"tag": 6, "type": 2})
+    payload = encode_job_state(state)
+    assert decode_job_state(payload) == state
+    validator = jsonschema.Draft202012Validator(schema("job-state.schema.json"))
+    assert validator.is_valid(orjson.loads(payload))
+    assert not validator.is_valid({**orjson.loads(payload), "unmapped": {"tag": "six"}})

@@ -53,3 +53,18 @@ def test_help_lists_every_command_and_a_commands_help_its_options():
     assert "--format {pitchstream,cdf}" in normalize and "--kick-off-utc TIME" in normalize
     jobs_list = run_cli("jobs", "list", "--help", folders=FOLDERS).stdout.decode()
     assert "--status {" in jobs_list
+
+
+def test_normalize_names_the_provider_values_it_kept_without_a_mapping():
+    from tests.paths import wyscout_dir
+
+    result = run_cli(
+        "normalize", "--source", "wyscout", "--match-id", "2499773",
+        folders={"PITCHSTREAM_WYSCOUT_DIR": wyscout_dir()},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stderr.decode().splitlines()
+    assert lines[0] == "wyscout:2499773: 1770 raw events read: 1770 events emitted, 0 lost"
+    assert lines[1].startswith(
+        "wyscout:2499773: without a mapping (events kept): type 'Others on the ball/Touch' 95"
+    )

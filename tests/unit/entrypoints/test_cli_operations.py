@@ -219,3 +219,25 @@ def test_a_revision_says_what_it_added_changed_and_retracted():
 def test_a_first_publication_reads_as_before():
     done = state(JobStatus.SUCCEEDED, 3803, 3803, added=3803, changed=0, retracted=0, unchanged=0)
     assert progress_text(done, width=10) == "[##########] 3803 events emitted, 0 lost; succeeded"
+
+
+def test_a_job_that_kept_provider_values_without_a_mapping_says_so_by_field():
+    done = state(JobStatus.SUCCEEDED, 1770, 1770, unmapped={"type": 95, "tag": 40})
+    text = progress_text(done, width=10)
+    assert text == (
+        "[##########] 1770 events emitted, 0 lost; succeeded; without a mapping: type 95, tag 40"
+    )
+    assert "without a mapping" not in progress_text(state(JobStatus.SUCCEEDED, 3803, 3803))
+
+
+def test_the_unmapped_values_are_listed_most_frequent_first_and_cut_short():
+    from processors.entrypoints.console import unmapped_values_in_words
+
+    unmapped = [("tag", str(t), n) for t, n in zip(range(1401, 1412), range(1, 12), strict=True)]
+    unmapped.append(("type", "Others on the ball/Touch", 95))
+    text = unmapped_values_in_words(unmapped, most=3)
+    assert text == (
+        "without a mapping (events kept): type 'Others on the ball/Touch' 95; "
+        "tag '1411' 11, '1410' 10, '1409' 9 and 8 more (36)"
+    )
+    assert unmapped_values_in_words([]) == ""
