@@ -12,6 +12,7 @@ import pytest
 from contracts.schemas import V1_DIR
 from contracts.v1 import IngestRequest
 from contracts.v1 import JobStatus
+from processors.adapters.registry import build_repository
 from tests.integration.harness import final_state
 from tests.integration.harness import fresh_settings
 from tests.integration.harness import match_events_by_key
@@ -58,6 +59,8 @@ def test_a_wyscout_and_a_statsperform_match_land_on_match_events(settings, runni
         assert state.status is JobStatus.SUCCEEDED, (key, state.error_message)
         assert (state.raw_events_read, state.events_emitted) == (read, emitted), key
         assert state.events_dropped == dropped, key
+        match = build_repository(settings, key[0]).get_match(key[1])  # type: ignore[union-attr]
+        assert state.unmapped == match.unmapped_by_field and state.unmapped["type"] > 0, key
 
     total = sum(state.events_emitted for state in states.values())
     by_key = match_events_by_key(settings, expected=total)
