@@ -26,6 +26,7 @@ from contracts.v1 import JobStatus
 from domain import ChangeCounts
 from domain import EventPublisher
 from domain import EventType
+from domain import InvalidRequest
 from domain import Match
 from domain import MatchQuery
 from domain import MatchRepository
@@ -185,7 +186,9 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
-        fencing = resuming and running.checkpoint
+        if request.match_id is None:  # a backfill's parent: JobRunner runs it, not this
+            raise InvalidRequest("a match job needs a match_id; this request is a backfill")
+        fencing = running.checkpoint if resuming else None  # where a resumed job fences
         requested_key = f"{request.source}:{request.match_id}"
         # A first attempt reads the latest manifest while the match is normalized: the wait
         # for Kafka overlaps the CPU work (a resumed one must fence first, below).
@@ -201,7 +204,7 @@ class IngestionService:
             # manifest read next either is this job's (it committed) or is still the one the
             # job started from (it did not), never one that appears later.
             already = self.publisher.published_since(
-                running.checkpoint, job_id=request.job_id, input_partition=input_partition
+                fencing, job_id=request.job_id, input_partition=input_partition
             )
             committed = self._committed(match, request, running, already)
         if committed is not None:
@@ -353,8 +356,9 @@ class IngestMatch:
             # that took long before it published still shows a running state with progress.
             moved.clear()
             waiting = asyncio.ensure_future(moved.wait())
+            either: set[asyncio.Future[Any]] = {future, waiting}
             done, _ = await asyncio.wait(
-                {future, waiting}, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
+                either, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
             )
             waiting.cancel()
             if future in done:
