@@ -19,6 +19,7 @@ from dataclasses import KW_ONLY
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import TypeVar
 
 from contracts.v1 import IngestRequest
 from contracts.v1 import JobState
@@ -51,6 +52,8 @@ from processors.logs import scrub
 from processors.metrics import Metrics
 
 Clock = Callable[[], Any]
+
+_T = TypeVar("_T")
 
 PROGRESS_INTERVAL = 0.5
 FLUSH_WARNING_SECONDS = 20.0
@@ -98,8 +101,8 @@ class IngestionService:
         )
 
     def _retrying(
-        self, action: Callable[[], Any], log: Any, on_retry: Callable[[], None] | None = None
-    ) -> Any:
+        self, action: Callable[[], _T], log: Any, on_retry: Callable[[], None] | None = None
+    ) -> _T:
         def retried(error: Exception, delay: float) -> None:
             self.metrics.retries.labels(error_code(error)).inc()
             log.warning(
@@ -168,7 +171,7 @@ class IngestionService:
             resuming[0] = True  # an attempt may have got as far as publishing
 
         try:
-            return self._retrying(attempt, log, retried)  # type: ignore[no-any-return]
+            return self._retrying(attempt, log, retried)
         except Exception as error:  # every failure ends as a failed job, never a crash
             return job_states.failed_by(
                 running, error, now=self.now(), log=log, secrets=self.secrets
