@@ -30,7 +30,7 @@ help:
 	@echo "make tools         install jq, kcat and curl (apt-get) when missing; the README test runs them"
 	@echo "make test          all tests with coverage (starts its own broker if needed)"
 	@echo "make test-unit     unit and adapter tests only, no broker"
-	@echo "make lint          ruff check, ruff format --check, mypy domain contracts"
+	@echo "make lint          ruff check, ruff format --check, mypy domain contracts (strict) processors"
 	@echo "make broker-start  detached dev broker in $(BROKER_DIR)/ (prints KAFKA_BOOTSTRAP_SERVERS=...)"
 	@echo "make broker-stop   stop it"
 	@echo "make demo          run processors.devtools.demo"
@@ -70,7 +70,7 @@ test-unit: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy domain contracts
+	$(VENV)/bin/mypy domain contracts processors
 
 # No `jars` prerequisite: `start` fetches them itself and prints only KAFKA_BOOTSTRAP_SERVERS=...
 broker-start:

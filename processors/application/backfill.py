@@ -121,7 +121,6 @@ def child_job_id(parent_job_id: str, match_id: str) -> str:
 
 
 def child_requests(parent: IngestRequest, listed: list[ListedMatch]) -> list[IngestRequest]:
-    same = {"source": parent.source, "queue": parent.queue, "options": parent.options}
     return [
         IngestRequest(
             job_id=child_job_id(parent.job_id, item.match_id),
@@ -130,7 +129,9 @@ def child_requests(parent: IngestRequest, listed: list[ListedMatch]) -> list[Ing
             full=parent.full,
             parent_job_id=parent.job_id,
             source_version=item.version,
-            **same,
+            source=parent.source,
+            queue=parent.queue,
+            options=parent.options,
         )
         for item in listed
     ]

@@ -19,6 +19,7 @@ from dataclasses import KW_ONLY
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import TypeVar
 
 from contracts.v1 import IngestRequest
 from contracts.v1 import JobState
@@ -26,6 +27,7 @@ from contracts.v1 import JobStatus
 from domain import ChangeCounts
 from domain import EventPublisher
 from domain import EventType
+from domain import InvalidRequest
 from domain import Match
 from domain import MatchQuery
 from domain import MatchRepository
@@ -50,6 +52,8 @@ from processors.logs import scrub
 from processors.metrics import Metrics
 
 Clock = Callable[[], Any]
+
+_T = TypeVar("_T")
 
 PROGRESS_INTERVAL = 0.5
 FLUSH_WARNING_SECONDS = 20.0
@@ -97,8 +101,8 @@ class IngestionService:
         )
 
     def _retrying(
-        self, action: Callable[[], Any], log: Any, on_retry: Callable[[], None] | None = None
-    ) -> Any:
+        self, action: Callable[[], _T], log: Any, on_retry: Callable[[], None] | None = None
+    ) -> _T:
         def retried(error: Exception, delay: float) -> None:
             self.metrics.retries.labels(error_code(error)).inc()
             log.warning(
@@ -167,7 +171,7 @@ class IngestionService:
             resuming[0] = True  # an attempt may have got as far as publishing
 
         try:
-            return self._retrying(attempt, log, retried)  # type: ignore[no-any-return]
+            return self._retrying(attempt, log, retried)
         except Exception as error:  # every failure ends as a failed job, never a crash
             return job_states.failed_by(
                 running, error, now=self.now(), log=log, secrets=self.secrets
@@ -185,7 +189,9 @@ class IngestionService:
         repository = self.repositories.get(request.source)
         if repository is None:
             raise UnknownSource(f"no adapter configured for source {request.source!r}")
-        fencing = resuming and running.checkpoint
+        if request.match_id is None:  # a backfill's parent: JobRunner runs it, not this
+            raise InvalidRequest("a match job needs a match_id; this request is a backfill")
+        fencing = running.checkpoint if resuming else None  # where a resumed job fences
         requested_key = f"{request.source}:{request.match_id}"
         # A first attempt reads the latest manifest while the match is normalized: the wait
         # for Kafka overlaps the CPU work (a resumed one must fence first, below).
@@ -201,7 +207,7 @@ class IngestionService:
             # manifest read next either is this job's (it committed) or is still the one the
             # job started from (it did not), never one that appears later.
             already = self.publisher.published_since(
-                running.checkpoint, job_id=request.job_id, input_partition=input_partition
+                fencing, job_id=request.job_id, input_partition=input_partition
             )
             committed = self._committed(match, request, running, already)
         if committed is not None:
@@ -354,8 +360,9 @@ class IngestMatch:
             # that took long before it published still shows a running state with progress.
             moved.clear()
             waiting = asyncio.ensure_future(moved.wait())
+            either: set[asyncio.Future[Any]] = {future, waiting}
             done, _ = await asyncio.wait(
-                {future, waiting}, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
+                either, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED
             )
             waiting.cancel()
             if future in done:

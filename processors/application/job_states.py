@@ -18,6 +18,7 @@ from datetime import UTC
 from datetime import datetime
 from typing import Any
 from typing import Final
+from typing import TypedDict
 
 from contracts.v1 import CdfSummary
 from contracts.v1 import FailedChild
@@ -129,6 +130,37 @@ def succeeded(
 
 
 _CHANGE_KINDS: Final = ("added", "changed", "retracted", "unchanged")
+
+
+class _ChangeCounts(TypedDict):
+    """``JobState``'s ``_CHANGE_KINDS``, as keywords of ``dataclasses.replace``."""
+
+    added: int | None
+    changed: int | None
+    retracted: int | None
+    unchanged: int | None
+
+
+def _change_counts(state: JobState | None) -> _ChangeCounts:
+    """The state's counts; all None without a state."""
+    if state is None:
+        return _ChangeCounts(added=None, changed=None, retracted=None, unchanged=None)
+    return _ChangeCounts(
+        added=state.added,
+        changed=state.changed,
+        retracted=state.retracted,
+        unchanged=state.unchanged,
+    )
+
+
+def _added_up(one: _ChangeCounts, other: _ChangeCounts) -> _ChangeCounts:
+    """Count by count, a None as 0."""
+    return _ChangeCounts(
+        added=(one["added"] or 0) + (other["added"] or 0),
+        changed=(one["changed"] or 0) + (other["changed"] or 0),
+        retracted=(one["retracted"] or 0) + (other["retracted"] or 0),
+        unchanged=(one["unchanged"] or 0) + (other["unchanged"] or 0),
+    )
 
 
 def failed(
@@ -325,7 +357,7 @@ def parent_running(
         children=summarize(statuses),
         child_statuses=statuses,
         failed_children=previous.failed_children if previous is not None else (),
-        **{kind: getattr(previous, kind) if previous else None for kind in _CHANGE_KINDS},
+        **_change_counts(previous),
     )
 
 
@@ -369,12 +401,12 @@ def fold_child(parent: JobState, child: JobState, now: str) -> JobState | None:
             ),
         )
     emitted, raw = parent.events_emitted, parent.raw_events_read
-    changes: dict[str, int | None] = {kind: getattr(parent, kind) for kind in _CHANGE_KINDS}
+    changes = _change_counts(parent)
     if new == SUCCEEDED:
         emitted += child.events_emitted
         raw += child.raw_events_read
         if child.unchanged is not None:  # the child compared its match with its last publication
-            changes = {k: (changes[k] or 0) + (getattr(child, k) or 0) for k in _CHANGE_KINDS}
+            changes = _added_up(changes, _change_counts(child))
     folded = dataclasses.replace(
         parent,
         **changes,

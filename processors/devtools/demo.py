@@ -95,12 +95,14 @@ def events_on_topic(settings: Settings, key: str, expected: int) -> list[dict[st
             message = consumer.poll(10)
             if message is None:
                 break
-            if message.error():
-                if message.error().code() == message.error()._PARTITION_EOF:
+            error = message.error()
+            if error is not None:
+                if error.code() == error._PARTITION_EOF:
                     break
                 continue
-            if message.key() == key.encode():
-                events.append(orjson.loads(message.value()))
+            value = message.value()
+            if message.key() == key.encode() and value is not None:
+                events.append(orjson.loads(value))
     finally:
         consumer.close()
     return events

@@ -76,7 +76,7 @@ def create_app(
         table_cleanup_interval=60.0,
     )
 
-    def raw_topic(name: str, **partitions: int) -> Any:
+    def raw_topic(name: str, partitions: int | None = None) -> Any:
         """Bytes in, bytes out: our contracts encode and decode, not Faust."""
         return app.topic(
             name,
@@ -84,7 +84,7 @@ def create_app(
             value_type=bytes,
             key_serializer="raw",
             value_serializer="raw",
-            **partitions,
+            partitions=partitions,
         )
 
     ingest_topic = raw_topic(topics.ingest_requests, partitions=settings.partitions)
@@ -147,8 +147,9 @@ def create_app(
         async for event in stream.events():
             await runner.apply_update(ConsumedMessage.of(event.message))
 
+    # Signal receivers as mode calls them: receiver(sender, *args, signal=..., **kwargs).
     @app.on_rebalance_complete.connect
-    async def on_rebalance_complete(sender: Any, **kwargs: Any) -> None:
+    async def on_rebalance_complete(sender: Any, /, *args: Any, **kwargs: Any) -> None:
         get_logger("pitchstream.worker").info("partitions assigned; worker ready")
 
     if settings.cdf_lane:
@@ -162,7 +163,7 @@ def create_app(
             )
 
         @app.on_before_shutdown.connect
-        async def stop_cdf_lane(sender: Any, **kwargs: Any) -> None:
+        async def stop_cdf_lane(sender: Any, /, *args: Any, **kwargs: Any) -> None:
             if cdf_lane.is_alive():
                 await asyncio.get_running_loop().run_in_executor(None, cdf_lane.stop, 5.0)
 

@@ -99,13 +99,13 @@ def check_kafka(settings: Settings, *, timeout: float = 6.0) -> None:
     from confluent_kafka.admin import AdminClient
 
     errors: list[Any] = []
-    admin = AdminClient(
-        {
-            **settings.kafka_client_config(),
-            "error_cb": errors.append,
-            "reconnect.backoff.max.ms": 500,
-        }
-    )
+    # librdkafka's configuration takes callbacks too; AdminClient's stub says scalars only.
+    config: dict[str, Any] = {
+        **settings.kafka_client_config(),
+        "error_cb": errors.append,
+        "reconnect.backoff.max.ms": 500,
+    }
+    admin = AdminClient(config)
     deadline = time.monotonic() + timeout
     last: Any = None
     while True:

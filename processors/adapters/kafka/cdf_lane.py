@@ -38,6 +38,7 @@ import orjson
 from confluent_kafka import Consumer
 from confluent_kafka import KafkaError
 from confluent_kafka import KafkaException
+from confluent_kafka import Message
 from confluent_kafka import Producer
 from confluent_kafka import TopicPartition
 
@@ -63,6 +64,8 @@ SMALL_PREFETCH: Final = {"queued.max.messages.kbytes": 8192, "fetch.queue.backof
 a busy match-events partition would buffer that much ahead of what it reads. With a small
 queue, the pause before the next fetch once it is full must be short too (1 s by default:
 a 4,000-event segment then took over a second to read)."""
+# librdkafka's RD_KAFKA_PARTITION_UA, produce()'s default: the configured partitioner picks.
+_ANY_PARTITION: Final = -1
 CHILD_COMMAND: Final = (sys.executable, "-m", "processors.adapters.kafka.cdf_lane")
 
 
@@ -111,7 +114,7 @@ class KafkaSegmentReader(SegmentReader):
                 if message.error():
                     raise KafkaException(message.error())
                 if any(
-                    name == "job_id" and value == wanted for name, value in message.headers() or ()
+                    name == "job_id" and value == wanted for name, value in _header_pairs(message)
                 ):
                     values.append(message.value() or b"")
                 if len(values) == segment.records:
@@ -249,10 +252,11 @@ class CdfLane:
         headers: Any,
         partition: int | None = None,
     ) -> None:
-        where = {} if partition is None else {"partition": partition}
+        if partition is None:
+            partition = _ANY_PARTITION
         while True:
             try:
-                producer.produce(topic, key=key, value=value, headers=headers, **where)
+                producer.produce(topic, key=key, value=value, headers=headers, partition=partition)
                 return
             except BufferError:
                 producer.poll(0.05)
@@ -466,6 +470,15 @@ def run_lane_process() -> int:
         if os.getppid() != parent:  # the worker died before the death signal was set
             lane.stop_event.set()
     return 0
+
+
+def _header_pairs(message: Message) -> list[tuple[str, str | bytes | None]]:
+    """A consumed message's headers, (name, value) pairs; confluent-kafka's stub also allows
+    the dict that ``produce`` takes."""
+    headers = message.headers()
+    if headers is None:
+        return []
+    return list(headers.items()) if isinstance(headers, dict) else headers
 
 
 def _connect_headers(message: Any, reason: str) -> list[tuple[str, bytes]]:

@@ -124,7 +124,7 @@ class JobStateReader:
         by_job: dict[bytes, list[JobState]] = {}
         for (key, _), state in latest.items():
             by_job.setdefault(key, []).append(state)
-        return [state for states in by_job.values() if (state := most_advanced(states))]
+        return [best for states in by_job.values() if (best := most_advanced(states))]
 
 
 def _record_or_end(message: Any, pending: set[int]) -> Any:

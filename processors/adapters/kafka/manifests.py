@@ -117,12 +117,15 @@ class ManifestIndex:
                     raise KafkaException(
                         KafkaError(KafkaError._TIMED_OUT, f"{self.topic}[{partition}]@{offset}")
                     )
-                if message.error():
-                    if message.error().code() == KafkaError._PARTITION_EOF:
+                error = message.error()
+                if error is not None:
+                    if error.code() == KafkaError._PARTITION_EOF:
                         continue
-                    raise KafkaException(message.error())
-                if message.offset() >= offset:
-                    if message.offset() != offset:  # compacted away meanwhile: read again
+                    raise KafkaException(error)
+                at = message.offset()
+                assert at is not None  # a record, not an error: it has an offset
+                if at >= offset:
+                    if at != offset:  # compacted away meanwhile: read again
                         raise KafkaException(
                             KafkaError(
                                 KafkaError._STATE,

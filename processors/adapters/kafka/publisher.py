@@ -83,6 +83,9 @@ PRODUCER_TUNING: Final[dict[str, Any]] = {
 }
 _ZERO_SPAN: Final = "00000000-0000-0000"
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Headers as Producer.produce's stub types them. A list is invariant: contracts' Headers,
+# (str, bytes) pairs, is not one of these, though produce takes it.
+_ProducerHeaders = list[tuple[str, str | bytes | None]]
 
 
 def partition_for(key: str, partitions: int) -> int:
@@ -429,12 +432,15 @@ def read_committed_range(
                 # read_committed skips aborted records and markers; the position tells.
                 position = max(position, consumer.position([tp])[0].offset)
                 continue
-            if message.error():
-                if message.error().code() == KafkaError._PARTITION_EOF:
+            error = message.error()
+            if error is not None:
+                if error.code() == KafkaError._PARTITION_EOF:
                     position = max(position, consumer.position([tp])[0].offset)
                     continue
-                raise KafkaException(message.error())
-            position = message.offset() + 1
+                raise KafkaException(error)
+            at = message.offset()
+            assert at is not None  # a record, not an error: it has an offset
+            position = at + 1
             on_message(message)
     finally:
         consumer.unassign()
@@ -471,23 +477,23 @@ class _HeaderTemplate:
         self._ce_id = names.index("ce_id")
         self._traceparent = names.index("traceparent")
         self._event_id = names.index(EVENT_ID_HEADER)
-        self._fixed = sample
+        self._fixed: _ProducerHeaders = [*sample]
         self._prefix = f"00-{trace_id}-".encode()
 
     def __call__(
         self, event_id: str, revision: int = 1, retracted: bool = False
-    ) -> list[tuple[str, bytes]]:
+    ) -> _ProducerHeaders:
         if (
             revision != 1
             or retracted
             or not _CANONICAL_UUID.fullmatch(event_id)
             or event_id.startswith(_ZERO_SPAN)
         ):
-            return match_event_headers(
+            return [*match_event_headers(
                 event_id=event_id, source=self.source, match_key=self.match_key,
                 time=self.time, trace_id=self.trace_id, job_id=self.job_id,
                 revision=revision, retracted=retracted,
-            )  # fmt: skip
+            )]  # fmt: skip
         headers = self._fixed.copy()
         encoded = event_id.encode()
         headers[self._ce_id] = ("ce_id", encoded)

@@ -414,13 +414,13 @@ def map_game(game: MetricaGame, *, on_dropped: OnDropped | None = None) -> Match
     event of its own (``EventType.SET_PIECE``).
     """
     drops = Drops(on_dropped)
-    teams = {game.home.team_id, game.away.team_id}
+    team_ids = {game.home.team_id, game.away.team_id}
     readable: list[_Readable | None] = []
     seen_ids: set[str] = set()
     for row in game.rows:
         try:
             candidate = _readable(row, game.frame_rate)
-            if row.team not in teams:
+            if row.team not in team_ids:
                 raise DroppedRow(UNKNOWN_TEAM, f"row {row.index}: team {row.team!r}")
             if row.source_event_id in seen_ids:
                 raise DroppedRow(DUPLICATE_EVENT_ID, f"row {row.index}: {row.source_event_id}")

@@ -7,13 +7,13 @@ from domain import ListedMatch
 from domain import Match
 from domain import MatchRepository
 from domain import MatchScope
+from processors.adapters.mapping import OnDropped
 from processors.adapters.metrica.loaders import MetricaStore
 from processors.adapters.metrica.loaders import checked_match_id
 from processors.adapters.metrica.loaders import game_version
 from processors.adapters.metrica.loaders import load_game
 from processors.adapters.metrica.loaders import store_for
 from processors.adapters.metrica.mapping import SOURCE
-from processors.adapters.metrica.mapping import OnDropped
 from processors.adapters.metrica.mapping import map_game
 from processors.adapters.provider import mapping_errors
 from processors.settings import Settings

@@ -534,7 +534,7 @@ def _parse_duel(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
     outcome = _outcome(detail, ctx)
     if outcome is None and detail.outcome is None and _named(detail.type) == "Aerial Lost":
         outcome = Outcome.FAILURE
-    return (outcome, None, None, None, (*_NO_EXTRAS[:6], kind, ()))  # type: ignore[return-value]
+    return (outcome, None, None, None, (*_NO_EXTRAS[:6], kind, ()))
 
 
 def _named(value: SbNamed | None) -> str | None:
@@ -547,7 +547,7 @@ def _parse_fifty_fifty(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details
         None,
         None,
         None,
-        (*_NO_EXTRAS[:6], DuelKind.FIFTY_FIFTY, ()),  # type: ignore[return-value]
+        (*_NO_EXTRAS[:6], DuelKind.FIFTY_FIFTY, ()),
     )
 
 
@@ -562,7 +562,7 @@ def _parse_goalkeeper(raw: SbEvent, detail: SbDetail, ctx: _Context) -> Details:
         _body_part(detail, ctx),
         None,
         None,
-        (*_NO_EXTRAS[:5], action, None, ()),  # type: ignore[return-value]
+        (*_NO_EXTRAS[:5], action, None, ()),
     )
 
 

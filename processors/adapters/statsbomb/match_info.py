@@ -156,7 +156,7 @@ def kick_off(entry: Mapping[str, Any]) -> KickOff | None:
     stadium = _text(_get(entry, "stadium", "name"))
     country = _text(_get(entry, "stadium", "country", "name"))
     why = "statsbomb kick_off is local time at the venue"
-    if stadium in STADIUM_TIME_ZONES:
+    if stadium is not None and stadium in STADIUM_TIME_ZONES:
         return KickOff.from_local(local, STADIUM_TIME_ZONES[stadium], f"{why}; zone of {stadium}")
     if country is None:
         return KickOff.from_local(local, None, f"{why}; the stadium's country is not given")

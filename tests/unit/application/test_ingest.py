@@ -171,6 +171,15 @@ def test_an_unconfigured_source_fails_the_job():
     assert (state.status, state.error_code) == (JobStatus.FAILED, "unknown_source")
 
 
+def test_a_backfill_request_given_to_the_match_service_fails_without_asking_the_provider():
+    service, repository, _, sleeps = make_service()
+    backfill = IngestRequest(job_id="job-2", source="statsbomb", competition_id=1, season_id=2)
+    _, state = run(service, backfill)
+    assert (state.status, state.error_code) == (JobStatus.FAILED, "invalid_request")
+    assert "match_id" in (state.error_message or "")
+    assert repository.calls == 0 and sleeps == []
+
+
 def test_an_unexpected_error_fails_the_job_instead_of_crashing():
     service, repository, _, _ = make_service()
     repository.failures = [RuntimeError("boom")]
