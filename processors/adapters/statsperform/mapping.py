@@ -298,8 +298,18 @@ class _Details(NamedTuple):
 
 
 def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
+    """An event's qualifiers by id (value as text, None without one); none when the list is
+    absent or null. Entries that are not objects or name no id carry nothing and are skipped;
+    a ``qualifier`` that is not a list makes the event unreadable (DroppedEvent)."""
     found: dict[int, str | None] = {}
-    for entry in raw.get("qualifier") or ():
+    entries = raw.get("qualifier")
+    if entries is None:
+        return found
+    if not isinstance(entries, (list, tuple)):
+        raise DroppedEvent(
+            UNREADABLE_EVENT, f"{raw.get('id')}: qualifier is {type(entries).__name__}"
+        )
+    for entry in entries:
         if type(entry) is dict or isinstance(entry, Mapping):  # JSON objects: no ABC check
             qualifier_id = entry.get("qualifierId")
             if type(qualifier_id) is not int:
@@ -369,6 +379,14 @@ def details(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     return _Details(kind, _success(outcome) if type_id in _SUCCESS_OR_FAILURE else None)
 
 
+def _number(value: Any) -> float:
+    """An event's ``x`` or ``y``: a JSON number or a numeric string (not a bool)."""
+    kind = type(value)
+    if kind is float or kind is int or kind is str:
+        return float(value)
+    raise TypeError(f"a coordinate of type {kind.__name__}")
+
+
 def _float(value: str | None) -> float:
     if value is None:
         raise ValueError("a location qualifier without a value")
@@ -378,9 +396,13 @@ def _float(value: str | None) -> float:
 def _locations(
     raw: RawEvent, q: Qualifiers, event_type: EventType
 ) -> tuple[Coordinates | None, Coordinates | None]:
-    x, y = float(raw.get("x", 0.0)), float(raw.get("y", 0.0))
-    # Opta writes (0, 0) for events without a location (Start, End, cards, substitutions).
-    start = None if x == 0.0 and y == 0.0 else (x, y)
+    x, y = raw.get("x"), raw.get("y")
+    # Opta writes (0, 0) for events without a location (Start, End, cards, substitutions);
+    # an event without x or y has none either.
+    start: tuple[float, float] | None = None
+    if x is not None and y is not None:
+        x, y = _number(x), _number(y)
+        start = None if x == 0.0 and y == 0.0 else (x, y)
     end: tuple[float, float] | None = None
     z: float | None = None
     if PASS_END_X in q and PASS_END_Y in q:
@@ -466,18 +488,21 @@ def links_of(raw_events: Iterable[RawEvent]) -> Links:
         type_id = _int(raw.get("typeId"))
         by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
         if type_id in _SHOT_OUTCOMES:
-            q = qualifiers_of(raw)
+            try:
+                q = qualifiers_of(raw)
+            except DroppedEvent:
+                continue  # dropped when mapped
             if ASSISTED in q and q.get(RELATED_EVENT):
                 shots.append((raw, q))
     key_pass_of: dict[str, str] = {}
     assisted_goal: dict[str, bool] = {}
-    for shot, q in shots:
-        related = by_team_event.get((str(shot.get("contestantId")), str(q[RELATED_EVENT])))
+    for shot, shot_q in shots:
+        related = by_team_event.get((str(shot.get("contestantId")), str(shot_q[RELATED_EVENT])))
         if related is None or _int(related.get("typeId")) not in _PASS_TYPES:
             continue
         pass_id = str(related.get("id"))
         key_pass_of[str(shot.get("id"))] = pass_id
-        goal = _int(shot.get("typeId")) == _GOAL_TYPE and OWN_GOAL not in q
+        goal = _int(shot.get("typeId")) == _GOAL_TYPE and OWN_GOAL not in shot_q
         assisted_goal[pass_id] = assisted_goal.get(pass_id, False) or goal
     return Links(key_pass_of, assisted_goal)
 
@@ -638,6 +663,10 @@ def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
             continue
         if type_id not in _TYPE_MAP:
             counts[f"type:{type_id}"] += 1
-        for qualifier_id in qualifiers_of(raw).keys() - USED_QUALIFIERS:
+        try:
+            qualifiers = qualifiers_of(raw)
+        except DroppedEvent:
+            continue  # dropped when mapped, not unmapped
+        for qualifier_id in qualifiers.keys() - USED_QUALIFIERS:
             counts[f"qualifier:{qualifier_id}"] += 1
     return counts

@@ -40,6 +40,7 @@ from domain import Side
 from domain import Substitution
 from domain import TeamSheet
 from domain.match_info import utc_text
+from processors.adapters.mapping import provider_int
 
 if TYPE_CHECKING:
     from processors.adapters.statsperform.mapping import StatsPerformMatchFile
@@ -212,33 +213,32 @@ def _substitutions_from_events(
 ) -> tuple[Substitution, ...]:
     """MA3 alone: each Player off (18) and the Player on (19) its qualifier 55 names (Opta's
     per-team ``eventId``); the clock minute from the Player off's ``timeMin``."""
-    raw_by_id = {str(raw.get("id")): raw for raw in match_file.events if isinstance(raw, Mapping)}
-    by_team_event_id = {
-        (str(raw.get("contestantId")), str(raw.get("eventId"))): raw
-        for raw in raw_by_id.values()
-        if raw.get("typeId") == PLAYER_ON_TYPE
-    }
+    by_team_event_id: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for raw in match_file.events:
+        if isinstance(raw, Mapping) and provider_int(raw.get("typeId")) == PLAYER_ON_TYPE:
+            by_team_event_id.setdefault(
+                (str(raw.get("contestantId")), str(raw.get("eventId"))), raw
+            )
     found = []
     for event in events:
         if event.type is not EventType.PLAYER_OFF or event.source_type != "Player off":
             continue
-        raw = raw_by_id.get(event.source_event_id, {})
+        raw = match_file.events[event.index - 1]  # the raw event it was mapped from
         related = next(
             (
                 str(q.get("value"))
                 for q in raw.get("qualifier") or ()
-                if isinstance(q, Mapping) and q.get("qualifierId") == RELATED_EVENT
+                if isinstance(q, Mapping) and provider_int(q.get("qualifierId")) == RELATED_EVENT
             ),
             None,
         )
         on = by_team_event_id.get((event.team_id, related)) if related else None
-        minute = raw.get("timeMin")
         found.append(
             Substitution(
                 team_id=event.team_id,
                 period=event.period,
                 seconds=event.seconds,
-                minute=minute if isinstance(minute, int) and not isinstance(minute, bool) else None,
+                minute=provider_int(raw.get("timeMin")),
                 player_off=PlayerRef(event.player_id, event.player_name or event.player_id),
                 player_on=None
                 if on is None or not on.get("playerId")
@@ -252,10 +252,10 @@ def _substitutions_from_events(
 def _first_stamps(raw_events: Iterable[Any], type_id: int) -> dict[int, datetime]:
     stamps: dict[int, datetime] = {}
     for raw in raw_events:
-        if not isinstance(raw, Mapping) or raw.get("typeId") != type_id:
+        if not isinstance(raw, Mapping) or provider_int(raw.get("typeId")) != type_id:
             continue
-        period, stamp = raw.get("periodId"), _utc(raw.get("timeStamp"))
-        if isinstance(period, int) and 1 <= period <= 5 and stamp is not None:
+        period, stamp = provider_int(raw.get("periodId")), _utc(raw.get("timeStamp"))
+        if period is not None and 1 <= period <= 5 and stamp is not None:
             stamps.setdefault(period, stamp)
     return stamps
 
