@@ -292,6 +292,32 @@ def test_a_repeated_event_id_is_kept_once_and_the_repeat_dropped(tmp_path):
     assert sorted(by_source_id(match)) == ["0", "1", "2"]
 
 
+@pytest.mark.parametrize("event_id", ["missing", None, ""])
+def test_an_event_without_an_id_is_dropped_as_unreadable(tmp_path, event_id):
+    row = event(1)
+    if event_id == "missing":
+        del row["id"]
+    else:
+        row["id"] = event_id
+    match = one_match(tmp_path, row, event(2))
+    assert match.dropped_by_reason == {"unreadable_event": 1}
+    assert set(by_source_id(match)) == {"0", "2"}
+
+
+@pytest.mark.parametrize(
+    "minute, kept",
+    [(5, True), ("5", True), (" 5", True), (5.0, False), (5.7, False), (True, False), ("-5", 0)],
+)
+def test_the_match_clock_counts_only_when_whole_numbers_or_digit_strings(tmp_path, minute, kept):
+    """Without a time stamp an event's time is its clock; timeMin/timeSec read as typeId does."""
+    row = event(1, timeMin=minute, timeSec="7")
+    del row["timeStamp"]
+    match = one_match(tmp_path, row)
+    assert match.dropped_by_reason == ({} if kept else {"unreadable_event": 1})
+    if kept:
+        assert by_source_id(match)["1"].seconds == 5 * 60 + 7
+
+
 @pytest.mark.parametrize("period", [0, 6, 99, -1])
 def test_an_event_in_a_period_that_does_not_exist_is_dropped_and_counted(tmp_path, period):
     match = one_match(tmp_path, event(1, periodId=period), event(2))

@@ -456,13 +456,17 @@ def period_starts(
 def _seconds(raw: RawEvent, period: int, starts: Mapping[int, datetime]) -> float:
     """Seconds since the period's start: the event's UTC time stamp minus the period's Start
     (millisecond precision), else the match clock minus the period's first minute. An event
-    stamped before its period's Start counts from 0."""
+    stamped before its period's Start counts from 0. ``timeMin`` and ``timeSec`` are whole
+    numbers or strings of digits (as ``typeId``); ValueError when there is no time to read."""
     start = starts.get(period)
     stamp = raw.get("timeStamp")
     if start is not None and isinstance(stamp, str):
         return max(0.0, (parse_utc(stamp) - start).total_seconds())
-    clock = int(raw["timeMin"]) * 60 + int(raw["timeSec"])
-    return max(0.0, float(clock - _PERIOD_CLOCK_START_MIN[period] * 60))
+    minute, second = _int(raw.get("timeMin")), _int(raw.get("timeSec"))
+    clock_start = _PERIOD_CLOCK_START_MIN.get(period)
+    if minute is None or second is None or clock_start is None:
+        raise ValueError("no time stamp after a Start and no whole timeMin and timeSec")
+    return max(0.0, float(minute * 60 + second - clock_start * 60))
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,7 +561,8 @@ def map_event(
     ``links`` (``links_of`` the match's events) give a pass its assist and a shot its pass."""
     type_id = _int(raw.get("typeId"))
     period_id = _int(raw.get("periodId"))
-    source_event_id = str(raw.get("id", ""))
+    raw_id = raw.get("id")
+    source_event_id = "" if raw_id is None else str(raw_id)
     if type_id is None or period_id is None or not source_event_id:
         raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: no id, type or period")
     if type_id == DELETED_EVENT_TYPE:
