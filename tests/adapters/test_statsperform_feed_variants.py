@@ -58,6 +58,18 @@ def event(event_id: int, type_id: Any = 1, team: str = HOME, **fields: Any) -> d
     return row
 
 
+MISSING = "missing"
+
+
+def with_field(row: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """``row`` with ``name`` set to ``value``, or without it when ``value`` is MISSING."""
+    if value == MISSING:
+        del row[name]
+    else:
+        row[name] = value
+    return row
+
+
 def start(event_id: int, period: int = 1, stamp: str = KICK_OFF) -> dict[str, Any]:
     return event(event_id, 32, x=0, y=0, periodId=period, timeStamp=stamp, qualifier=[])
 
@@ -180,14 +192,9 @@ def test_an_ma3_with_an_empty_event_list_is_a_match_without_events(tmp_path):
 # --- the events --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("qualifier", ["missing", None, []], ids=["missing", "null", "empty list"])
+@pytest.mark.parametrize("qualifier", [MISSING, None, []], ids=["missing", "null", "empty list"])
 def test_an_event_without_qualifiers_is_mapped_without_details(tmp_path, qualifier):
-    row = event(1)
-    if qualifier == "missing":
-        del row["qualifier"]
-    else:
-        row["qualifier"] = qualifier
-    match = one_match(tmp_path, row, event(2, 16))
+    match = one_match(tmp_path, with_field(event(1), "qualifier", qualifier), event(2, 16))
     passed = by_source_id(match)["1"]
     assert (passed.type, passed.outcome, passed.end) == (EventType.PASS, Outcome.SUCCESS, None)
     assert passed.start is not None
@@ -224,14 +231,11 @@ def test_x_and_y_as_numeric_strings_read_as_the_numbers(tmp_path):
 
 
 @pytest.mark.parametrize("missing", [("x",), ("y",), ("x", "y")])
-@pytest.mark.parametrize("how", ["absent", "null"])
+@pytest.mark.parametrize("how", [MISSING, None], ids=["absent", "null"])
 def test_an_event_without_x_or_y_has_no_start_location(tmp_path, missing, how):
     row = event(1)
     for name in missing:
-        if how == "absent":
-            del row[name]
-        else:
-            row[name] = None
+        with_field(row, name, how)
     match = one_match(tmp_path, row)
     passed = by_source_id(match)["1"]
     assert passed.start is None and passed.end is not None
@@ -251,13 +255,10 @@ def test_an_unreadable_end_location_qualifier_is_dropped_as_an_invalid_location(
     assert match.dropped_by_reason == {"invalid_location": 1}
 
 
-@pytest.mark.parametrize("player", ["missing", None, ""])
+@pytest.mark.parametrize("player", [MISSING, None, ""])
 def test_a_team_event_without_a_player_is_kept_for_the_team(tmp_path, player):
     row = event(1, 6, team=AWAY, playerName=None)
-    if player == "missing":
-        del row["playerId"], row["playerName"]
-    else:
-        row["playerId"] = player
+    with_field(row, "playerId", player)
     corner = by_source_id(one_match(tmp_path, row))["1"]
     assert (corner.type, corner.team_id, corner.player_id, corner.player_name) == (
         EventType.BALL_OUT,
@@ -292,14 +293,9 @@ def test_a_repeated_event_id_is_kept_once_and_the_repeat_dropped(tmp_path):
     assert sorted(by_source_id(match)) == ["0", "1", "2"]
 
 
-@pytest.mark.parametrize("event_id", ["missing", None, ""])
+@pytest.mark.parametrize("event_id", [MISSING, None, ""])
 def test_an_event_without_an_id_is_dropped_as_unreadable(tmp_path, event_id):
-    row = event(1)
-    if event_id == "missing":
-        del row["id"]
-    else:
-        row["id"] = event_id
-    match = one_match(tmp_path, row, event(2))
+    match = one_match(tmp_path, with_field(event(1), "id", event_id), event(2))
     assert match.dropped_by_reason == {"unreadable_event": 1}
     assert set(by_source_id(match)) == {"0", "2"}
 

@@ -30,6 +30,9 @@ from processors.adapters.lineups import Roster
 from processors.adapters.statsperform.mapping import StatsPerformMatchFile
 from processors.adapters.statsperform.mapping import parse_utc
 from processors.adapters.statsperform.match_info import SOURCE
+from processors.adapters.statsperform.match_info import last_updated
+from processors.adapters.statsperform.raw import SpEvent
+from processors.adapters.statsperform.raw import decode_typed
 
 EVENTS_FOLDER: Final = "ma3"
 INFO_FOLDER: Final = "ma1"
@@ -134,17 +137,13 @@ def period_starts_of(live_data: Mapping[str, Any]) -> dict[int, datetime]:
 
 
 def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerformMatchFile:
-    events_doc = _decode(ma3, f"statsperform match {match_id}: MA3 file", match_id)
+    events, ma3_info, ma3_live = _read_ma3(ma3, match_id)
     info_doc = (
         {} if ma1 is None else _decode(ma1, f"statsperform match {match_id}: MA1 file", match_id)
     )
-    events = _object(events_doc.get("liveData")).get("event")
-    if not isinstance(events, list):
-        raise InvalidSourceData(f"statsperform match {match_id}: MA3 has no liveData.event list")
-    match_info = _object(info_doc.get("matchInfo")) or _object(events_doc.get("matchInfo"))
+    match_info = _object(info_doc.get("matchInfo")) or ma3_info
     (home, away), sides_known = teams_of(match_info, match_id)
     live_data = _object(info_doc.get("liveData"))
-    ma3_live = {k: v for k, v in _object(events_doc.get("liveData")).items() if k != "event"}
     return StatsPerformMatchFile(
         match_id=match_id,
         teams=(home, away),
@@ -155,8 +154,32 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
         match_info=match_info,
         ma1_live_data=live_data,
         ma3_live_data=ma3_live,
-        content_sha256=content_version(ma3, ma1),
+        # only read without lastUpdated (hashing MA3 costs ~1 ms)
+        content_sha256=None if last_updated(match_info) else content_version(ma3, ma1),
     )
+
+
+def _read_ma3(
+    ma3: bytes, match_id: str
+) -> tuple[list[SpEvent] | list[Any], dict[str, Any], dict[str, Any]]:
+    """MA3's events, its ``matchInfo`` and its ``liveData`` without the events. A file that
+    fits ``SpDocument`` is decoded straight into structs; any other is read as plain JSON
+    (its event objects are read by the same rules when mapped: ``raw.from_object``)."""
+    try:
+        typed = decode_typed(ma3)
+    except ValueError:  # msgspec's DecodeError and ValidationError: the JSON path decides
+        pass
+    else:
+        live = typed.liveData
+        parts = (("matchDetails", live.matchDetails), ("substitute", live.substitute))
+        return live.event, _object(typed.matchInfo), {k: v for k, v in parts if v is not None}
+    document = _decode(ma3, f"statsperform match {match_id}: MA3 file", match_id)
+    live_data = _object(document.get("liveData"))
+    events = live_data.get("event")
+    if not isinstance(events, list):
+        raise InvalidSourceData(f"statsperform match {match_id}: MA3 has no liveData.event list")
+    ma3_live = {k: v for k, v in live_data.items() if k != "event"}
+    return events, _object(document.get("matchInfo")), ma3_live
 
 
 def content_version(ma3: bytes, ma1: bytes | None) -> str:
