@@ -3,7 +3,12 @@
 Layout under the root (``PITCHSTREAM_STATSPERFORM_DIR``, a folder or an http(s) URL base):
 ``ma3/<match id>.json`` (the events, required) and ``ma1/<match id>.json`` (match information
 and line-ups, optional: MA3 carries a ``matchInfo`` of its own). Home and away come from
-``matchInfo.contestant[].position``; when neither file says, the sides stay unknown.
+``matchInfo.contestant[].position``; when neither file says, the sides stay unknown; when
+neither names two contestants, the match is InvalidSourceData.
+
+Either feed may hold its match at the top level (``{"matchInfo", "liveData"}``) or, as MA1's
+fixtures-and-results answer does, in a list under ``match``: the entry whose ``matchInfo.id``
+is the match id (a lone entry without an id is taken as the match).
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from processors.adapters.files import MatchFilesLoader
 from processors.adapters.files import checked_match_id
 from processors.adapters.files import parse_json
 from processors.adapters.lineups import Roster
-from processors.adapters.statsperform.mapping import SOURCE
 from processors.adapters.statsperform.mapping import StatsPerformMatchFile
 from processors.adapters.statsperform.mapping import parse_utc
+from processors.adapters.statsperform.match_info import SOURCE
+from processors.adapters.statsperform.match_info import last_updated
+from processors.adapters.statsperform.raw import SpEvent
+from processors.adapters.statsperform.raw import decode_typed
 
 EVENTS_FOLDER: Final = "ma3"
 INFO_FOLDER: Final = "ma1"
@@ -39,11 +47,27 @@ def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _decode(data: bytes, what: str) -> dict[str, Any]:
+def _decode(data: bytes, what: str, match_id: str) -> dict[str, Any]:
     document = parse_json(data, what)
     if not isinstance(document, dict):
         raise InvalidSourceData(f"{what} holds {type(document).__name__}, not an object")
+    if "match" in document and "matchInfo" not in document and "liveData" not in document:
+        return _listed_match(document["match"], what, match_id)
     return document
+
+
+def _listed_match(listed: Any, what: str, match_id: str) -> dict[str, Any]:
+    """The entry of a ``match`` list that is this match (see the module docstring)."""
+    entries = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
+    ids = [_object(e.get("matchInfo")).get("id") for e in entries]
+    for entry, entry_id in zip(entries, ids, strict=True):
+        if entry_id == match_id:
+            return entry
+    if len(entries) == 1 and ids[0] is None:
+        return entries[0]
+    raise InvalidSourceData(
+        f"{what} lists {len(entries)} matches under 'match', none with matchInfo.id {match_id}"
+    )
 
 
 def teams_of(match_info: Mapping[str, Any], match_id: str) -> tuple[tuple[Team, Team], bool]:
@@ -55,7 +79,10 @@ def teams_of(match_info: Mapping[str, Any], match_id: str) -> tuple[tuple[Team, 
         if c.get("id")
     ]
     if len(teams) != 2:
-        raise InvalidSourceData(f"statsperform match {match_id}: {len(teams)} contestants")
+        raise InvalidSourceData(
+            f"statsperform match {match_id}: {len(teams)} contestants with an id in "
+            "matchInfo.contestant (MA1, else MA3), not 2"
+        )
     positions = [c.get("position") for _, c in teams]
     if positions == ["home", "away"]:
         return (teams[0][0], teams[1][0]), True
@@ -110,15 +137,13 @@ def period_starts_of(live_data: Mapping[str, Any]) -> dict[int, datetime]:
 
 
 def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerformMatchFile:
-    events_doc = _decode(ma3, f"statsperform match {match_id}: MA3 file")
-    info_doc = _decode(ma1, f"statsperform match {match_id}: MA1 file") if ma1 else {}
-    events = _object(events_doc.get("liveData")).get("event")
-    if not isinstance(events, list):
-        raise InvalidSourceData(f"statsperform match {match_id}: MA3 has no liveData.event list")
-    match_info = _object(info_doc.get("matchInfo")) or _object(events_doc.get("matchInfo"))
+    events, ma3_info, ma3_live = _read_ma3(ma3, match_id)
+    info_doc = (
+        {} if ma1 is None else _decode(ma1, f"statsperform match {match_id}: MA1 file", match_id)
+    )
+    match_info = _object(info_doc.get("matchInfo")) or ma3_info
     (home, away), sides_known = teams_of(match_info, match_id)
     live_data = _object(info_doc.get("liveData"))
-    ma3_live = {k: v for k, v in _object(events_doc.get("liveData")).items() if k != "event"}
     return StatsPerformMatchFile(
         match_id=match_id,
         teams=(home, away),
@@ -129,8 +154,32 @@ def parse_match_files(ma3: bytes, ma1: bytes | None, match_id: str) -> StatsPerf
         match_info=match_info,
         ma1_live_data=live_data,
         ma3_live_data=ma3_live,
-        content_sha256=content_version(ma3, ma1),
+        # only read without lastUpdated (hashing MA3 costs ~1 ms)
+        content_sha256=None if last_updated(match_info) else content_version(ma3, ma1),
     )
+
+
+def _read_ma3(
+    ma3: bytes, match_id: str
+) -> tuple[list[SpEvent] | list[Any], dict[str, Any], dict[str, Any]]:
+    """MA3's events, its ``matchInfo`` and its ``liveData`` without the events. A file that
+    fits ``SpDocument`` is decoded straight into structs; any other is read as plain JSON
+    (its event objects are read by the same rules when mapped: ``raw.from_object``)."""
+    try:
+        typed = decode_typed(ma3)
+    except ValueError:  # msgspec's DecodeError and ValidationError: the JSON path decides
+        pass
+    else:
+        live = typed.liveData
+        parts = (("matchDetails", live.matchDetails), ("substitute", live.substitute))
+        return live.event, _object(typed.matchInfo), {k: v for k, v in parts if v is not None}
+    document = _decode(ma3, f"statsperform match {match_id}: MA3 file", match_id)
+    live_data = _object(document.get("liveData"))
+    events = live_data.get("event")
+    if not isinstance(events, list):
+        raise InvalidSourceData(f"statsperform match {match_id}: MA3 has no liveData.event list")
+    ma3_live = {k: v for k, v in live_data.items() if k != "event"}
+    return events, _object(document.get("matchInfo")), ma3_live
 
 
 def content_version(ma3: bytes, ma1: bytes | None) -> str:

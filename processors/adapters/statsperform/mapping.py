@@ -7,19 +7,21 @@ a save with qualifier 94 is an outfield block, a foul is committed (outcome 0) o
 qualifiers give body part, set piece, card and end location. A type no table names becomes
 ``generic``; ``unmapped_vocabulary`` counts such types and every qualifier no table reads.
 Locations are 0-100, oriented per event for the acting team (``Coordinates.from_opta``).
+The mapper reads ``raw.SpEvent`` structs: decoded so by the loader, or built from JSON event
+objects by the same rules (``raw.from_object``), so there is one mapping path.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from functools import partial
 from typing import Any
 from typing import Final
 from typing import NamedTuple
@@ -41,19 +43,23 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DUPLICATE_EVENT_ID
 from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNKNOWN_TEAM
 from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
 from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
 from processors.adapters.mapping import assembled
 from processors.adapters.mapping import first_present
-from processors.adapters.mapping import map_objects
-from processors.adapters.mapping import provider_int as _int
 from processors.adapters.statsperform.match_info import SOURCE
 from processors.adapters.statsperform.match_info import build_match_info
+from processors.adapters.statsperform.raw import NOT_A_LIST
+from processors.adapters.statsperform.raw import RawEvent
+from processors.adapters.statsperform.raw import SpEvent
+from processors.adapters.statsperform.raw import from_object
+from processors.adapters.statsperform.raw import sp_events
 
-RawEvent = Mapping[str, Any]
 Qualifiers = Mapping[int, str | None]
 
 DELETED_BY_PROVIDER: Final = "deleted_by_provider"
@@ -210,6 +216,7 @@ _BODY_PART_QUALIFIERS: Final[Mapping[int, BodyPart]] = {
     15: BodyPart.HEAD,
     21: BodyPart.OTHER,
 }
+_BODY_PART_KEYS: Final = frozenset(_BODY_PART_QUALIFIERS)
 # On a pass: the restart it takes. On a shot only 9 and 26 (24 and 25 say the move started
 # from a set piece, not that the shot took it).
 _PASS_SET_PIECES: Final[Mapping[int, SetPiece]] = {
@@ -219,6 +226,7 @@ _PASS_SET_PIECES: Final[Mapping[int, SetPiece]] = {
     107: SetPiece.THROW_IN,
     124: SetPiece.GOAL_KICK,
 }
+_PASS_SET_PIECE_KEYS: Final = frozenset(_PASS_SET_PIECES)
 _SHOT_SET_PIECES: Final[Mapping[int, SetPiece]] = {9: SetPiece.PENALTY, 26: SetPiece.FREE_KICK}
 _CARD_QUALIFIERS: Final[Mapping[int, Card]] = {
     31: Card.YELLOW,
@@ -271,7 +279,8 @@ class StatsPerformMatchFile:
 
     match_id: str
     teams: tuple[Team, Team]
-    events: Sequence[RawEvent]
+    events: Sequence[SpEvent | RawEvent]
+    """MA3's events: ``SpEvent``s as the loader decodes them, or JSON objects (read alike)."""
     sides_known: bool = True
     roster: Roster = field(default_factory=Roster)
     period_starts_utc: Mapping[int, datetime] = field(default_factory=dict)
@@ -282,10 +291,11 @@ class StatsPerformMatchFile:
     """MA1's ``liveData`` as read: periods, scores, goals, cards, substitutions, line-ups,
     officials (``matchDetailsExtra.matchOfficial``); the mapper reads only what it needs."""
     ma3_live_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
-    """MA3's ``liveData`` without its events (``matchDetails``; ``substitute`` in some feeds)."""
+    """MA3's ``liveData`` without its events (``matchDetails``; ``substitute`` in some feeds;
+    a file decoded into structs keeps only these two)."""
     content_sha256: str | None = None
-    """``sha256:<hex>`` over the MA3 and MA1 files (the data version when MA1 has no
-    ``lastUpdated``)."""
+    """``sha256:<hex>`` over the MA3 and MA1 files: the data version when ``matchInfo`` has no
+    ``lastUpdated`` (the loader leaves it None otherwise)."""
 
 
 class _Details(NamedTuple):
@@ -297,26 +307,32 @@ class _Details(NamedTuple):
     card: Card | None = None
 
 
-def qualifiers_of(raw: RawEvent) -> dict[int, str | None]:
-    found: dict[int, str | None] = {}
-    for entry in raw.get("qualifier") or ():
-        if type(entry) is dict or isinstance(entry, Mapping):  # JSON objects: no ABC check
-            qualifier_id = entry.get("qualifierId")
-            if type(qualifier_id) is not int:
-                qualifier_id = _int(qualifier_id)
-            if qualifier_id is not None:
-                value = entry.get("value")
-                found[qualifier_id] = None if value is None else str(value)
-    return found
+def qualifiers_of(raw: SpEvent) -> dict[int, str | None]:
+    """An event's qualifiers by id (value as text, None without one); none when the list is
+    absent or null (entries that are not objects or name no id carry nothing: see
+    ``raw.from_object``); a ``qualifier`` that is not a list makes the event unreadable."""
+    entries = raw.qualifier
+    if entries is None:
+        return {}
+    if entries is NOT_A_LIST:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{raw.id}: qualifier is not a list")
+    return {entry.qualifierId: entry.value for entry in entries}
+
+
+_SUCCESS: Final[Mapping[int | None, Outcome]] = {1: Outcome.SUCCESS, 0: Outcome.FAILURE}
+# Enum members read once per event are module constants (a global lookup, not an attribute).
+_PASS, _SHOT, _DUEL = EventType.PASS, EventType.SHOT, EventType.DUEL
+_GOALKEEPER, _OWN_GOAL_AGAINST = EventType.GOALKEEPER, EventType.OWN_GOAL_AGAINST
 
 
 def _success(outcome: int | None) -> Outcome | None:
-    return {1: Outcome.SUCCESS, 0: Outcome.FAILURE}.get(outcome) if outcome is not None else None
+    return _SUCCESS.get(outcome)
 
 
 def _pass(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
-    result = Outcome.OFFSIDE if type_id == 2 else _success(outcome)
-    return _Details(EventType.PASS, result, first_present(q, _PASS_SET_PIECES))
+    result = Outcome.OFFSIDE if type_id == 2 else _SUCCESS.get(outcome)
+    set_piece = None if _PASS_SET_PIECE_KEYS.isdisjoint(q) else first_present(q, _PASS_SET_PIECES)
+    return _Details(_PASS, result, set_piece)
 
 
 def _shot(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
@@ -361,12 +377,25 @@ _DETAIL_PARSERS: Final[Mapping[int, Callable[[int, int | None, Qualifiers], _Det
 }
 
 
+def _plain_details(type_id: int, outcome: int | None) -> _Details:
+    """A type no parser reads: its table type, and success or failure when it says so."""
+    kind = _TYPE_MAP.get(type_id, EventType.GENERIC)
+    return _Details(kind, _success(outcome) if type_id in _SUCCESS_OR_FAILURE else None)
+
+
+# The same values for the tabled types and the outcomes MA3 uses, built once.
+_PLAIN_DETAILS: Final[Mapping[tuple[int, int | None], _Details]] = {
+    (type_id, outcome): _plain_details(type_id, outcome)
+    for type_id in _TYPE_MAP.keys() - _DETAIL_PARSERS.keys()
+    for outcome in (None, 0, 1)
+}
+
+
 def details(type_id: int, outcome: int | None, q: Qualifiers) -> _Details:
     parser = _DETAIL_PARSERS.get(type_id)
     if parser is not None:
         return parser(type_id, outcome, q)
-    kind = _TYPE_MAP.get(type_id, EventType.GENERIC)
-    return _Details(kind, _success(outcome) if type_id in _SUCCESS_OR_FAILURE else None)
+    return _PLAIN_DETAILS.get((type_id, outcome)) or _plain_details(type_id, outcome)
 
 
 def _float(value: str | None) -> float:
@@ -376,11 +405,17 @@ def _float(value: str | None) -> float:
 
 
 def _locations(
-    raw: RawEvent, q: Qualifiers, event_type: EventType
+    raw: SpEvent, q: Qualifiers, event_type: EventType
 ) -> tuple[Coordinates | None, Coordinates | None]:
-    x, y = float(raw.get("x", 0.0)), float(raw.get("y", 0.0))
-    # Opta writes (0, 0) for events without a location (Start, End, cards, substitutions).
-    start = None if x == 0.0 and y == 0.0 else (x, y)
+    """ValueError when a location is not a number (``x``/``y`` are NaN then: see ``raw``)."""
+    x, y = raw.x, raw.y
+    # Opta writes (0, 0) for events without a location (Start, End, cards, substitutions);
+    # an event without x or y has none either.
+    start: tuple[float, float] | None = None
+    if x is not None and y is not None:
+        if x != x or y != y:
+            raise ValueError("x or y is not a number")
+        start = None if x == 0.0 and y == 0.0 else (x, y)
     end: tuple[float, float] | None = None
     z: float | None = None
     if PASS_END_X in q and PASS_END_Y in q:
@@ -390,7 +425,7 @@ def _locations(
     elif GOAL_MOUTH_Y in q:
         end = (100.0, _float(q[GOAL_MOUTH_Y]))
         z = _float(q[GOAL_MOUTH_Z]) if GOAL_MOUTH_Z in q else None
-    if event_type is EventType.OWN_GOAL_AGAINST:
+    if event_type is _OWN_GOAL_AGAINST:
         # An own goal's locations are given as if the scorer's team attacked the goal it
         # scored in (kloppy reads them so too); turned to face the other way, its own goal.
         start = None if start is None else (100.0 - start[0], 100.0 - start[1])
@@ -401,46 +436,52 @@ def _locations(
     )
 
 
-def _is_object(raw: Any) -> bool:
-    """A JSON object (a dict, checked first: no ABC check) or another mapping."""
-    return type(raw) is dict or isinstance(raw, Mapping)
-
-
 def parse_utc(value: str) -> datetime:
     """An MA3 ``timeStamp`` ("2021-09-11T18:30:08.862Z") or MA1 period time."""
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def period_starts(
-    raw_events: Iterable[RawEvent], fallback: Mapping[int, datetime] | None = None
+    raw_events: Iterable[Any], fallback: Mapping[int, datetime] | None = None
 ) -> dict[int, datetime]:
-    """When each period started: its first Start event (type 32), else MA1's period start."""
+    """When each period started: its first Start event (type 32) with a readable time stamp,
+    else MA1's period start. ``raw_events``: JSON objects or ``SpEvent``s."""
+    return _period_starts(sp_events(raw_events), fallback)
+
+
+def _period_starts(
+    raws: Iterable[SpEvent | DroppedEvent], fallback: Mapping[int, datetime] | None
+) -> dict[int, datetime]:
     starts: dict[int, datetime] = dict(fallback or {})
     seen: set[int] = set()
-    for raw in raw_events:
-        if not _is_object(raw) or _int(raw.get("typeId")) != PERIOD_START_TYPE:
+    for raw in raws:
+        if type(raw) is not SpEvent or raw.typeId != PERIOD_START_TYPE:
             continue
-        period = _int(raw.get("periodId"))
-        if period is None or period in seen:
+        period, stamp = raw.periodId, raw.timeStamp
+        if period is None or period in seen or stamp is None:
             continue
         try:
-            starts[period] = parse_utc(str(raw["timeStamp"]))
-        except (KeyError, ValueError):
+            starts[period] = parse_utc(stamp)
+        except ValueError:
             continue
         seen.add(period)
     return starts
 
 
-def _seconds(raw: RawEvent, period: int, starts: Mapping[int, datetime]) -> float:
+def _seconds(raw: SpEvent, period: int, starts: Mapping[int, datetime]) -> float:
     """Seconds since the period's start: the event's UTC time stamp minus the period's Start
     (millisecond precision), else the match clock minus the period's first minute. An event
-    stamped before its period's Start counts from 0."""
+    stamped before its period's Start counts from 0. ``timeMin`` and ``timeSec`` are whole
+    numbers or strings of digits (as ``typeId``); ValueError when there is no time to read."""
     start = starts.get(period)
-    stamp = raw.get("timeStamp")
-    if start is not None and isinstance(stamp, str):
+    stamp = raw.timeStamp
+    if start is not None and stamp is not None:
         return max(0.0, (parse_utc(stamp) - start).total_seconds())
-    clock = int(raw["timeMin"]) * 60 + int(raw["timeSec"])
-    return max(0.0, float(clock - _PERIOD_CLOCK_START_MIN[period] * 60))
+    minute, second = raw.timeMin, raw.timeSec
+    clock_start = _PERIOD_CLOCK_START_MIN.get(period)
+    if minute is None or second is None or clock_start is None:
+        raise ValueError("no time stamp after a Start and no whole timeMin and timeSec")
+    return max(0.0, float(minute * 60 + second - clock_start * 60))
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,29 +496,35 @@ class Links:
 _NO_LINKS: Final = Links()
 
 
-def links_of(raw_events: Iterable[RawEvent]) -> Links:
+def links_of(raw_events: Iterable[Any]) -> Links:
     """Each shot with qualifier 29 "Assisted" names its pass by qualifier 55, Opta's
-    ``eventId`` within the shooting team; the pass must be a pass (type 1 or 2)."""
-    by_team_event: dict[tuple[str, str], RawEvent] = {}
-    shots: list[tuple[RawEvent, Qualifiers]] = []
-    for raw in raw_events:
-        if not _is_object(raw):
-            continue
-        type_id = _int(raw.get("typeId"))
-        by_team_event.setdefault((str(raw.get("contestantId")), str(raw.get("eventId"))), raw)
-        if type_id in _SHOT_OUTCOMES:
+    ``eventId`` within the shooting team (the first event with that id); the pass must be a
+    pass (type 1 or 2). ``raw_events``: JSON objects or ``SpEvent``s."""
+    return _links_of(sp_events(raw_events))
+
+
+def _links_of(converted: Iterable[SpEvent | DroppedEvent]) -> Links:
+    raws = [raw for raw in converted if type(raw) is SpEvent]
+    shots: list[tuple[SpEvent, Qualifiers]] = []
+    for raw in raws:
+        if raw.typeId in _SHOT_OUTCOMES and raw.qualifier and raw.qualifier is not NOT_A_LIST:
             q = qualifiers_of(raw)
             if ASSISTED in q and q.get(RELATED_EVENT):
                 shots.append((raw, q))
+    if not shots:
+        return _NO_LINKS
+    by_team_event: dict[tuple[str, str], SpEvent] = {}
+    for raw in raws:
+        by_team_event.setdefault((raw.contestantId or "", str(raw.eventId)), raw)
     key_pass_of: dict[str, str] = {}
     assisted_goal: dict[str, bool] = {}
-    for shot, q in shots:
-        related = by_team_event.get((str(shot.get("contestantId")), str(q[RELATED_EVENT])))
-        if related is None or _int(related.get("typeId")) not in _PASS_TYPES:
+    for shot, shot_q in shots:
+        related = by_team_event.get((shot.contestantId or "", str(shot_q[RELATED_EVENT])))
+        if related is None or related.typeId not in _PASS_TYPES:
             continue
-        pass_id = str(related.get("id"))
-        key_pass_of[str(shot.get("id"))] = pass_id
-        goal = _int(shot.get("typeId")) == _GOAL_TYPE and OWN_GOAL not in q
+        pass_id = str(related.id)
+        key_pass_of[str(shot.id)] = pass_id
+        goal = shot.typeId == _GOAL_TYPE and OWN_GOAL not in shot_q
         assisted_goal[pass_id] = assisted_goal.get(pass_id, False) or goal
     return Links(key_pass_of, assisted_goal)
 
@@ -519,7 +566,7 @@ def source_type(type_id: int) -> str:
 
 
 def map_event(
-    raw: RawEvent,
+    raw: SpEvent | RawEvent,
     index: int,
     *,
     match_id: str,
@@ -527,14 +574,26 @@ def map_event(
     players: Mapping[str, LineupPlayer] | None = None,
     links: Links | None = None,
 ) -> Event:
-    """One raw MA3 event as a domain event; raises DroppedEvent when it cannot be.
+    """One raw MA3 event (a JSON object or an ``SpEvent``) as a domain event; raises
+    DroppedEvent when it cannot be.
 
     ``links`` (``links_of`` the match's events) give a pass its assist and a shot its pass."""
-    type_id = _int(raw.get("typeId"))
-    period_id = _int(raw.get("periodId"))
-    source_event_id = str(raw.get("id", ""))
+    event = raw if type(raw) is SpEvent else from_object(raw)  # type: ignore[arg-type]
+    return _map_event(event, index, match_id, starts, players or {}, links or _NO_LINKS)
+
+
+def _map_event(
+    raw: SpEvent,
+    index: int,
+    match_id: str,
+    starts: Mapping[int, datetime],
+    players: Mapping[str, LineupPlayer],
+    links: Links,
+) -> Event:
+    type_id, period_id, raw_id = raw.typeId, raw.periodId, raw.id
+    source_event_id = "" if raw_id is None else str(raw_id)
     if type_id is None or period_id is None or not source_event_id:
-        raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: no id, type or period")
+        raise DroppedEvent(UNREADABLE_EVENT, f"{raw_id}: no id, type or period")
     if type_id == DELETED_EVENT_TYPE:
         raise DroppedEvent(DELETED_BY_PROVIDER, source_event_id)
     if period_id in _BREAK_PERIODS:
@@ -545,18 +604,19 @@ def map_event(
         else:
             period = period_id
             seconds = _seconds(raw, period, starts)
-    except (KeyError, TypeError, ValueError) as error:
+    except (TypeError, ValueError) as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error!r}") from None
-    outcome = _int(raw.get("outcome"))
+    outcome = raw.outcome
     q = qualifiers_of(raw)
     found = details(type_id, outcome, q)
+    kind = found.type
     try:
-        start, end = _locations(raw, q, found.type)
+        start, end = _locations(raw, q, kind)
     except (TypeError, ValueError) as error:
         raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
-    player_id = str(raw.get("playerId") or "")
-    player_name = str(raw.get("playerName") or "")
-    if player_id and not player_name and players and player_id in players:
+    player_id = raw.playerId or ""
+    player_name = raw.playerName or ""
+    if player_id and not player_name and player_id in players:
         player_name = players[player_id].name
     try:
         return Event(
@@ -564,80 +624,92 @@ def map_event(
             SOURCE,
             match_id,
             source_event_id,
-            source_type(type_id),
-            found.type,
+            _TYPE_NAMES.get(type_id) or str(type_id),
+            kind,
             index,
             period,
             seconds,
-            str(raw.get("contestantId") or ""),
+            raw.contestantId or "",
             player_id,
             player_name,
             start,
             end,
             found.outcome,
-            first_present(q, _BODY_PART_QUALIFIERS),
+            None if _BODY_PART_KEYS.isdisjoint(q) else first_present(q, _BODY_PART_QUALIFIERS),
             found.set_piece,
             found.card,
-            pass_details=_pass_details(source_event_id, q, links or _NO_LINKS)
-            if found.type is EventType.PASS
+            pass_details=_pass_details(source_event_id, q, links) if kind is _PASS else None,
+            shot_details=_shot_details(source_event_id, match_id, q, links)
+            if kind is _SHOT
             else None,
-            shot_details=_shot_details(source_event_id, match_id, q, links or _NO_LINKS)
-            if found.type is EventType.SHOT
-            else None,
-            goalkeeper_action=goalkeeper_action(type_id, outcome)
-            if found.type is EventType.GOALKEEPER
-            else None,
-            duel_kind=_DUEL_KINDS.get(type_id) if found.type is EventType.DUEL else None,
+            goalkeeper_action=goalkeeper_action(type_id, outcome) if kind is _GOALKEEPER else None,
+            duel_kind=_DUEL_KINDS.get(type_id) if kind is _DUEL else None,
         )
     except ValueError as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
 
 
+def _kept(event: Event, known_teams: Collection[str], seen: set[str]) -> Event:
+    """``event`` unless its team is not in the match or its id was kept before (then noted)."""
+    if event.team_id not in known_teams:
+        raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
+    if event.source_event_id in seen:
+        raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
+    seen.add(event.source_event_id)
+    return event
+
+
 def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None = None) -> Match:
-    """A whole MA3 match: every raw event mapped or dropped under a counted reason."""
+    """A whole MA3 match: every raw event mapped or dropped under a counted reason (not an
+    object, unreadable, a team not in the match, an id seen before...)."""
     home, away = match_file.teams
-    starts = period_starts(match_file.events, match_file.period_starts_utc)
+    raws = sp_events(match_file.events)
+    starts = _period_starts(raws, match_file.period_starts_utc)
+    links = _links_of(raws)
+    known_teams = {home.team_id, away.team_id}
+    match_id, players = match_file.match_id, match_file.roster.players
     drops = Drops(on_dropped)
-    events = map_objects(
-        match_file.events,
-        partial(
-            map_event,
-            match_id=match_file.match_id,
-            starts=starts,
-            players=match_file.roster.players,
-            links=links_of(match_file.events),
-        ),
-        {home.team_id, away.team_id},
-        drops,
-    )
+    events: list[Event] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(raws, start=1):
+        try:
+            if isinstance(raw, DroppedEvent):
+                raise raw  # not an object
+            event = _map_event(raw, position, match_id, starts, players, links)
+            events.append(_kept(event, known_teams, seen))
+        except DroppedEvent as drop:
+            drops.add(drop)
     info = build_match_info(
-        match_file, events, count_goals(events, home.team_id, away.team_id), starts
+        match_file, raws, events, count_goals(events, home.team_id, away.team_id), starts
     )
     return assembled(
         SOURCE,
-        match_file.match_id,
+        match_id,
         (home, away),
         events,
-        len(match_file.events),
+        len(raws),
         drops,
         info,
         sides_known=match_file.sides_known,
     )
 
 
-def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
+def unmapped_vocabulary(raw_events: Iterable[Any]) -> Counter[str]:
     """How often each type that maps to ``generic`` (``"type:55"``) and each qualifier no
     table reads (``"qualifier:56"``) occurs. Deleted events (type 43) are dropped, not
-    unmapped, and their qualifiers are not counted."""
+    unmapped, and their qualifiers are not counted; nor are those of an event whose
+    ``qualifier`` is not a list (dropped as unreadable)."""
     counts: Counter[str] = Counter()
-    for raw in raw_events:
-        if not isinstance(raw, Mapping):
+    for raw in sp_events(raw_events):
+        if type(raw) is not SpEvent:
             continue
-        type_id = _int(raw.get("typeId"))
+        type_id = raw.typeId
         if type_id is None or type_id == DELETED_EVENT_TYPE:
             continue
         if type_id not in _TYPE_MAP:
             counts[f"type:{type_id}"] += 1
+        if raw.qualifier is NOT_A_LIST:
+            continue
         for qualifier_id in qualifiers_of(raw).keys() - USED_QUALIFIERS:
             counts[f"qualifier:{qualifier_id}"] += 1
     return counts

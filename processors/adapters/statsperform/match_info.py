@@ -40,6 +40,8 @@ from domain import Side
 from domain import Substitution
 from domain import TeamSheet
 from domain.match_info import utc_text
+from processors.adapters.mapping import DroppedEvent
+from processors.adapters.statsperform.raw import SpEvent
 
 if TYPE_CHECKING:
     from processors.adapters.statsperform.mapping import StatsPerformMatchFile
@@ -157,6 +159,7 @@ def _clock_minute(entry: Mapping[str, Any]) -> int | None:
 
 def _substitutions(
     match_file: StatsPerformMatchFile,
+    raws: Sequence[SpEvent | DroppedEvent],
     events: Sequence[Event],
     starts: Mapping[int, datetime],
 ) -> tuple[Substitution, ...]:
@@ -174,7 +177,7 @@ def _substitutions(
         )
     ]
     if not listed:
-        return _substitutions_from_events(match_file, events)
+        return _substitutions_from_events(raws, events)
     found = []
     for entry in listed:
         team_id = _text(entry.get("contestantId")) or ""
@@ -208,61 +211,63 @@ def _substitutions(
 
 
 def _substitutions_from_events(
-    match_file: StatsPerformMatchFile, events: Sequence[Event]
+    raws: Sequence[SpEvent | DroppedEvent], events: Sequence[Event]
 ) -> tuple[Substitution, ...]:
     """MA3 alone: each Player off (18) and the Player on (19) its qualifier 55 names (Opta's
     per-team ``eventId``); the clock minute from the Player off's ``timeMin``."""
-    raw_by_id = {str(raw.get("id")): raw for raw in match_file.events if isinstance(raw, Mapping)}
-    by_team_event_id = {
-        (str(raw.get("contestantId")), str(raw.get("eventId"))): raw
-        for raw in raw_by_id.values()
-        if raw.get("typeId") == PLAYER_ON_TYPE
-    }
+    by_team_event_id: dict[tuple[str, str], SpEvent] = {}
+    for raw in raws:
+        if type(raw) is SpEvent and raw.typeId == PLAYER_ON_TYPE:
+            by_team_event_id.setdefault((raw.contestantId or "", str(raw.eventId)), raw)
     found = []
     for event in events:
         if event.type is not EventType.PLAYER_OFF or event.source_type != "Player off":
             continue
-        raw = raw_by_id.get(event.source_event_id, {})
+        off = raws[event.index - 1]  # the raw event it was mapped from
+        if type(off) is not SpEvent:
+            continue  # not reached: kept events come from structs
         related = next(
-            (
-                str(q.get("value"))
-                for q in raw.get("qualifier") or ()
-                if isinstance(q, Mapping) and q.get("qualifierId") == RELATED_EVENT
-            ),
-            None,
+            (str(q.value) for q in off.qualifier or () if q.qualifierId == RELATED_EVENT), None
         )
         on = by_team_event_id.get((event.team_id, related)) if related else None
-        minute = raw.get("timeMin")
         found.append(
             Substitution(
                 team_id=event.team_id,
                 period=event.period,
                 seconds=event.seconds,
-                minute=minute if isinstance(minute, int) and not isinstance(minute, bool) else None,
+                minute=off.timeMin,
                 player_off=PlayerRef(event.player_id, event.player_name or event.player_id),
                 player_on=None
-                if on is None or not on.get("playerId")
-                else PlayerRef(str(on["playerId"]), str(on.get("playerName") or on["playerId"])),
+                if on is None or not on.playerId
+                else PlayerRef(on.playerId, on.playerName or on.playerId),
                 event_id=event.event_id,
             )
         )
     return tuple(found)
 
 
-def _first_stamps(raw_events: Iterable[Any], type_id: int) -> dict[int, datetime]:
-    stamps: dict[int, datetime] = {}
-    for raw in raw_events:
-        if not isinstance(raw, Mapping) or raw.get("typeId") != type_id:
+def _first_stamps(
+    raws: Iterable[SpEvent | DroppedEvent],
+) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """The first time stamp of each period's Start (32) and End (30) events, periods 1-5."""
+    starts: dict[int, datetime] = {}
+    ends: dict[int, datetime] = {}
+    for raw in raws:
+        if type(raw) is not SpEvent:
             continue
-        period, stamp = raw.get("periodId"), _utc(raw.get("timeStamp"))
-        if isinstance(period, int) and 1 <= period <= 5 and stamp is not None:
-            stamps.setdefault(period, stamp)
-    return stamps
+        type_id = raw.typeId
+        if type_id != PERIOD_START_TYPE and type_id != PERIOD_END_TYPE:
+            continue
+        period, stamp = raw.periodId, _utc(raw.timeStamp)
+        if period is not None and 1 <= period <= 5 and stamp is not None:
+            (starts if type_id == PERIOD_START_TYPE else ends).setdefault(period, stamp)
+    return starts, ends
 
 
-def _periods(match_file: StatsPerformMatchFile) -> tuple[PeriodInfo, ...]:
-    starts = _first_stamps(match_file.events, PERIOD_START_TYPE)
-    ends = _first_stamps(match_file.events, PERIOD_END_TYPE)
+def _periods(
+    match_file: StatsPerformMatchFile, raws: Sequence[SpEvent | DroppedEvent]
+) -> tuple[PeriodInfo, ...]:
+    starts, ends = _first_stamps(raws)
     details = _object(match_file.ma1_live_data.get("matchDetails")) or _object(
         match_file.ma3_live_data.get("matchDetails")
     )
@@ -293,13 +298,20 @@ def _periods(match_file: StatsPerformMatchFile) -> tuple[PeriodInfo, ...]:
     return tuple(periods)
 
 
+def last_updated(info: Mapping[str, Any]) -> str | None:
+    """``matchInfo.lastUpdated``: the data version when given."""
+    return _text(info.get("lastUpdated"))
+
+
 def build_match_info(
     match_file: StatsPerformMatchFile,
+    raws: Sequence[SpEvent | DroppedEvent],
     events: Sequence[Event],
     goals: tuple[int, int],
     starts: Mapping[int, datetime],
 ) -> MatchInfo:
-    """``events`` are the match's kept events; ``starts`` the periods' starts they count from."""
+    """``raws`` are the match's raw events as read (``raw.sp_events``), ``events`` its kept
+    events; ``starts`` the periods' starts they count from."""
     info = match_file.match_info
     home, away = match_file.teams
     sheets = tuple(
@@ -312,7 +324,7 @@ def build_match_info(
         )
         for team, side, team_goals in ((home, Side.HOME, goals[0]), (away, Side.AWAY, goals[1]))
     )
-    updated = _text(info.get("lastUpdated"))
+    updated = last_updated(info)
     if updated is not None:
         version: DataVersion | None = DataVersion(updated, "statsperform_last_updated")
     elif match_file.content_sha256 is not None:
@@ -330,8 +342,8 @@ def build_match_info(
         kick_off=_kick_off(info),
         venue=_venue(info),
         referee=_referee(match_file.ma1_live_data),
-        substitutions=_substitutions(match_file, events, starts),
-        periods=_periods(match_file),
+        substitutions=_substitutions(match_file, raws, events, starts),
+        periods=_periods(match_file, raws),
         data_version=version,
         lineup_derivation=(
             "MA1 liveData.lineUp (starters: a formationPlace; substitutes: position "
