@@ -303,9 +303,12 @@ class Match:
 
 
 def count_goals(events: Iterable[Event], home_id: str, away_id: str) -> tuple[int, int]:
-    """Goals (home, away): scored shots plus own goals conceded by the other side."""
+    """Goals (home, away): scored shots plus own goals conceded by the other side. A penalty
+    shoot-out (period 5) decides the winner of a drawn tie but adds no goals to the score."""
     goals = {home_id: 0, away_id: 0}
     for event in events:
+        if event.period == MAX_PERIOD:
+            continue
         if event.type is EventType.SHOT and event.outcome is Outcome.GOAL:
             goals[event.team_id] += 1
         elif event.type is EventType.OWN_GOAL_AGAINST:

@@ -396,11 +396,6 @@ def test_shoot_out_penalties_are_period_5_penalty_shots(tmp_path):
     assert match.dropped_count == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain.count_goals (shared, not this adapter's) counts period-5 goals; "
-    "see the Stats Perform report: skip period 5 there",
-)
 def test_shoot_out_goals_do_not_count_in_the_score(tmp_path):
     write(tmp_path, extra_time_and_shoot_out(), ma3_info=info())
     match = load(tmp_path)

@@ -121,6 +121,19 @@ def test_score_counts_goals_and_own_goals_for_the_other_side():
     assert make_match(events).score() == (1, 1)
 
 
+def test_penalty_shoot_out_goals_decide_the_winner_but_add_nothing_to_the_score():
+    events = [
+        make_event(1, seconds=1.0, type=EventType.SHOT, outcome=Outcome.GOAL, team="1"),
+        make_event(2, period=4, seconds=9.0, type=EventType.SHOT, outcome=Outcome.GOAL, team="2"),
+        make_event(3, period=5, seconds=1.0, type=EventType.SHOT, outcome=Outcome.GOAL, team="1"),
+        make_event(4, period=5, seconds=2.0, type=EventType.SHOT, outcome=Outcome.GOAL, team="2"),
+        make_event(5, period=5, seconds=3.0, type=EventType.SHOT, outcome=Outcome.GOAL, team="1"),
+    ]
+    match = make_match(events)
+    assert match.score() == (1, 1)
+    assert match.goals_by_team() == {"1": 1, "2": 1}
+
+
 def test_match_key_keeps_one_match_in_one_partition():
     assert make_match([]).key == "test:m1"
 
