@@ -19,8 +19,9 @@ from processors.adapters.files import MatchFilesLoader
 from processors.adapters.files import checked_match_id
 from processors.adapters.files import parse_json
 from processors.adapters.lineups import Roster
-from processors.adapters.wyscout.mapping import SOURCE
 from processors.adapters.wyscout.mapping import WyscoutMatchFile
+from processors.adapters.wyscout.mapping import code_of
+from processors.adapters.wyscout.match_info import SOURCE
 
 SUFFIX: Final = ".json"
 
@@ -39,7 +40,7 @@ def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[
     raw_teams = document.get("teams")
     if isinstance(raw_teams, dict):
         for key, entry in raw_teams.items():
-            team = entry.get("team", entry) if isinstance(entry, dict) else {}
+            team = _object(entry.get("team", entry) if isinstance(entry, dict) else None)
             team_id = str(team.get("wyId", key))
             name = _text(team.get("name")) or _text(team.get("officialName")) or team_id
             teams.append(Team(team_id, name))
@@ -54,6 +55,13 @@ def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[
     return teams[0], teams[1]
 
 
+def _player_code(player: dict[str, Any]) -> int | None:
+    """A player's id as events give it (``playerId``): ``wyId``, else ``playerId`` (entries
+    of some exports)."""
+    code = code_of(player.get("wyId"))
+    return code if code is not None else code_of(player.get("playerId"))
+
+
 def _roster(document: dict[str, Any]) -> Roster:
     players: dict[str, LineupPlayer] = {}
     team_of: dict[str, str] = {}
@@ -62,13 +70,14 @@ def _roster(document: dict[str, Any]) -> Roster:
         return Roster()
     for team_id, entries in raw_players.items():
         for entry in entries if isinstance(entries, list) else ():
-            player = entry.get("player", entry) if isinstance(entry, dict) else {}
-            if not isinstance(player, dict) or "wyId" not in player:
+            player = _object(entry.get("player", entry) if isinstance(entry, dict) else None)
+            code = _player_code(player)
+            if not code:  # no id, or 0: no player
                 continue
             first, last = _text(player.get("firstName")), _text(player.get("lastName"))
             full = " ".join(part for part in (first, last) if part)
             role = player.get("role")
-            player_id = str(player["wyId"])
+            player_id = str(code)
             players[player_id] = LineupPlayer(
                 player_id=player_id,
                 name=_text(player.get("shortName")) or full or player_id,

@@ -1,8 +1,10 @@
 """Wyscout (API v2) raw events to domain events: pure tables and small parsers, no I/O.
 
-A raw event names its event and sub-event by number (``eventName`` 8 = pass, ``subEventName``
-85 = simple pass, Wyscout's public v2 ids) and qualifies them with numeric tags (101 goal,
-1801 accurate...). The sub-event decides the canonical type (the event when there is no
+A raw event names its event and sub-event by number (8 = pass, 85 = simple pass, Wyscout's
+public v2 ids): in ``eventId``/``subEventId`` (the public data set's layout, names in
+``eventName``/``subEventName``) or in ``eventName``/``subEventName`` (the API v2 files kloppy
+ships); ``event_codes`` reads either. Numeric tags qualify them (101 goal, 1801
+accurate...). The sub-event decides the canonical type (the event when there is no
 sub-event); tags give the outcome, body part and card. A sub-event no table names becomes
 ``generic``; ``unmapped_vocabulary`` counts every sub-event and tag that no table reads.
 Locations are 0-100, oriented per event for the acting team (``Coordinates.from_wyscout``).
@@ -235,12 +237,35 @@ class WyscoutMatchFile:
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
 
 
-def _code(value: Any) -> int | None:
-    return provider_int(value, signed=True)
+def code_of(value: Any) -> int | None:
+    """A Wyscout id or code: an int or a string of digits; None for anything else."""
+    try:
+        return provider_int(value, signed=True)
+    except ValueError:  # a string of unicode digits int() does not read ("²")
+        return None
 
 
-def tags_of(raw: RawEvent) -> frozenset[int]:
-    tags = raw.get("tags") or ()
+def event_codes(raw: RawEvent) -> tuple[int | None, int | None]:
+    """The event and sub-event ids: ``eventId``/``subEventId`` when they hold a code, else
+    ``eventName``/``subEventName`` (numbers there in API v2 files; names, no code, in the
+    public data set, whose ``subEventId`` is "" when there is no sub-event)."""
+    event_id = code_of(raw.get("eventId"))
+    if event_id is None:
+        event_id = code_of(raw.get("eventName"))
+    sub_event_id = code_of(raw.get("subEventId"))
+    if sub_event_id is None:
+        sub_event_id = code_of(raw.get("subEventName"))
+    return event_id, sub_event_id
+
+
+def tags_of(raw: RawEvent) -> frozenset[int] | None:
+    """The event's tag ids (entries without a readable ``id`` are skipped); None when its
+    ``tags`` is neither missing, empty nor a list."""
+    tags = raw.get("tags")
+    if not tags:
+        return frozenset()
+    if type(tags) is not list and not isinstance(tags, tuple):
+        return None
     ids = []
     for tag in tags:  # as read from JSON: objects with an int id
         if type(tag) is not dict or type(tag_id := tag.get("id")) is not int:
@@ -248,7 +273,7 @@ def tags_of(raw: RawEvent) -> frozenset[int]:
         ids.append(tag_id)
     else:
         return frozenset(ids)
-    codes = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    codes = (code_of(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
     return frozenset(tag for tag in codes if tag is not None)
 
 
@@ -383,16 +408,18 @@ def map_event(
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
     try:
-        source_event_id = str(raw["id"])
+        raw_id = raw["id"]
+        source_event_id = str(raw_id) if type(raw_id) is int or type(raw_id) is str else ""
         period = _PERIODS[raw["matchPeriod"]]
         seconds = float(raw["eventSec"])
-        event_id = _code(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
     except (KeyError, TypeError, ValueError) as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: {error!r}") from None
+    event_id, sub_event_id = event_codes(raw)
     if event_id is None or not source_event_id:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: no event id")
     tags = tags_of(raw)
+    if tags is None:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: tags {raw['tags']!r}")
     event_type = canonical_type(event_id, sub_event_id, tags)
     try:
         start, end = _locations(raw, event_id, sub_event_id)
@@ -401,7 +428,7 @@ def map_event(
     body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
         sub_event_id or -1
     )
-    player_id = _code(raw.get("playerId"))
+    player_id = code_of(raw.get("playerId"))
     player_key = str(player_id) if player_id else ""
     player = (players or {}).get(player_key)
     our_id = event_id_for(SOURCE, match_id, source_event_id)
@@ -486,9 +513,8 @@ def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
     for raw in raw_events:
         if not isinstance(raw, Mapping):
             continue
-        event_id = _code(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
-        tags = tags_of(raw)
+        event_id, sub_event_id = event_codes(raw)
+        tags = tags_of(raw) or frozenset()
         if canonical_type(event_id, sub_event_id, frozenset()) is EventType.GENERIC:
             counts[f"sub_event:{sub_event_id if sub_event_id is not None else event_id}"] += 1
         for tag in tags - USED_TAGS:
