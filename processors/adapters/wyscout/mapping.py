@@ -21,6 +21,7 @@ from dataclasses import field
 from functools import partial
 from typing import Any
 from typing import Final
+from typing import NamedTuple
 
 from domain import BodyPart
 from domain import Card
@@ -249,13 +250,20 @@ def event_codes(raw: RawEvent) -> tuple[int | None, int | None]:
     """The event and sub-event ids: ``eventId``/``subEventId`` when they hold a code, else
     ``eventName``/``subEventName`` (numbers there in API v2 files; names, no code, in the
     public data set, whose ``subEventId`` is "" when there is no sub-event)."""
-    event_id = code_of(raw.get("eventId"))
-    if event_id is None:
-        event_id = code_of(raw.get("eventName"))
-    sub_event_id = code_of(raw.get("subEventId"))
-    if sub_event_id is None:
-        sub_event_id = code_of(raw.get("subEventName"))
-    return event_id, sub_event_id
+    get = raw.get
+    return _either(get("eventId"), get("eventName")), _either(
+        get("subEventId"), get("subEventName")
+    )
+
+
+def _either(first: Any, second: Any) -> int | None:
+    """``first`` as a code, else ``second`` as a code (ints, the common case, read as is)."""
+    if type(first) is int:
+        return first
+    code = None if first is None else code_of(first)
+    if code is None:
+        code = second if type(second) is int else code_of(second)
+    return code
 
 
 def tags_of(raw: RawEvent) -> frozenset[int] | None:
@@ -383,18 +391,81 @@ def goalkeeper_action(
     return None
 
 
-def _locations(
-    raw: RawEvent, event_id: int | None, sub_event_id: int | None
-) -> tuple[Coordinates | None, Coordinates | None]:
-    positions: Sequence[Any] = raw.get("positions") or ()
+_NO_LOCATION: Final = 0
+_START_ONLY: Final = 1
+_START_AND_END: Final = 2
+
+
+class _Reading(NamedTuple):
+    """Everything an event's event id, sub-event id and tags decide."""
+
+    type: EventType
+    label: str
+    outcome: Outcome | None
+    body_part: BodyPart | None
+    set_piece: SetPiece | None
+    card: Card | None
+    pass_details: PassDetails | None
+    shot_details: ShotDetails | None
+    goalkeeper_action: GoalkeeperAction | None
+    duel_kind: DuelKind | None
+    locations: int
+    """``_NO_LOCATION``, ``_START_ONLY`` (the second position is a placeholder) or
+    ``_START_AND_END``."""
+
+
+def _read(event_id: int, sub_event_id: int | None, tags: frozenset[int]) -> _Reading:
+    event_type = canonical_type(event_id, sub_event_id, tags)
     if event_id == _SAVE_ATTEMPT:
         # A save attempt's first position is a corner placeholder and its second the shot's
         # origin as seen from the keeper's team: neither is where the keeper was.
+        locations = _NO_LOCATION
+    elif event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS:
+        locations = _START_ONLY
+    else:
+        locations = _START_AND_END
+    return _Reading(
+        event_type,
+        source_type(event_id, sub_event_id),
+        _outcome(event_type, tags),
+        first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(sub_event_id or -1),
+        _SET_PIECES.get(sub_event_id or -1),
+        first_present(tags, _CARD_TAGS),
+        pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
+        ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
+        if event_type is EventType.SHOT
+        else None,
+        goalkeeper_action(event_id, sub_event_id, tags)
+        if event_type is EventType.GOALKEEPER
+        else None,
+        _DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
+        locations,
+    )
+
+
+# _read by (event id, sub-event id, tags): a match has a few hundred distinct ones. The
+# readings are immutable, so events share them.
+_readings: dict[tuple[int, int | None, frozenset[int]], _Reading] = {}
+_READINGS_MAX: Final = 1 << 14
+
+
+def _reading(event_id: int, sub_event_id: int | None, tags: frozenset[int]) -> _Reading:
+    key = (event_id, sub_event_id, tags)
+    reading = _readings.get(key)
+    if reading is None:
+        reading = _read(event_id, sub_event_id, tags)
+        if len(_readings) < _READINGS_MAX:
+            _readings[key] = reading
+    return reading
+
+
+def _locations(raw: RawEvent, locations: int) -> tuple[Coordinates | None, Coordinates | None]:
+    positions: Sequence[Any] = raw.get("positions") or ()
+    if locations == _NO_LOCATION:
         return None, None
     start = _point(positions[0]) if positions else None
     end = None
-    placeholder_end = event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS
-    if len(positions) > 1 and not placeholder_end:
+    if len(positions) > 1 and locations == _START_AND_END:
         end = _point(positions[1])
     return start, end
 
@@ -407,6 +478,12 @@ def map_event(
     players: Mapping[str, LineupPlayer] | None = None,
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
+    return _map_event(match_id, players or {}, raw, index)
+
+
+def _map_event(
+    match_id: str, players: Mapping[str, LineupPlayer], raw: RawEvent, index: int
+) -> Event:
     try:
         raw_id = raw["id"]
         source_event_id = str(raw_id) if type(raw_id) is int or type(raw_id) is str else ""
@@ -420,27 +497,24 @@ def map_event(
     tags = tags_of(raw)
     if tags is None:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: tags {raw['tags']!r}")
-    event_type = canonical_type(event_id, sub_event_id, tags)
+    reading = _reading(event_id, sub_event_id, tags)
     try:
-        start, end = _locations(raw, event_id, sub_event_id)
+        start, end = _locations(raw, reading.locations)
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
-    body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
-        sub_event_id or -1
-    )
-    player_id = code_of(raw.get("playerId"))
+    player_id = raw.get("playerId")
+    if type(player_id) is not int:
+        player_id = code_of(player_id)
     player_key = str(player_id) if player_id else ""
-    player = (players or {}).get(player_key)
-    our_id = event_id_for(SOURCE, match_id, source_event_id)
-    label = source_type(event_id, sub_event_id)
+    player = players.get(player_key)
     try:
         return Event(
-            our_id,
+            event_id_for(SOURCE, match_id, source_event_id),
             SOURCE,
             match_id,
             source_event_id,
-            label,
-            event_type,
+            reading.label,
+            reading.type,
             index,
             period,
             seconds,
@@ -449,18 +523,14 @@ def map_event(
             player.name if player is not None else "",
             start,
             end,
-            _outcome(event_type, tags),
-            body_part,
-            _SET_PIECES.get(sub_event_id or -1),
-            first_present(tags, _CARD_TAGS),
-            pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
-            shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
-            if event_type is EventType.SHOT
-            else None,
-            goalkeeper_action=goalkeeper_action(event_id, sub_event_id, tags)
-            if event_type is EventType.GOALKEEPER
-            else None,
-            duel_kind=_DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
+            reading.outcome,
+            reading.body_part,
+            reading.set_piece,
+            reading.card,
+            pass_details=reading.pass_details,
+            shot_details=reading.shot_details,
+            goalkeeper_action=reading.goalkeeper_action,
+            duel_kind=reading.duel_kind,
         )
     except ValueError as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
@@ -488,7 +558,7 @@ def map_match(
     drops = Drops(on_dropped)
     events = map_objects(
         match_file.events,
-        partial(map_event, match_id=match_file.match_id, players=match_file.roster.players),
+        partial(_map_event, match_file.match_id, match_file.roster.players),
         {home.team_id, away.team_id},
         drops,
     )
