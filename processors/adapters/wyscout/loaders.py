@@ -11,6 +11,8 @@ import hashlib
 from typing import Any
 from typing import Final
 
+import orjson
+
 from domain import InvalidSourceData
 from domain import LineupPlayer
 from domain import MatchNotFound
@@ -22,6 +24,8 @@ from processors.adapters.lineups import Roster
 from processors.adapters.wyscout.mapping import WyscoutMatchFile
 from processors.adapters.wyscout.mapping import code_of
 from processors.adapters.wyscout.match_info import SOURCE
+from processors.adapters.wyscout.typed import WyEvent
+from processors.adapters.wyscout.typed import decode_typed
 
 SUFFIX: Final = ".json"
 
@@ -47,7 +51,10 @@ def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[
     if len(teams) != 2:
         teams = []
         for raw in events:
-            team_id = str(raw.get("teamId", "")) if isinstance(raw, dict) else ""
+            if type(raw) is WyEvent:
+                team_id = str(raw.teamId)
+            else:
+                team_id = str(raw.get("teamId", "")) if isinstance(raw, dict) else ""
             if team_id and all(t.team_id != team_id for t in teams):
                 teams.append(Team(team_id, team_id))
     if len(teams) != 2:
@@ -89,11 +96,35 @@ def _roster(document: dict[str, Any]) -> Roster:
     return Roster(players, team_of)
 
 
-def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
+def _typed_document(data: bytes) -> tuple[dict[str, Any], list[Any]] | None:
+    """The file's teams and players maps and its events as ``WyEvent`` structs, when the
+    file fits the types; None sends it down the dict path."""
+    typed = decode_typed(data)
+    if typed is None:
+        return None
+    document = {}
+    for key, raw in (("teams", typed.teams), ("players", typed.players)):
+        if raw:  # present (an absent map is no key, as in the dict path)
+            try:
+                document[key] = orjson.loads(memoryview(raw))
+            except orjson.JSONDecodeError:  # the dict path names the error in the file
+                return None
+    return document, list(typed.events)
+
+
+def _dict_document(data: bytes, match_id: str) -> tuple[dict[str, Any], list[Any]]:
     document = parse_json(data, f"wyscout match {match_id}: the file")
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
         raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
+    return document, events
+
+
+def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
+    """The match file; its events are ``WyEvent`` structs when the file fits their types
+    (``typed.py``), else the JSON's dicts (the same match either way)."""
+    typed = _typed_document(data)
+    document, events = typed if typed is not None else _dict_document(data, match_id)
     return WyscoutMatchFile(
         match_id=match_id,
         teams=_teams(document, events, match_id),
