@@ -15,9 +15,11 @@ from domain import Outcome
 from processors.adapters.files import LocalFiles
 from processors.adapters.wyscout import WyscoutLoader
 from processors.adapters.wyscout import WyscoutRepository
+from processors.adapters.wyscout.loaders import parse_match_file
 from processors.adapters.wyscout.mapping import _EVENT_NAMES
 from processors.adapters.wyscout.mapping import _SUB_EVENT_NAMES
 from processors.adapters.wyscout.mapping import unmapped_vocabulary
+from processors.adapters.wyscout.typed import WyEvent
 from tests.paths import WY_MATCH
 from tests.paths import wyscout_dir
 
@@ -68,6 +70,11 @@ def test_the_rewrite_really_moves_the_numbers(public_dir):
     events = orjson.loads((public_dir / f"{WY_MATCH}.json").read_bytes())["events"]
     assert events[0]["eventId"] == 8 and events[0]["eventName"] == "Pass"
     assert sum(e["subEventId"] == "" for e in events) == 5
+
+
+def test_the_public_layout_decodes_into_typed_events(public_dir):
+    match_file = parse_match_file((public_dir / f"{WY_MATCH}.json").read_bytes(), WY_MATCH)
+    assert all(type(raw) is WyEvent for raw in match_file.events)
 
 
 def test_the_public_layout_emits_the_same_events(original, public):
