@@ -582,9 +582,10 @@ def _event(
             raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
     player_key = str(player_id) if player_id else ""
     player = players.get(player_key)
+    our_id = event_id_for(SOURCE, match_id, source_event_id)
     try:
         return Event(
-            event_id_for(SOURCE, match_id, source_event_id),
+            our_id,
             SOURCE,
             match_id,
             source_event_id,
