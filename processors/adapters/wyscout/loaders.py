@@ -11,6 +11,8 @@ import hashlib
 from typing import Any
 from typing import Final
 
+import orjson
+
 from domain import InvalidSourceData
 from domain import LineupPlayer
 from domain import MatchNotFound
@@ -19,8 +21,11 @@ from processors.adapters.files import MatchFilesLoader
 from processors.adapters.files import checked_match_id
 from processors.adapters.files import parse_json
 from processors.adapters.lineups import Roster
-from processors.adapters.wyscout.mapping import SOURCE
 from processors.adapters.wyscout.mapping import WyscoutMatchFile
+from processors.adapters.wyscout.mapping import code_of
+from processors.adapters.wyscout.match_info import SOURCE
+from processors.adapters.wyscout.typed import WyEvent
+from processors.adapters.wyscout.typed import decode_typed
 
 SUFFIX: Final = ".json"
 
@@ -39,19 +44,29 @@ def _teams(document: dict[str, Any], events: list[Any], match_id: str) -> tuple[
     raw_teams = document.get("teams")
     if isinstance(raw_teams, dict):
         for key, entry in raw_teams.items():
-            team = entry.get("team", entry) if isinstance(entry, dict) else {}
+            team = _object(entry.get("team", entry) if isinstance(entry, dict) else None)
             team_id = str(team.get("wyId", key))
             name = _text(team.get("name")) or _text(team.get("officialName")) or team_id
             teams.append(Team(team_id, name))
     if len(teams) != 2:
         teams = []
         for raw in events:
-            team_id = str(raw.get("teamId", "")) if isinstance(raw, dict) else ""
+            if type(raw) is WyEvent:
+                team_id = str(raw.teamId)
+            else:
+                team_id = str(raw.get("teamId", "")) if isinstance(raw, dict) else ""
             if team_id and all(t.team_id != team_id for t in teams):
                 teams.append(Team(team_id, team_id))
     if len(teams) != 2:
         raise InvalidSourceData(f"wyscout match {match_id}: {len(teams)} teams, not two")
     return teams[0], teams[1]
+
+
+def _player_code(player: dict[str, Any]) -> int | None:
+    """A player's id as events give it (``playerId``): ``wyId``, else ``playerId`` (entries
+    of some exports)."""
+    code = code_of(player.get("wyId"))
+    return code if code is not None else code_of(player.get("playerId"))
 
 
 def _roster(document: dict[str, Any]) -> Roster:
@@ -62,13 +77,14 @@ def _roster(document: dict[str, Any]) -> Roster:
         return Roster()
     for team_id, entries in raw_players.items():
         for entry in entries if isinstance(entries, list) else ():
-            player = entry.get("player", entry) if isinstance(entry, dict) else {}
-            if not isinstance(player, dict) or "wyId" not in player:
+            player = _object(entry.get("player", entry) if isinstance(entry, dict) else None)
+            code = _player_code(player)
+            if not code:  # no id, or 0: no player
                 continue
             first, last = _text(player.get("firstName")), _text(player.get("lastName"))
             full = " ".join(part for part in (first, last) if part)
             role = player.get("role")
-            player_id = str(player["wyId"])
+            player_id = str(code)
             players[player_id] = LineupPlayer(
                 player_id=player_id,
                 name=_text(player.get("shortName")) or full or player_id,
@@ -80,11 +96,35 @@ def _roster(document: dict[str, Any]) -> Roster:
     return Roster(players, team_of)
 
 
-def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
+def _typed_document(data: bytes) -> tuple[dict[str, Any], list[Any]] | None:
+    """The file's teams and players maps and its events as ``WyEvent`` structs, when the
+    file fits the types; None sends it down the dict path."""
+    typed = decode_typed(data)
+    if typed is None:
+        return None
+    document = {}
+    for key, raw in (("teams", typed.teams), ("players", typed.players)):
+        if raw:  # present (an absent map is no key, as in the dict path)
+            try:
+                document[key] = orjson.loads(memoryview(raw))
+            except orjson.JSONDecodeError:  # the dict path names the error in the file
+                return None
+    return document, list(typed.events)
+
+
+def _dict_document(data: bytes, match_id: str) -> tuple[dict[str, Any], list[Any]]:
     document = parse_json(data, f"wyscout match {match_id}: the file")
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
         raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
+    return document, events
+
+
+def parse_match_file(data: bytes, match_id: str) -> WyscoutMatchFile:
+    """The match file; its events are ``WyEvent`` structs when the file fits their types
+    (``typed.py``), else the JSON's dicts (the same match either way)."""
+    typed = _typed_document(data)
+    document, events = typed if typed is not None else _dict_document(data, match_id)
     return WyscoutMatchFile(
         match_id=match_id,
         teams=_teams(document, events, match_id),

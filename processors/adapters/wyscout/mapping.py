@@ -1,16 +1,25 @@
 """Wyscout (API v2) raw events to domain events: pure tables and small parsers, no I/O.
 
-A raw event names its event and sub-event by number (``eventName`` 8 = pass, ``subEventName``
-85 = simple pass, Wyscout's public v2 ids) and qualifies them with numeric tags (101 goal,
-1801 accurate...). The sub-event decides the canonical type (the event when there is no
+A raw event names its event and sub-event by number (8 = pass, 85 = simple pass, Wyscout's
+public v2 ids): in ``eventId``/``subEventId`` (the public data set's layout, names in
+``eventName``/``subEventName``) or in ``eventName``/``subEventName`` (the API v2 files kloppy
+ships); ``event_codes`` reads either. Numeric tags qualify them (101 goal, 1801
+accurate...). The sub-event decides the canonical type (the event when there is no
 sub-event); tags give the outcome, body part and card. A sub-event no table names becomes
 ``generic``; ``unmapped_vocabulary`` counts every sub-event and tag that no table reads.
 Locations are 0-100, oriented per event for the acting team (``Coordinates.from_wyscout``).
+
+Events come as dicts or, from a file that fits the types of ``typed.py``, as ``WyEvent``
+structs; ``_dict_fields`` and ``_typed_fields`` read them with the same checks in the same
+order and ``_event`` does the rest for both, so both give the same events and the same
+drops. What an event's ids and tags decide is read once per distinct (event, sub-event,
+tags) and shared.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -19,6 +28,9 @@ from dataclasses import field
 from functools import partial
 from typing import Any
 from typing import Final
+from typing import NamedTuple
+
+import msgspec
 
 from domain import BodyPart
 from domain import Card
@@ -38,7 +50,9 @@ from domain import Team
 from domain import count_goals
 from domain import event_id_for
 from processors.adapters.lineups import Roster
+from processors.adapters.mapping import DUPLICATE_EVENT_ID
 from processors.adapters.mapping import INVALID_LOCATION
+from processors.adapters.mapping import UNKNOWN_TEAM
 from processors.adapters.mapping import UNREADABLE_EVENT
 from processors.adapters.mapping import DroppedEvent
 from processors.adapters.mapping import Drops
@@ -49,8 +63,11 @@ from processors.adapters.mapping import map_objects
 from processors.adapters.mapping import provider_int
 from processors.adapters.wyscout.match_info import SOURCE
 from processors.adapters.wyscout.match_info import build_match_info
+from processors.adapters.wyscout.typed import WyEvent
+from processors.adapters.wyscout.typed import WyPosition
 
 RawEvent = Mapping[str, Any]
+"""A raw event as JSON gives it; a file that fits ``typed.py`` gives ``WyEvent`` structs."""
 
 
 _PERIODS: Final[Mapping[str, int]] = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
@@ -227,7 +244,7 @@ class WyscoutMatchFile:
 
     match_id: str
     teams: tuple[Team, Team]
-    events: Sequence[RawEvent]
+    events: Sequence[RawEvent | WyEvent]
     roster: Roster = field(default_factory=Roster)
     raw_teams: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """The file's ``teams`` map as read (official names, cities, areas)."""
@@ -235,12 +252,42 @@ class WyscoutMatchFile:
     """``sha256:<hex>`` of the file's bytes (its data version: v2 files carry none)."""
 
 
-def _code(value: Any) -> int | None:
-    return provider_int(value, signed=True)
+def code_of(value: Any) -> int | None:
+    """A Wyscout id or code: an int or a string of digits; None for anything else."""
+    try:
+        return provider_int(value, signed=True)
+    except ValueError:  # a string of unicode digits int() does not read ("²")
+        return None
 
 
-def tags_of(raw: RawEvent) -> frozenset[int]:
-    tags = raw.get("tags") or ()
+def event_codes(raw: RawEvent) -> tuple[int | None, int | None]:
+    """The event and sub-event ids: ``eventId``/``subEventId`` when they hold a code, else
+    ``eventName``/``subEventName`` (numbers there in API v2 files; names, no code, in the
+    public data set, whose ``subEventId`` is "" when there is no sub-event)."""
+    get = raw.get
+    return _either(get("eventId"), get("eventName")), _either(
+        get("subEventId"), get("subEventName")
+    )
+
+
+def _either(first: Any, second: Any) -> int | None:
+    """``first`` as a code, else ``second`` as a code (ints, the common case, read as is)."""
+    if type(first) is int:
+        return first
+    code = None if first is None else code_of(first)
+    if code is None:
+        code = second if type(second) is int else code_of(second)
+    return code
+
+
+def tags_of(raw: RawEvent) -> frozenset[int] | None:
+    """The event's tag ids (entries without a readable ``id`` are skipped); None when its
+    ``tags`` is neither missing, empty nor a list."""
+    tags = raw.get("tags")
+    if not tags:
+        return frozenset()
+    if type(tags) is not list and not isinstance(tags, tuple):
+        return None
     ids = []
     for tag in tags:  # as read from JSON: objects with an int id
         if type(tag) is not dict or type(tag_id := tag.get("id")) is not int:
@@ -248,7 +295,7 @@ def tags_of(raw: RawEvent) -> frozenset[int]:
         ids.append(tag_id)
     else:
         return frozenset(ids)
-    codes = (_code(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
+    codes = (code_of(tag.get("id")) for tag in tags if isinstance(tag, Mapping))
     return frozenset(tag for tag in codes if tag is not None)
 
 
@@ -257,7 +304,7 @@ _PLAIN: Final = frozenset({int, float, str})
 # 101 integers 0-100 (written as numbers or as strings, "29"), so a match's points are mostly
 # ones seen before. Only int, float and str values are kept: equal keys give equal points
 # (1 and 1.0 both read as 1.0, -0.0 as 0.0; a string equals only the same string).
-_points: dict[tuple[float, float], Coordinates] = {}
+_points: dict[tuple[Any, Any], Coordinates] = {}
 _POINTS_MAX: Final = 1 << 16
 
 
@@ -273,9 +320,10 @@ def _point(value: Any) -> Coordinates:
 
 
 def _position(value: Any) -> tuple[float, float]:
-    x, y = float(value["x"]), float(value["y"])  # strings in some files ("29")
+    raw_x, raw_y = value["x"], value["y"]
+    x, y = float(raw_x), float(raw_y)  # strings in some files ("29")
     if not (x == x and y == y) or abs(x) == float("inf") or abs(y) == float("inf"):
-        raise ValueError(f"not a finite position: {value!r}")
+        raise ValueError(f"not a finite position: x {raw_x!r}, y {raw_y!r}")
     return x, y
 
 
@@ -358,85 +406,245 @@ def goalkeeper_action(
     return None
 
 
-def _locations(
-    raw: RawEvent, event_id: int | None, sub_event_id: int | None
-) -> tuple[Coordinates | None, Coordinates | None]:
-    positions: Sequence[Any] = raw.get("positions") or ()
+_NO_LOCATION: Final = 0
+_START_ONLY: Final = 1
+_START_AND_END: Final = 2
+
+
+class _Reading(NamedTuple):
+    """Everything an event's event id, sub-event id and tags decide."""
+
+    type: EventType
+    label: str
+    outcome: Outcome | None
+    body_part: BodyPart | None
+    set_piece: SetPiece | None
+    card: Card | None
+    pass_details: PassDetails | None
+    shot_details: ShotDetails | None
+    goalkeeper_action: GoalkeeperAction | None
+    duel_kind: DuelKind | None
+    locations: int
+    """``_NO_LOCATION``, ``_START_ONLY`` (the second position is a placeholder) or
+    ``_START_AND_END``."""
+
+
+def _read(event_id: int | None, sub_event_id: int | None, tags: frozenset[int]) -> _Reading:
+    event_type = canonical_type(event_id, sub_event_id, tags)
     if event_id == _SAVE_ATTEMPT:
         # A save attempt's first position is a corner placeholder and its second the shot's
         # origin as seen from the keeper's team: neither is where the keeper was.
-        return None, None
-    start = _point(positions[0]) if positions else None
-    end = None
-    placeholder_end = event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS
-    if len(positions) > 1 and not placeholder_end:
-        end = _point(positions[1])
-    return start, end
+        locations = _NO_LOCATION
+    elif event_id in _NO_END_EVENTS or sub_event_id in _NO_END_SUB_EVENTS:
+        locations = _START_ONLY
+    else:
+        locations = _START_AND_END
+    return _Reading(
+        event_type,
+        source_type(event_id, sub_event_id),
+        _outcome(event_type, tags),
+        first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(sub_event_id or -1),
+        _SET_PIECES.get(sub_event_id or -1),
+        first_present(tags, _CARD_TAGS),
+        pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
+        ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
+        if event_type is EventType.SHOT
+        else None,
+        goalkeeper_action(event_id, sub_event_id, tags)
+        if event_type is EventType.GOALKEEPER
+        else None,
+        _DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
+        locations,
+    )
+
+
+# _read by (event id, sub-event id, tags): a match has a few hundred distinct ones. The
+# readings are immutable, so events share them.
+_readings: dict[tuple[int | None, int | None, frozenset[int]], _Reading] = {}
+_READINGS_MAX: Final = 1 << 14
+
+
+def _reading(event_id: int | None, sub_event_id: int | None, tags: frozenset[int]) -> _Reading:
+    key = (event_id, sub_event_id, tags)
+    reading = _readings.get(key)
+    if reading is None:
+        reading = _read(event_id, sub_event_id, tags)
+        if len(_readings) < _READINGS_MAX:
+            _readings[key] = reading
+    return reading
 
 
 def map_event(
-    raw: RawEvent,
+    raw: RawEvent | WyEvent,
     index: int,
     *,
     match_id: str,
     players: Mapping[str, LineupPlayer] | None = None,
 ) -> Event:
     """One raw Wyscout event as a domain event; raises DroppedEvent when it cannot be."""
+    fields = _typed_fields(raw) if isinstance(raw, WyEvent) else _dict_fields(raw)
+    return _event(match_id, players or {}, index, *fields)
+
+
+_Fields = tuple[
+    str,  # source event id
+    int,  # period
+    float,  # seconds
+    tuple[int | None, int | None],  # event id (never None), sub-event id
+    frozenset[int],  # tags
+    Sequence[Any],  # positions
+    Callable[[Any], Coordinates],  # reads a position
+    int | None,  # player id
+    str,  # team id
+]
+
+
+def _dict_fields(raw: RawEvent) -> _Fields:
+    """What ``_event`` needs of a raw event as a dict; DroppedEvent when it is not there."""
     try:
-        source_event_id = str(raw["id"])
+        raw_id = raw["id"]
+        source_event_id = str(raw_id) if type(raw_id) is int or type(raw_id) is str else ""
         period = _PERIODS[raw["matchPeriod"]]
         seconds = float(raw["eventSec"])
-        event_id = _code(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
     except (KeyError, TypeError, ValueError) as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{raw.get('id')}: {error!r}") from None
-    if event_id is None or not source_event_id:
+    codes = event_codes(raw)
+    if codes[0] is None or not source_event_id:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: no event id")
     tags = tags_of(raw)
-    event_type = canonical_type(event_id, sub_event_id, tags)
+    if tags is None:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: tags {raw['tags']!r}")
+    player_id = raw.get("playerId")
+    if type(player_id) is not int:
+        player_id = code_of(player_id)
+    positions = raw.get("positions") or ()
+    team_id = str(raw.get("teamId", ""))
+    return source_event_id, period, seconds, codes, tags, positions, _point, player_id, team_id
+
+
+def _typed_fields(raw: WyEvent) -> _Fields:
+    """``_dict_fields`` of a ``WyEvent``: the same checks in the same order, read from
+    attributes (its types admit no value that ``_dict_fields`` would read otherwise)."""
+    source_event_id = str(raw.id)
     try:
-        start, end = _locations(raw, event_id, sub_event_id)
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
-    body_part = first_present(tags, _BODY_PART_TAGS) or _SUB_EVENT_BODY_PARTS.get(
-        sub_event_id or -1
+        period = _PERIODS[raw.matchPeriod]
+    except KeyError as error:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{raw.id}: {error!r}") from None
+    codes = _either(raw.eventId, raw.eventName), _either(raw.subEventId, raw.subEventName)
+    if codes[0] is None:
+        raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: no event id")
+    tags = frozenset([tag.id for tag in raw.tags])
+    team_id = str(raw.teamId)
+    point = _typed_point
+    return (
+        source_event_id,
+        period,
+        raw.eventSec,
+        codes,
+        tags,
+        raw.positions,
+        point,
+        raw.playerId,
+        team_id,
     )
-    player_id = _code(raw.get("playerId"))
+
+
+def _typed_point(position: WyPosition) -> Coordinates:
+    point = _points.get((position.x, position.y))
+    return _point({"x": position.x, "y": position.y}) if point is None else point
+
+
+def _event(
+    match_id: str,
+    players: Mapping[str, LineupPlayer],
+    index: int,
+    source_event_id: str,
+    period: int,
+    seconds: float,
+    codes: tuple[int | None, int | None],
+    tags: frozenset[int],
+    positions: Sequence[Any],
+    point: Callable[[Any], Coordinates],
+    player_id: int | None,
+    team_id: str,
+) -> Event:
+    """The event, from its raw fields as either path reads them (``_Fields``); DroppedEvent
+    for a position ``point`` cannot read or a value the domain does not take."""
+    reading = _readings.get((*codes, tags)) or _reading(*codes, tags)
+    start = end = None
+    if reading.locations:
+        try:
+            if positions:
+                start = point(positions[0])
+            if len(positions) > 1 and reading.locations == _START_AND_END:
+                end = point(positions[1])
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            raise DroppedEvent(INVALID_LOCATION, f"{source_event_id}: {error!r}") from None
     player_key = str(player_id) if player_id else ""
-    player = (players or {}).get(player_key)
+    player = players.get(player_key)
     our_id = event_id_for(SOURCE, match_id, source_event_id)
-    label = source_type(event_id, sub_event_id)
     try:
         return Event(
             our_id,
             SOURCE,
             match_id,
             source_event_id,
-            label,
-            event_type,
+            reading.label,
+            reading.type,
             index,
             period,
             seconds,
-            str(raw.get("teamId", "")),
+            team_id,
             player_key,
             player.name if player is not None else "",
             start,
             end,
-            _outcome(event_type, tags),
-            body_part,
-            _SET_PIECES.get(sub_event_id or -1),
-            first_present(tags, _CARD_TAGS),
-            pass_details=pass_details(sub_event_id, tags) if event_type is EventType.PASS else None,
-            shot_details=ShotDetails(penalty=sub_event_id == PENALTY_SUB_EVENT)
-            if event_type is EventType.SHOT
-            else None,
-            goalkeeper_action=goalkeeper_action(event_id, sub_event_id, tags)
-            if event_type is EventType.GOALKEEPER
-            else None,
-            duel_kind=_DUEL_KINDS.get(sub_event_id or -1) if event_type is EventType.DUEL else None,
+            reading.outcome,
+            reading.body_part,
+            reading.set_piece,
+            reading.card,
+            pass_details=reading.pass_details,
+            shot_details=reading.shot_details,
+            goalkeeper_action=reading.goalkeeper_action,
+            duel_kind=reading.duel_kind,
         )
     except ValueError as error:
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
+
+
+def _map_dict_event(
+    match_id: str, players: Mapping[str, LineupPlayer], raw: RawEvent, index: int
+) -> Event:
+    return _event(match_id, players, index, *_dict_fields(raw))
+
+
+def _map_typed_events(
+    match_id: str, roster: Roster, raw_events: list[WyEvent], known_teams: set[str], drops: Drops
+) -> list[Event]:
+    """``map_objects`` for a file decoded into ``WyEvent`` structs (every one an object)."""
+    players = roster.players
+    mapped: list[Event] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(raw_events, start=1):
+        try:
+            event = _event(match_id, players, position, *_typed_fields(raw))
+        except DroppedEvent as drop:
+            drops.add(drop)
+            continue
+        source_event_id = event.source_event_id
+        if event.team_id not in known_teams:
+            drops.add(DroppedEvent(UNKNOWN_TEAM, f"{source_event_id}: {event.team_id}"))
+        elif source_event_id in seen:
+            drops.add(DroppedEvent(DUPLICATE_EVENT_ID, source_event_id))
+        else:
+            seen.add(source_event_id)
+            mapped.append(event)
+    return mapped
+
+
+def _as_dict(raw: Any) -> Any:
+    """A ``WyEvent`` as the dict its JSON was (the dict path reads it the same way)."""
+    return msgspec.to_builtins(raw) if type(raw) is WyEvent else raw
 
 
 def map_match(
@@ -459,12 +667,19 @@ def map_match(
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
     drops = Drops(on_dropped)
-    events = map_objects(
-        match_file.events,
-        partial(map_event, match_id=match_file.match_id, players=match_file.roster.players),
-        {home.team_id, away.team_id},
-        drops,
-    )
+    known_teams = {home.team_id, away.team_id}
+    typed = [raw for raw in match_file.events if type(raw) is WyEvent]
+    if len(typed) == len(match_file.events):
+        events = _map_typed_events(
+            match_file.match_id, match_file.roster, typed, known_teams, drops
+        )
+    else:  # dicts (a file that does not fit the types), or a mix
+        events = map_objects(
+            map(_as_dict, match_file.events),
+            partial(_map_dict_event, match_file.match_id, match_file.roster.players),
+            known_teams,
+            drops,
+        )
     info = build_match_info(
         match_file,
         home,
@@ -479,16 +694,15 @@ def map_match(
     )
 
 
-def unmapped_vocabulary(raw_events: Iterable[RawEvent]) -> Counter[str]:
+def unmapped_vocabulary(raw_events: Iterable[RawEvent | WyEvent]) -> Counter[str]:
     """How often each event/sub-event that maps to ``generic`` (``"sub_event:72"``) and each
     tag no table reads (``"tag:1401"``) occurs: the provider vocabulary we do not carry."""
     counts: Counter[str] = Counter()
-    for raw in raw_events:
+    for raw in map(_as_dict, raw_events):
         if not isinstance(raw, Mapping):
             continue
-        event_id = _code(raw.get("eventName", raw.get("eventId")))
-        sub_event_id = _code(raw.get("subEventName", raw.get("subEventId")))
-        tags = tags_of(raw)
+        event_id, sub_event_id = event_codes(raw)
+        tags = tags_of(raw) or frozenset()
         if canonical_type(event_id, sub_event_id, frozenset()) is EventType.GENERIC:
             counts[f"sub_event:{sub_event_id if sub_event_id is not None else event_id}"] += 1
         for tag in tags - USED_TAGS:

@@ -9,8 +9,8 @@ from processors.adapters.files import files_for
 from processors.adapters.provider import FolderRepository
 from processors.adapters.provider import mapping_errors
 from processors.adapters.wyscout.loaders import WyscoutLoader
-from processors.adapters.wyscout.mapping import SOURCE
 from processors.adapters.wyscout.mapping import map_match
+from processors.adapters.wyscout.match_info import SOURCE
 from processors.settings import Settings
 
 
