@@ -1,6 +1,6 @@
 """What every provider's mapper shares: a raw event it cannot use is dropped and counted by
-reason, never lost silently; the drop reasons they have in common; the loop over a file of
-raw event objects (Wyscout, Stats Perform); and the small lookups of provider codes."""
+reason, never lost silently; the drop reasons they have in common; the match assembled with
+its drops and unmapped values; and the small lookups of provider codes."""
 
 from __future__ import annotations
 
@@ -49,33 +49,6 @@ class Drops:
         self.counts[drop.reason] += 1
         if self.on_dropped is not None:
             self.on_dropped(drop.reason, str(drop))
-
-
-def map_objects(
-    raw_events: Iterable[Any],
-    map_one: Callable[[Mapping[str, Any], int], Event],
-    known_teams: Collection[str],
-    drops: Drops,
-) -> list[Event]:
-    """Each raw event object mapped by ``map_one(raw, position)`` (positions from 1), or
-    dropped: not an object, a team not in the match, a provider id seen before."""
-    events: list[Event] = []
-    seen: set[str] = set()
-    for position, raw in enumerate(raw_events, start=1):
-        try:
-            if type(raw) is not dict and not isinstance(raw, Mapping):  # dicts: no ABC check
-                raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
-            event = map_one(raw, position)
-            if event.team_id not in known_teams:
-                raise DroppedEvent(UNKNOWN_TEAM, f"{event.source_event_id}: {event.team_id}")
-            if event.source_event_id in seen:
-                raise DroppedEvent(DUPLICATE_EVENT_ID, event.source_event_id)
-        except DroppedEvent as drop:
-            drops.add(drop)
-            continue
-        seen.add(event.source_event_id)
-        events.append(event)
-    return events
 
 
 def assembled(

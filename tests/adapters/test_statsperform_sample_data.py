@@ -106,6 +106,15 @@ def test_every_type_and_qualifier_in_the_files_is_mapped_or_counted_unmapped(mat
     )
     for qualifier_id, count in qualifiers.items():
         assert qualifier_id in USED_QUALIFIERS or unmapped[f"qualifier:{qualifier_id}"] == count
+    # ... and the match carries them for the events it kept (not the two after full time)
+    kept = {e.source_event_id for e in match.events}
+    expected = Counter(
+        str(qualifier_id)
+        for r in raw_events
+        if str(r["id"]) in kept
+        for qualifier_id in {q["qualifierId"] for q in r["qualifier"]} - USED_QUALIFIERS
+    )
+    assert {v: n for f, v, n in match.unmapped if f == "qualifier"} == expected
 
 
 def test_the_team_set_ups_are_starting_lineups_before_the_kick_off(match):

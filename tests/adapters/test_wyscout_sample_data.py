@@ -120,6 +120,9 @@ def test_every_sub_event_and_tag_in_the_file_is_mapped_or_counted_unmapped(match
     for tag, count in tags.items():
         assert tag in USED_TAGS or unmapped[f"tag:{tag}"] == count, tag
     assert not {k for k in unmapped if k.startswith("tag:") and int(k[4:]) in USED_TAGS}
+    # ... and the match carries the same counts (every event of the sample is kept)
+    on_match = {f"{field}:{value}": n for field, value, n in match.unmapped if field == "tag"}
+    assert on_match == {k: n for k, n in unmapped.items() if k.startswith("tag:")}
 
 
 def test_player_names_come_from_the_players_map(match):

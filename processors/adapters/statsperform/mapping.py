@@ -52,6 +52,7 @@ from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
 from processors.adapters.mapping import assembled
 from processors.adapters.mapping import first_present
+from processors.adapters.mapping import generic_types
 from processors.adapters.statsperform.match_info import SOURCE
 from processors.adapters.statsperform.match_info import build_match_info
 from processors.adapters.statsperform.raw import NOT_A_LIST
@@ -671,6 +672,7 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
     drops = Drops(on_dropped)
     events: list[Event] = []
     seen: set[str] = set()
+    qualifiers: Counter[int] = Counter()  # of the kept events: no table reads them
     for position, raw in enumerate(raws, start=1):
         try:
             if isinstance(raw, DroppedEvent):
@@ -679,6 +681,10 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
             events.append(_kept(event, known_teams, seen))
         except DroppedEvent as drop:
             drops.add(drop)
+            continue
+        entries = raw.qualifier
+        if entries and entries is not NOT_A_LIST:
+            qualifiers.update({entry.qualifierId for entry in entries} - USED_QUALIFIERS)
     info = build_match_info(
         match_file, raws, events, count_goals(events, home.team_id, away.team_id), starts
     )
@@ -691,7 +697,15 @@ def map_match(match_file: StatsPerformMatchFile, *, on_dropped: OnDropped | None
         drops,
         info,
         sides_known=match_file.sides_known,
+        unmapped=_unmapped(events, qualifiers),
     )
+
+
+def _unmapped(events: list[Event], qualifiers: Counter[int]) -> Counter[tuple[str, str]]:
+    """``Match.unmapped``: the types kept as generic and the qualifiers no table reads."""
+    unmapped = generic_types(events)
+    unmapped.update({("qualifier", str(q)): n for q, n in qualifiers.items()})
+    return unmapped
 
 
 def unmapped_vocabulary(raw_events: Iterable[Any]) -> Counter[str]:

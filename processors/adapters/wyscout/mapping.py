@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from functools import partial
 from typing import Any
 from typing import Final
 from typing import NamedTuple
@@ -59,7 +58,7 @@ from processors.adapters.mapping import Drops
 from processors.adapters.mapping import OnDropped
 from processors.adapters.mapping import assembled
 from processors.adapters.mapping import first_present
-from processors.adapters.mapping import map_objects
+from processors.adapters.mapping import generic_types
 from processors.adapters.mapping import provider_int
 from processors.adapters.wyscout.match_info import SOURCE
 from processors.adapters.wyscout.match_info import build_match_info
@@ -612,22 +611,36 @@ def _event(
         raise DroppedEvent(UNREADABLE_EVENT, f"{source_event_id}: {error}") from None
 
 
-def _map_dict_event(
-    match_id: str, players: Mapping[str, LineupPlayer], raw: RawEvent, index: int
-) -> Event:
-    return _event(match_id, players, index, *_dict_fields(raw))
+def _object_fields(raw: Any, position: int) -> _Fields:
+    """``_dict_fields`` of a raw event that must be an object (a dict as JSON gives)."""
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # dicts: no ABC check
+        raise DroppedEvent(UNREADABLE_EVENT, f"row {position} is not an object")
+    return _dict_fields(raw)
 
 
-def _map_typed_events(
-    match_id: str, roster: Roster, raw_events: list[WyEvent], known_teams: set[str], drops: Drops
-) -> list[Event]:
-    """``map_objects`` for a file decoded into ``WyEvent`` structs (every one an object)."""
+def _struct_fields(raw: WyEvent, position: int) -> _Fields:
+    return _typed_fields(raw)
+
+
+def _map_events(
+    match_id: str,
+    roster: Roster,
+    raw_events: Iterable[Any],
+    fields_of: Callable[[Any, int], _Fields],
+    known_teams: set[str],
+    drops: Drops,
+) -> tuple[list[Event], Counter[tuple[str, str]]]:
+    """Each raw event mapped from what ``fields_of`` reads of it, or dropped: unreadable, a
+    team not in the match, an id kept before; with the tags no table reads, counted for
+    the events kept (``Match.unmapped``: ("tag", id))."""
     players = roster.players
     mapped: list[Event] = []
+    unread_tags: Counter[int] = Counter()
     seen: set[str] = set()
     for position, raw in enumerate(raw_events, start=1):
         try:
-            event = _event(match_id, players, position, *_typed_fields(raw))
+            fields = fields_of(raw, position)
+            event = _event(match_id, players, position, *fields)
         except DroppedEvent as drop:
             drops.add(drop)
             continue
@@ -639,7 +652,12 @@ def _map_typed_events(
         else:
             seen.add(source_event_id)
             mapped.append(event)
-    return mapped
+            tags = fields[4]
+            if tags and not tags <= USED_TAGS:
+                unread_tags.update(tags - USED_TAGS)
+    unmapped = generic_types(mapped)
+    unmapped.update({("tag", str(tag)): count for tag, count in unread_tags.items()})
+    return mapped, unmapped
 
 
 def _as_dict(raw: Any) -> Any:
@@ -667,19 +685,14 @@ def map_match(
     else:
         raise ValueError(f"home team {home_team_id} does not play in match {match_file.match_id}")
     drops = Drops(on_dropped)
-    known_teams = {home.team_id, away.team_id}
-    typed = [raw for raw in match_file.events if type(raw) is WyEvent]
-    if len(typed) == len(match_file.events):
-        events = _map_typed_events(
-            match_file.match_id, match_file.roster, typed, known_teams, drops
-        )
+    rest = ({home.team_id, away.team_id}, drops)
+    raws = match_file.events
+    if all(type(raw) is WyEvent for raw in raws):
+        mapped = _map_events(match_file.match_id, match_file.roster, raws, _struct_fields, *rest)
     else:  # dicts (a file that does not fit the types), or a mix
-        events = map_objects(
-            map(_as_dict, match_file.events),
-            partial(_map_dict_event, match_file.match_id, match_file.roster.players),
-            known_teams,
-            drops,
-        )
+        raws = [_as_dict(raw) for raw in raws]
+        mapped = _map_events(match_file.match_id, match_file.roster, raws, _object_fields, *rest)
+    events, unmapped = mapped
     info = build_match_info(
         match_file,
         home,
@@ -690,7 +703,15 @@ def map_match(
     raw_count = len(match_file.events)
     teams = (home, away)
     return assembled(
-        SOURCE, match_file.match_id, teams, events, raw_count, drops, info, sides_known=sides_known
+        SOURCE,
+        match_file.match_id,
+        teams,
+        events,
+        raw_count,
+        drops,
+        info,
+        sides_known=sides_known,
+        unmapped=unmapped,
     )
 
 

@@ -91,6 +91,22 @@ def test_wyscout_unknown_sub_events_are_generic_and_counted():
     assert wyscout.unmapped_vocabulary([row]) == {"sub_event:77": 1, "tag:9999": 1}
 
 
+def test_wyscout_tags_no_table_reads_are_counted_on_the_match_for_kept_events_only():
+    rows = [
+        wy(1, eventName=7, subEventName=77, tags=[{"id": 9999}, {"id": 1801}]),
+        wy(2, tags=[{"id": 9999}, {"id": 1401}]),
+        wy(3, team=3, tags=[{"id": 9999}]),  # dropped: unknown team
+        wy(2, tags=[{"id": 1401}]),  # dropped: the same id again
+    ]
+    match = wy_match(*rows)
+    assert match.unmapped == (
+        ("tag", "1401", 1),
+        ("tag", "9999", 2),
+        ("type", "Others on the ball/77", 1),
+    )
+    assert match.unmapped_by_field == {"tag": 3, "type": 1}
+
+
 START = "2021-01-01T12:00:00.000Z"
 
 
@@ -180,3 +196,17 @@ def test_opta_period_start_from_ma1_is_used_when_ma3_has_no_start_event():
     match_file = opta.StatsPerformMatchFile("m", TEAMS, (row,), period_starts_utc=starts)
     (event,) = opta.map_match(match_file).events
     assert event.seconds == pytest.approx(4.5)
+
+
+def test_opta_qualifiers_no_table_reads_are_counted_on_the_match_for_kept_events_only():
+    rows = [
+        sp(1, qualifiers=[(9001, "x"), (9001, "again"), (140, "50")]),
+        sp(2, qualifiers=[(9001, None), (9002, "1")]),
+        sp(3, team="3", qualifiers=[(9001, None)]),  # dropped: unknown team
+        sp(4, 43, qualifiers=[(9001, None)]),  # dropped: deleted by the provider
+    ]
+    match = sp_match(*rows)
+    assert [u for u in match.unmapped if u[0] == "qualifier"] == [
+        ("qualifier", "9001", 2),
+        ("qualifier", "9002", 1),
+    ]
