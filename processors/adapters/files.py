@@ -139,7 +139,12 @@ class HttpFiles(FileStore):
 
     def describe(self) -> str:
         parts = urllib.parse.urlsplit(self.base_url)
-        return f"{self.source} URL {parts.scheme}://{parts.hostname}{parts.path}"  # no credentials
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 address, bracketed as in the URL
+            host = f"[{host}]"
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        return f"{self.source} URL {parts.scheme}://{host}{parts.path}"  # no credentials
 
     def url_for(self, folder: str, file_name: str) -> str:
         quoted = urllib.parse.quote(file_name, safe="")
