@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from domain import EventType
+from domain import InvalidSourceData
 from domain import Match
 from domain import Outcome
 from processors.adapters.files import LocalFiles
@@ -103,3 +104,22 @@ def test_the_public_layout_has_the_same_unmapped_vocabulary(original_document, p
     counts = unmapped_vocabulary(public_events)
     assert counts == unmapped_vocabulary(original_document["events"])
     assert counts["sub_event:72"] > 0
+
+
+def test_a_file_that_is_only_the_events_list_maps_the_same_events(tmp_path, original):
+    """One match cut out of the public data set's per-competition files is a bare list of
+    its events (no teams or players maps): the same events, teams named by their ids."""
+    events = orjson.loads((wyscout_dir() / f"{WY_MATCH}.json").read_bytes())["events"]
+    (tmp_path / f"{WY_MATCH}.json").write_bytes(orjson.dumps([to_public_layout(e) for e in events]))
+    bare = get_match(tmp_path)
+    assert [e.event_id for e in bare.events] == [e.event_id for e in original.events]
+    assert bare.goals_by_team() == {"1612": 3, "1631": 2}
+    assert {bare.home.name, bare.away.name} == {"1612", "1631"}
+    assert {e.player_name for e in bare.events} == {""}  # no players map: no names
+
+
+def test_a_bare_list_with_three_teams_is_refused_in_words(tmp_path):
+    rows = [{"id": n, "teamId": n, "matchPeriod": "1H", "eventSec": 1.0} for n in (1, 2, 3)]
+    (tmp_path / f"{WY_MATCH}.json").write_bytes(orjson.dumps(rows))
+    with pytest.raises(InvalidSourceData, match="3 teams, not two"):
+        get_match(tmp_path)

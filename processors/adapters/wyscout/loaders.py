@@ -113,10 +113,17 @@ def _typed_document(data: bytes) -> tuple[dict[str, Any], list[Any]] | None:
 
 
 def _dict_document(data: bytes, match_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """The file's maps and events: an API v2 document, or the bare list of one match's
+    events (as cut out of the public data set's per-competition files: no maps)."""
     document = parse_json(data, f"wyscout match {match_id}: the file")
+    if isinstance(document, list):
+        return {}, document
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
-        raise InvalidSourceData(f"wyscout match {match_id}: the file has no 'events' list")
+        raise InvalidSourceData(
+            f"wyscout match {match_id}: the file is neither an events list nor an object "
+            "with an 'events' list"
+        )
     return document, events
 
 
