@@ -354,6 +354,16 @@ def _after(start: datetime, seconds: float) -> datetime:
     return start + timedelta(microseconds=round(seconds * 1_000_000))
 
 
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY_MICROS: Final = 86_400_000_000
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since 1970-01-01T00:00Z, exactly (datetime arithmetic is integral)."""
+    since = moment - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
+
+
 @dataclass(frozen=True, slots=True)
 class _Team:
     team_id: str
@@ -407,10 +417,27 @@ class _Clock:
     anchors: Mapping[int, str]
     breaks: Mapping[int, float]
     notes: Mapping[int, str]
+    start_micros: Mapping[int, int] = field(default_factory=dict)
+    """``starts`` as ``_micros``."""
+    dates: dict[int, str] = field(default_factory=dict)
+    """Day (since 1970-01-01) -> its ``YYYY-MM-DD``, filled as ``text_at`` meets days."""
 
-    def at(self, period: int, seconds: float) -> datetime | None:
-        start = self.starts.get(period)
-        return None if start is None else _after(start, seconds)
+    def text_at(self, period: int, seconds: float) -> str | None:
+        """``format_utc`` of the period's start + ``seconds`` (None when the start is
+        unknown), as integer microseconds: no datetime per event, one per day met."""
+        start = self.start_micros.get(period)
+        if start is None:
+            return None
+        day, micros = divmod(start + round(seconds * 1_000_000), _DAY_MICROS)
+        date = self.dates.get(day)
+        if date is None:  # the datetime way once: a day out of its range fails as it did
+            date = self.dates[day] = _after(self.starts[period], seconds).date().isoformat()
+        whole, fraction = divmod(micros, 1_000_000)
+        hours, rest = divmod(whole, 3600)
+        minutes, second = divmod(rest, 60)
+        if fraction % 1000:
+            return f"{date}T{hours:02d}:{minutes:02d}:{second:02d}.{fraction:06d}Z"
+        return f"{date}T{hours:02d}:{minutes:02d}:{second:02d}.{fraction // 1000:03d}Z"
 
     def missing_reason(self, period: int) -> str:
         return "no_kick_off_time" if self.kick_off is None else "no_period_start_time"
@@ -471,7 +498,8 @@ def _clock(
             ends[period] = _after(start, float(given_period["duration_seconds"]))
         elif period in end_seconds:
             ends[period] = _after(start, end_seconds[period])
-    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks, notes)
+    start_micros = {period: _micros(start) for period, start in starts.items()}
+    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks, notes, start_micros)
 
 
 # ---------------------------------------------------------------- events
@@ -519,8 +547,8 @@ def _record_or_reason(
     if team_id not in (ctx.home.team_id, ctx.away.team_id):
         return "unknown_team", None
     period, seconds = event["period"], float(event["seconds"])
-    moment = ctx.clock.at(period, seconds)
-    if moment is None:
+    time = ctx.clock.text_at(period, seconds)
+    if time is None:
         return ctx.clock.missing_reason(period), None
     start = event.get("start")
     if not start or start.get("x") is None or start.get("y") is None:
@@ -557,11 +585,10 @@ def _record_or_reason(
             receiver_id, receiver_team_id = candidate, ctx.line_up[candidate]
             received = event.get("received_seconds")
             if received is not None:
-                at = ctx.clock.at(period, float(received))
-                receiver_time = None if at is None else format_utc(at)
+                receiver_time = ctx.clock.text_at(period, float(received))
     body: dict[str, Any] = {
         "id": _require_str(event.get("event_id"), "event_id"),
-        "time": format_utc(moment),
+        "time": time,
         "period": PERIODS[period],
         "type": kind.type,
         "sub_type": kind.sub_type,
@@ -703,8 +730,8 @@ def _match_sheet(
         if period == 5:
             shootout[team_id] += 0 if own else 1
             continue
-        moment = ctx.clock.at(period, float(event["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(period, float(event["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(period)
         if not event.get("player_id"):
             return None, "goal_without_player"
@@ -712,7 +739,7 @@ def _match_sheet(
         shot = event.get("shot") or {}
         goal_items.append(
             {
-                "time": format_utc(moment),
+                "time": time,
                 "period": PERIODS[period],
                 "team_id": team_id,
                 "player_id": event["player_id"],
@@ -768,15 +795,15 @@ def _match_sheet(
         if period not in (1, 2, 3, 4) or sub.get("team_id") not in score:
             omitted["substitution_outside_play"] += 1
             continue
-        moment = ctx.clock.at(period, float(sub["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(period, float(sub["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(period)
         substitutions.append(
             {
                 "team_id": sub["team_id"],
-                "in_time": format_utc(moment),
+                "in_time": time,
                 "in_player_id": on_id,
-                "out_time": format_utc(moment),
+                "out_time": time,
                 "out_player_id": _require_str(off_id, "substitution player_off.player_id"),
                 "period": PERIODS[period],
             }
@@ -789,13 +816,13 @@ def _match_sheet(
         if not event.get("player_id") or event.get("team_id") not in score:
             omitted["card_without_player"] += 1
             continue
-        moment = ctx.clock.at(event["period"], float(event["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(event["period"], float(event["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(event["period"])
         cards.append(
             {
                 "team_id": event["team_id"],
-                "time": format_utc(moment),
+                "time": time,
                 "period": PERIODS[event["period"]],
                 "player_id": event["player_id"],
                 "type": card,
