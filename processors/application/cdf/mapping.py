@@ -102,10 +102,6 @@ class _Kind:
     outcome_type: str
     is_successful: bool
 
-    @property
-    def is_referee(self) -> bool:
-        return self.type == "referee"
-
 
 # ---------------------------------------------------------------- vocabulary tables
 
@@ -538,81 +534,86 @@ class _Context:
 def _record_or_reason(
     event: Mapping[str, Any], kind: _Kind | str, ctx: _Context
 ) -> tuple[str | None, dict[str, Any] | None]:
-    """The event's CDF body without related ids, or the reason it is withheld."""
+    """The event's CDF body (``related_event_ids`` still None), or why it is withheld."""
     if isinstance(kind, str):
         return kind, None
-    if ctx.home is None or ctx.away is None:
+    home, away = ctx.home, ctx.away
+    if home is None or away is None:
         return "home_away_unknown", None
-    team_id = event.get("team_id")
-    if team_id not in (ctx.home.team_id, ctx.away.team_id):
+    get = event.get
+    team_id = get("team_id")
+    is_home = team_id == home.team_id
+    if not is_home and team_id != away.team_id:
         return "unknown_team", None
-    period, seconds = event["period"], float(event["seconds"])
-    time = ctx.clock.text_at(period, seconds)
+    period = event["period"]
+    time = ctx.clock.text_at(period, float(event["seconds"]))
     if time is None:
         return ctx.clock.missing_reason(period), None
-    start = event.get("start")
+    start = get("start")
     if not start or start.get("x") is None or start.get("y") is None:
         return "no_location", None
-    is_home = team_id == ctx.home.team_id
     x, y = _cdf_xy(start, is_home)
     if abs(x) > _X_LIMIT or abs(y) > _Y_LIMIT:
         return "location_out_of_bounds", None
-    if kind.is_referee and not ctx.official_id:
+    cdf_type = kind.type
+    is_referee = cdf_type == "referee"
+    if is_referee and not ctx.official_id:
         return "no_official_id", None
-    player_id = event.get("player_id") or ""
-    if not kind.is_referee and not player_id:
+    player_id = get("player_id") or ""
+    if not is_referee and not player_id:
         return "no_player", None
-    end = event.get("end")
+    end = get("end")
     end_xy = (
         _cdf_xy(end, is_home)
         if end and end.get("x") is not None and end.get("y") is not None
         else None
     )
-    body_part = _BODY_PART.get(event.get("body_part") or "")
+    body_part = _BODY_PART.get(get("body_part") or "")
     if body_part is None and kind.sub_type == "throw_in":
         # Law 15: a throw-in is taken with both hands; StatsBomb names no body part for it.
         body_part = "hands"
-    if kind.type in ("pass", "shot"):
+    if cdf_type == "pass" or cdf_type == "shot":
         if end_xy is None:
             return "no_end_location", None
         if body_part is None:
             return "no_body_part", None
     receiver_id = receiver_team_id = receiver_time = None
-    receiver = event.get("receiver")
-    if kind.type == "pass" and kind.is_successful and isinstance(receiver, dict):
-        candidate = receiver.get("player_id")
-        if isinstance(candidate, str) and candidate in ctx.line_up:
-            receiver_id, receiver_team_id = candidate, ctx.line_up[candidate]
-            received = event.get("received_seconds")
-            if received is not None:
-                receiver_time = ctx.clock.text_at(period, float(received))
+    if cdf_type == "pass" and kind.is_successful:
+        receiver = get("receiver")
+        if isinstance(receiver, dict):
+            candidate = receiver.get("player_id")
+            if isinstance(candidate, str) and candidate in ctx.line_up:
+                receiver_id, receiver_team_id = candidate, ctx.line_up[candidate]
+                received = get("received_seconds")
+                if received is not None:
+                    receiver_time = ctx.clock.text_at(period, float(received))
     body: dict[str, Any] = {
-        "id": _require_str(event.get("event_id"), "event_id"),
+        "id": _require_str(get("event_id"), "event_id"),
         "time": time,
         "period": PERIODS[period],
-        "type": kind.type,
+        "type": cdf_type,
         "sub_type": kind.sub_type,
         "is_successful": kind.is_successful,
         "outcome_type": kind.outcome_type,
     }
-    if kind.is_referee:
+    if is_referee:
         body["official_id"] = ctx.official_id
     else:
         body["player_id"] = player_id
         body["team_id"] = team_id
-    body |= {
-        "receiver_id": receiver_id,
-        "receiver_time": receiver_time,
-        "receiver_team_id": receiver_team_id,
-        "x": x,
-        "y": y,
-        "x_end": None if end_xy is None else end_xy[0],
-        "y_end": None if end_xy is None else end_xy[1],
-        "body_part": body_part,
-    }
-    metrics = event.get("metrics") or {}
-    if kind.type == "shot" and isinstance(metrics.get("statsbomb_xg"), int | float):
-        body["metrics"] = {"xg": float(metrics["statsbomb_xg"])}
+    body["receiver_id"] = receiver_id
+    body["receiver_time"] = receiver_time
+    body["receiver_team_id"] = receiver_team_id
+    body["x"] = x
+    body["y"] = y
+    body["x_end"] = None if end_xy is None else end_xy[0]
+    body["y_end"] = None if end_xy is None else end_xy[1]
+    body["body_part"] = body_part
+    body["related_event_ids"] = None  # set once every written id is known
+    if cdf_type == "shot":
+        xg = (get("metrics") or {}).get("statsbomb_xg")
+        if isinstance(xg, int | float):
+            body["metrics"] = {"xg": float(xg)}
     return None, body
 
 
@@ -620,33 +621,30 @@ def _event_records(
     events: Sequence[Mapping[str, Any]], ctx: _Context, omitted: Counter[str]
 ) -> tuple[list[dict[str, Any]], Counter[str]]:
     types = {event.get("event_id"): event.get("type") for event in events}
+    fouls = {event_id for event_id, kind in types.items() if kind == "foul_committed"}
     withheld: Counter[str] = Counter()
     bodies: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
     for event in events:
-        related = event.get("related_event_ids") or []
-        mirrors = any(types.get(other) == "foul_committed" for other in related)
+        mirrors = not fouls.isdisjoint(event.get("related_event_ids") or [])
         reason, body = _record_or_reason(event, _classify(event, mirrors), ctx)
         if reason is not None or body is None:
             withheld[reason or "no_cdf_counterpart"] += 1
             continue
-        receiver = event.get("receiver")
         if (
-            body["type"] == "pass"
+            body["receiver_id"] is None
+            and body["type"] == "pass"
             and body["is_successful"]
-            and body["receiver_id"] is None
-            and isinstance(receiver, dict)
+            and isinstance(event.get("receiver"), dict)
         ):
             omitted["receiver_not_in_line_up"] += 1
         bodies.append((event, body))
     written = {body["id"] for _, body in bodies}
+    match_id = ctx.match_id
     records = []
     for event, body in bodies:
         related = [i for i in event.get("related_event_ids") or [] if i in written]
         body["related_event_ids"] = related or None
-        metrics = body.pop("metrics", None)
-        if metrics is not None:
-            body["metrics"] = metrics
-        records.append({"match": {"id": ctx.match_id}, "meta": {"is_synced": False}, "event": body})
+        records.append({"match": {"id": match_id}, "meta": {"is_synced": False}, "event": body})
     return records, withheld
 
 
