@@ -351,7 +351,10 @@ def _after(start: datetime, seconds: float) -> datetime:
 
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_DAY_MICROS: Final = 86_400_000_000
+# The pieces of a time's text after its date, by minute of the day, second, millisecond.
+_HOURS_MINUTES: Final = tuple(f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
+_SECONDS: Final = tuple(f"{s:02d}" for s in range(60))
+_MILLIS: Final = tuple(f".{ms:03d}Z" for ms in range(1000))
 
 
 def _micros(moment: datetime) -> int:
@@ -424,16 +427,15 @@ class _Clock:
         start = self.start_micros.get(period)
         if start is None:
             return None
-        day, micros = divmod(start + round(seconds * 1_000_000), _DAY_MICROS)
+        whole, fraction = divmod(start + round(seconds * 1_000_000), 1_000_000)
+        day, second = divmod(whole, 86_400)
         date = self.dates.get(day)
         if date is None:  # the datetime way once: a day out of its range fails as it did
             date = self.dates[day] = _after(self.starts[period], seconds).date().isoformat()
-        whole, fraction = divmod(micros, 1_000_000)
-        hours, rest = divmod(whole, 3600)
-        minutes, second = divmod(rest, 60)
+        minute, second = divmod(second, 60)
         if fraction % 1000:
-            return f"{date}T{hours:02d}:{minutes:02d}:{second:02d}.{fraction:06d}Z"
-        return f"{date}T{hours:02d}:{minutes:02d}:{second:02d}.{fraction // 1000:03d}Z"
+            return f"{date}{_HOURS_MINUTES[minute]}{_SECONDS[second]}.{fraction:06d}Z"
+        return f"{date}{_HOURS_MINUTES[minute]}{_SECONDS[second]}{_MILLIS[fraction // 1000]}"
 
     def missing_reason(self, period: int) -> str:
         return "no_kick_off_time" if self.kick_off is None else "no_period_start_time"
