@@ -33,6 +33,7 @@ from processors.application import job_states
 from processors.application.cdf import CDF_EVENT_TYPE
 from processors.application.cdf import CDF_MATCH_SHEET_TYPE
 from processors.application.cdf import CdfMatch
+from processors.application.cdf import encode_event_record
 from processors.application.cdf import event_records
 from processors.application.cdf import match_records
 from processors.application.cdf import to_cdf
@@ -170,7 +171,7 @@ class CdfLaneStep:
             Output(
                 self.events_topic,
                 key,
-                orjson.dumps(record),
+                encode_event_record(record),
                 record_headers(f"{record['event']['id']}@r{revision}", ce_type),
             )
             for ce_type, record in event_records(result)

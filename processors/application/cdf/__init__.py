@@ -9,6 +9,7 @@ The mapping is documented in contracts/README.md ("Common Data Format").
 from processors.application.cdf.lane import CDF_EVENT_TYPE
 from processors.application.cdf.lane import CDF_MATCH_SHEET_TYPE
 from processors.application.cdf.lane import CDF_META_TYPE
+from processors.application.cdf.lane import encode_event_record
 from processors.application.cdf.lane import event_records
 from processors.application.cdf.lane import match_records
 from processors.application.cdf.lane import record_key
@@ -33,6 +34,7 @@ __all__ = [
     "WITHHELD_REASONS",
     "CdfInputError",
     "CdfMatch",
+    "encode_event_record",
     "event_records",
     "events_jsonl",
     "match_records",

@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 from typing import Final
 
+import msgspec
+import orjson
+
 from processors.application.cdf.mapping import CDF_VERSION
 from processors.application.cdf.mapping import CdfMatch
 from processors.application.cdf.render import meta_record
@@ -20,6 +23,11 @@ CDF_MATCH_SHEET_TYPE: Final = f"io.pitchstream.cdf-match-sheet.v{CDF_VERSION}"
 CDF_META_TYPE: Final = f"io.pitchstream.cdf-meta.v{CDF_VERSION}"
 
 CdfRecord = tuple[str, dict[str, Any]]
+
+_ENCODER: Final = msgspec.json.Encoder()
+_SAME_FLOATS: Final = 1e16
+"""msgspec and orjson write every float below this magnitude alike; from here on orjson
+writes ``1e+16``, msgspec ``1e16``."""
 
 
 def record_key(match_info: dict[str, Any]) -> str:
@@ -43,3 +51,26 @@ def match_records(result: CdfMatch, *, extension: bool = True) -> list[CdfRecord
     if meta is not None:
         records.append((CDF_META_TYPE, meta))
     return records
+
+
+def encode_event_record(record: dict[str, Any]) -> bytes:
+    """``orjson.dumps(record)``'s bytes for a ``cdf-events`` record, written by msgspec
+    (about 4x faster here). The two write the same JSON for all an event record holds (strings,
+    null, booleans, its coordinates, xg) but floats of 1e16 or more, ints beyond 64 bits (orjson
+    refuses them) and strings with lone surrogates (both refuse, with other errors): a record
+    with a coordinate or xg not below 1e16 (or NaN), or whose player id is not a string (any
+    JSON value the payload gave), and any record msgspec refuses, is left to orjson."""
+    event = record["event"]
+    if type(event.get("player_id", "")) is not str:
+        return orjson.dumps(record)
+    for key in ("x", "y", "x_end", "y_end"):
+        value = event[key]
+        if value is not None and not -_SAME_FLOATS < value < _SAME_FLOATS:
+            return orjson.dumps(record)
+    metrics = event.get("metrics")
+    if metrics is not None and not -_SAME_FLOATS < metrics["xg"] < _SAME_FLOATS:
+        return orjson.dumps(record)
+    try:
+        return _ENCODER.encode(record)
+    except (TypeError, ValueError, OverflowError):
+        return orjson.dumps(record)  # the error orjson gives, if any

@@ -102,10 +102,6 @@ class _Kind:
     outcome_type: str
     is_successful: bool
 
-    @property
-    def is_referee(self) -> bool:
-        return self.type == "referee"
-
 
 # ---------------------------------------------------------------- vocabulary tables
 
@@ -354,6 +350,19 @@ def _after(start: datetime, seconds: float) -> datetime:
     return start + timedelta(microseconds=round(seconds * 1_000_000))
 
 
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# The pieces of a time's text after its date, by minute of the day, second, millisecond.
+_HOURS_MINUTES: Final = tuple(f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
+_SECONDS: Final = tuple(f"{s:02d}" for s in range(60))
+_MILLIS: Final = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since 1970-01-01T00:00Z, exactly (datetime arithmetic is integral)."""
+    since = moment - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
+
+
 @dataclass(frozen=True, slots=True)
 class _Team:
     team_id: str
@@ -407,10 +416,26 @@ class _Clock:
     anchors: Mapping[int, str]
     breaks: Mapping[int, float]
     notes: Mapping[int, str]
+    start_micros: Mapping[int, int] = field(default_factory=dict)
+    """``starts`` as ``_micros``."""
+    dates: dict[int, str] = field(default_factory=dict)
+    """Day (since 1970-01-01) -> its ``YYYY-MM-DD``, filled as ``text_at`` meets days."""
 
-    def at(self, period: int, seconds: float) -> datetime | None:
-        start = self.starts.get(period)
-        return None if start is None else _after(start, seconds)
+    def text_at(self, period: int, seconds: float) -> str | None:
+        """``format_utc`` of the period's start + ``seconds`` (None when the start is
+        unknown), as integer microseconds: no datetime per event, one per day met."""
+        start = self.start_micros.get(period)
+        if start is None:
+            return None
+        whole, fraction = divmod(start + round(seconds * 1_000_000), 1_000_000)
+        day, second = divmod(whole, 86_400)
+        date = self.dates.get(day)
+        if date is None:  # the datetime way once: a day out of its range fails as it did
+            date = self.dates[day] = _after(self.starts[period], seconds).date().isoformat()
+        minute, second = divmod(second, 60)
+        if fraction % 1000:
+            return f"{date}{_HOURS_MINUTES[minute]}{_SECONDS[second]}.{fraction:06d}Z"
+        return f"{date}{_HOURS_MINUTES[minute]}{_SECONDS[second]}{_MILLIS[fraction // 1000]}"
 
     def missing_reason(self, period: int) -> str:
         return "no_kick_off_time" if self.kick_off is None else "no_period_start_time"
@@ -471,7 +496,8 @@ def _clock(
             ends[period] = _after(start, float(given_period["duration_seconds"]))
         elif period in end_seconds:
             ends[period] = _after(start, end_seconds[period])
-    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks, notes)
+    start_micros = {period: _micros(start) for period, start in starts.items()}
+    return _Clock(kick_off, supplied_by, starts, ends, anchors, breaks, notes, start_micros)
 
 
 # ---------------------------------------------------------------- events
@@ -510,82 +536,86 @@ class _Context:
 def _record_or_reason(
     event: Mapping[str, Any], kind: _Kind | str, ctx: _Context
 ) -> tuple[str | None, dict[str, Any] | None]:
-    """The event's CDF body without related ids, or the reason it is withheld."""
+    """The event's CDF body (``related_event_ids`` still None), or why it is withheld."""
     if isinstance(kind, str):
         return kind, None
-    if ctx.home is None or ctx.away is None:
+    home, away = ctx.home, ctx.away
+    if home is None or away is None:
         return "home_away_unknown", None
-    team_id = event.get("team_id")
-    if team_id not in (ctx.home.team_id, ctx.away.team_id):
+    get = event.get
+    team_id = get("team_id")
+    is_home = team_id == home.team_id
+    if not is_home and team_id != away.team_id:
         return "unknown_team", None
-    period, seconds = event["period"], float(event["seconds"])
-    moment = ctx.clock.at(period, seconds)
-    if moment is None:
+    period = event["period"]
+    time = ctx.clock.text_at(period, float(event["seconds"]))
+    if time is None:
         return ctx.clock.missing_reason(period), None
-    start = event.get("start")
+    start = get("start")
     if not start or start.get("x") is None or start.get("y") is None:
         return "no_location", None
-    is_home = team_id == ctx.home.team_id
     x, y = _cdf_xy(start, is_home)
     if abs(x) > _X_LIMIT or abs(y) > _Y_LIMIT:
         return "location_out_of_bounds", None
-    if kind.is_referee and not ctx.official_id:
+    cdf_type = kind.type
+    is_referee = cdf_type == "referee"
+    if is_referee and not ctx.official_id:
         return "no_official_id", None
-    player_id = event.get("player_id") or ""
-    if not kind.is_referee and not player_id:
+    player_id = get("player_id") or ""
+    if not is_referee and not player_id:
         return "no_player", None
-    end = event.get("end")
+    end = get("end")
     end_xy = (
         _cdf_xy(end, is_home)
         if end and end.get("x") is not None and end.get("y") is not None
         else None
     )
-    body_part = _BODY_PART.get(event.get("body_part") or "")
+    body_part = _BODY_PART.get(get("body_part") or "")
     if body_part is None and kind.sub_type == "throw_in":
         # Law 15: a throw-in is taken with both hands; StatsBomb names no body part for it.
         body_part = "hands"
-    if kind.type in ("pass", "shot"):
+    if cdf_type == "pass" or cdf_type == "shot":
         if end_xy is None:
             return "no_end_location", None
         if body_part is None:
             return "no_body_part", None
     receiver_id = receiver_team_id = receiver_time = None
-    receiver = event.get("receiver")
-    if kind.type == "pass" and kind.is_successful and isinstance(receiver, dict):
-        candidate = receiver.get("player_id")
-        if isinstance(candidate, str) and candidate in ctx.line_up:
-            receiver_id, receiver_team_id = candidate, ctx.line_up[candidate]
-            received = event.get("received_seconds")
-            if received is not None:
-                at = ctx.clock.at(period, float(received))
-                receiver_time = None if at is None else format_utc(at)
+    if cdf_type == "pass" and kind.is_successful:
+        receiver = get("receiver")
+        if isinstance(receiver, dict):
+            candidate = receiver.get("player_id")
+            if isinstance(candidate, str) and candidate in ctx.line_up:
+                receiver_id, receiver_team_id = candidate, ctx.line_up[candidate]
+                received = get("received_seconds")
+                if received is not None:
+                    receiver_time = ctx.clock.text_at(period, float(received))
     body: dict[str, Any] = {
-        "id": _require_str(event.get("event_id"), "event_id"),
-        "time": format_utc(moment),
+        "id": _require_str(get("event_id"), "event_id"),
+        "time": time,
         "period": PERIODS[period],
-        "type": kind.type,
+        "type": cdf_type,
         "sub_type": kind.sub_type,
         "is_successful": kind.is_successful,
         "outcome_type": kind.outcome_type,
     }
-    if kind.is_referee:
+    if is_referee:
         body["official_id"] = ctx.official_id
     else:
         body["player_id"] = player_id
         body["team_id"] = team_id
-    body |= {
-        "receiver_id": receiver_id,
-        "receiver_time": receiver_time,
-        "receiver_team_id": receiver_team_id,
-        "x": x,
-        "y": y,
-        "x_end": None if end_xy is None else end_xy[0],
-        "y_end": None if end_xy is None else end_xy[1],
-        "body_part": body_part,
-    }
-    metrics = event.get("metrics") or {}
-    if kind.type == "shot" and isinstance(metrics.get("statsbomb_xg"), int | float):
-        body["metrics"] = {"xg": float(metrics["statsbomb_xg"])}
+    body["receiver_id"] = receiver_id
+    body["receiver_time"] = receiver_time
+    body["receiver_team_id"] = receiver_team_id
+    body["x"] = x
+    body["y"] = y
+    body["x_end"] = None if end_xy is None else end_xy[0]
+    body["y_end"] = None if end_xy is None else end_xy[1]
+    body["body_part"] = body_part
+    body["related_event_ids"] = None  # set once every written id is known
+    if cdf_type == "shot":
+        xg = (get("metrics") or {}).get("statsbomb_xg")
+        if isinstance(xg, int | float):
+            body["metrics"] = {"xg": float(xg)}
     return None, body
 
 
@@ -593,33 +623,30 @@ def _event_records(
     events: Sequence[Mapping[str, Any]], ctx: _Context, omitted: Counter[str]
 ) -> tuple[list[dict[str, Any]], Counter[str]]:
     types = {event.get("event_id"): event.get("type") for event in events}
+    fouls = {event_id for event_id, kind in types.items() if kind == "foul_committed"}
     withheld: Counter[str] = Counter()
     bodies: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
     for event in events:
-        related = event.get("related_event_ids") or []
-        mirrors = any(types.get(other) == "foul_committed" for other in related)
+        mirrors = not fouls.isdisjoint(event.get("related_event_ids") or [])
         reason, body = _record_or_reason(event, _classify(event, mirrors), ctx)
         if reason is not None or body is None:
             withheld[reason or "no_cdf_counterpart"] += 1
             continue
-        receiver = event.get("receiver")
         if (
-            body["type"] == "pass"
+            body["receiver_id"] is None
+            and body["type"] == "pass"
             and body["is_successful"]
-            and body["receiver_id"] is None
-            and isinstance(receiver, dict)
+            and isinstance(event.get("receiver"), dict)
         ):
             omitted["receiver_not_in_line_up"] += 1
         bodies.append((event, body))
     written = {body["id"] for _, body in bodies}
+    match_id = ctx.match_id
     records = []
     for event, body in bodies:
         related = [i for i in event.get("related_event_ids") or [] if i in written]
         body["related_event_ids"] = related or None
-        metrics = body.pop("metrics", None)
-        if metrics is not None:
-            body["metrics"] = metrics
-        records.append({"match": {"id": ctx.match_id}, "meta": {"is_synced": False}, "event": body})
+        records.append({"match": {"id": match_id}, "meta": {"is_synced": False}, "event": body})
     return records, withheld
 
 
@@ -703,8 +730,8 @@ def _match_sheet(
         if period == 5:
             shootout[team_id] += 0 if own else 1
             continue
-        moment = ctx.clock.at(period, float(event["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(period, float(event["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(period)
         if not event.get("player_id"):
             return None, "goal_without_player"
@@ -712,7 +739,7 @@ def _match_sheet(
         shot = event.get("shot") or {}
         goal_items.append(
             {
-                "time": format_utc(moment),
+                "time": time,
                 "period": PERIODS[period],
                 "team_id": team_id,
                 "player_id": event["player_id"],
@@ -768,15 +795,15 @@ def _match_sheet(
         if period not in (1, 2, 3, 4) or sub.get("team_id") not in score:
             omitted["substitution_outside_play"] += 1
             continue
-        moment = ctx.clock.at(period, float(sub["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(period, float(sub["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(period)
         substitutions.append(
             {
                 "team_id": sub["team_id"],
-                "in_time": format_utc(moment),
+                "in_time": time,
                 "in_player_id": on_id,
-                "out_time": format_utc(moment),
+                "out_time": time,
                 "out_player_id": _require_str(off_id, "substitution player_off.player_id"),
                 "period": PERIODS[period],
             }
@@ -789,13 +816,13 @@ def _match_sheet(
         if not event.get("player_id") or event.get("team_id") not in score:
             omitted["card_without_player"] += 1
             continue
-        moment = ctx.clock.at(event["period"], float(event["seconds"]))
-        if moment is None:
+        time = ctx.clock.text_at(event["period"], float(event["seconds"]))
+        if time is None:
             return None, ctx.clock.missing_reason(event["period"])
         cards.append(
             {
                 "team_id": event["team_id"],
-                "time": format_utc(moment),
+                "time": time,
                 "period": PERIODS[event["period"]],
                 "player_id": event["player_id"],
                 "type": card,
