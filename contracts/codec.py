@@ -28,6 +28,18 @@ import orjson
 T = TypeVar("T")
 
 
+_hints_by_class: dict[type, dict[str, Any]] = {}
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    """``get_type_hints`` of a contract class, resolved once: it evaluates every annotation
+    string on each call (a JobState decode 340 -> 25 us, half of decoding a manifest)."""
+    hints = _hints_by_class.get(cls)
+    if hints is None:
+        hints = _hints_by_class[cls] = get_type_hints(cls)
+    return hints
+
+
 class ContractError(ValueError):
     """A message that does not satisfy its contract; the text says which field and why."""
 
@@ -75,7 +87,7 @@ def from_dict(cls: type[T], data: Any, *, path: str = "") -> T:
     where = path or cls.__name__
     if not isinstance(data, dict):
         raise ContractError(f"{where}: expected an object, got {_json_type(data)}")
-    hints = get_type_hints(cls)
+    hints = _type_hints(cls)
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         key = _key(f)
