@@ -52,6 +52,7 @@ from processors.application.cdf_lane import CdfLaneStep
 from processors.application.cdf_lane import SegmentReader
 from processors.logs import get_logger
 from processors.logs import scrub
+from processors.memory import collection_paused
 from processors.memory import trim_heap
 from processors.metrics import Metrics
 from processors.settings import Settings
@@ -202,7 +203,8 @@ class CdfLane:
 
     def handle(self, message: Any) -> None:
         partition, offset = message.partition(), message.offset()
-        batch = self.step.batch(message.key(), message.value(), message.headers() or [])
+        with collection_paused():
+            batch = self.step.batch(message.key(), message.value(), message.headers() or [])
         producer = self.producer(partition)
         try:
             producer.begin_transaction()
