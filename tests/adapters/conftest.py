@@ -17,14 +17,30 @@ import pytest
 import statsbombpy.config
 
 from domain import Match
+from processors.adapters.registry import build_repositories
 from processors.adapters.statsperform import statsperform_repository
 from processors.adapters.wyscout import WyscoutRepository
 from processors.adapters.wyscout import wyscout_repository as wyscout_repository_at
+from processors.settings import Settings
 from tests.paths import SP_MATCH
 from tests.paths import WY_MATCH
+from tests.paths import metrica_dir
 from tests.paths import statsbomb_dir
 from tests.paths import statsperform_dir
 from tests.paths import wyscout_dir
+
+
+@pytest.fixture(scope="module")
+def repositories():
+    """Every provider's repository on its sample folder under ``../shared/data``."""
+    settings = Settings(
+        statsbomb_dir=str(statsbomb_dir()),
+        metrica_dir=str(metrica_dir()),
+        wyscout_dir=str(wyscout_dir()),
+        statsperform_dir=str(statsperform_dir()),
+    )
+    return build_repositories(settings)
+
 
 BROKEN_MATCH = "500500"
 """A match id the server answers with 503 (a provider outage)."""

@@ -24,16 +24,10 @@ import pytest
 
 from contracts.v1.match_published import Segment
 from contracts.v1.match_published import encode_match_published
-from processors.adapters.registry import build_repositories
 from processors.application.cdf_lane import CdfBatch
 from processors.application.cdf_lane import CdfLaneStep
 from processors.application.cdf_lane import SegmentReader
-from processors.settings import Settings
 from tests.fakes import InMemoryPublisher
-from tests.paths import metrica_dir
-from tests.paths import statsbomb_dir
-from tests.paths import statsperform_dir
-from tests.paths import wyscout_dir
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 JOB = "job-pin"
@@ -164,17 +158,6 @@ class Segments(SegmentReader):
     def read(self, segment: Segment) -> list[bytes]:
         assert segment.job_id == JOB
         return self.payloads[segment.from_offset : segment.from_offset + segment.records]
-
-
-@pytest.fixture(scope="module")
-def repositories():
-    settings = Settings(
-        statsbomb_dir=str(statsbomb_dir()),
-        metrica_dir=str(metrica_dir()),
-        wyscout_dir=str(wyscout_dir()),
-        statsperform_dir=str(statsperform_dir()),
-    )
-    return build_repositories(settings)
 
 
 def filled(info: dict[str, Any]) -> dict[str, Any]:

@@ -16,12 +16,6 @@ import hashlib
 import pytest
 
 from contracts.v1.match_event import encode_match_event
-from processors.adapters.registry import build_repositories
-from processors.settings import Settings
-from tests.paths import metrica_dir
-from tests.paths import statsbomb_dir
-from tests.paths import statsperform_dir
-from tests.paths import wyscout_dir
 
 # (source, match) -> (events kept, sha256 of the payloads, of repr(match), of repr(match.info))
 PINNED = {
@@ -74,17 +68,6 @@ PINNED = {
         "241dd160fab10bdbbb9a1ff3a16f45f1500ec6025a544e6fd2a6fe2efa289220",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def repositories():
-    settings = Settings(
-        statsbomb_dir=str(statsbomb_dir()),
-        metrica_dir=str(metrica_dir()),
-        wyscout_dir=str(wyscout_dir()),
-        statsperform_dir=str(statsperform_dir()),
-    )
-    return build_repositories(settings)
 
 
 @pytest.mark.parametrize("source, match_id", sorted(PINNED))
