@@ -23,6 +23,8 @@ from processors.entrypoints.consumer import ConsumedMessage
 from processors.entrypoints.consumer import build_runner
 from processors.entrypoints.watchdog import ConsumerWatchdog
 from processors.entrypoints.web import register_web
+from processors.liveness import Heartbeat
+from processors.liveness import LivenessWatch
 from processors.logs import get_logger
 from processors.memory import trim_heap
 from processors.metrics import Metrics
@@ -129,10 +131,23 @@ def create_app(
         versions=VersionLog(settings),
     )
     watchdog = ConsumerWatchdog(app, topics.ingest_requests, runner.idle_since)
+    # Alive: the event loop runs this timer and the ingest agent is not stuck in a request
+    # (a request's age counts from the last beat before it). A silent worker exits and
+    # `pitchstream worker` starts a fresh one (processors/liveness.py).
+    heartbeat = Heartbeat()
+    liveness = LivenessWatch(heartbeat, what="worker")
 
     @app.timer(interval=5.0)
     async def watch_request_consumer() -> None:
         await watchdog.check()
+        if runner.idle_since() is not None:
+            heartbeat.beat()
+        if liveness.ident is None:
+            liveness.start()
+
+    @app.on_before_shutdown.connect
+    async def stop_liveness_watch(sender: Any, /, *args: Any, **kwargs: Any) -> None:
+        liveness.stop_event.set()
 
     @app.agent(ingest_topic, name="ingest", concurrency=1)
     async def ingest(stream: Any) -> None:

@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from processors.liveness import STALL_EXIT_CODE
 from processors.logs import get_logger
 
 STALL_SECONDS = 20.0
-STALL_EXIT_CODE = 75  # EX_TEMPFAIL: try again
 
 
 class ConsumerWatchdog:

@@ -50,6 +50,8 @@ from processors.adapters.kafka.publisher import TRANSACTION_TIMEOUT_MS
 from processors.application.cdf_lane import CdfBatch
 from processors.application.cdf_lane import CdfLaneStep
 from processors.application.cdf_lane import SegmentReader
+from processors.liveness import Heartbeat
+from processors.liveness import LivenessWatch
 from processors.logs import get_logger
 from processors.logs import scrub
 from processors.memory import collection_paused
@@ -67,14 +69,18 @@ queue, the pause before the next fetch once it is full must be short too (1 s by
 a 4,000-event segment then took over a second to read)."""
 # librdkafka's RD_KAFKA_PARTITION_UA, produce()'s default: the configured partitioner picks.
 _ANY_PARTITION: Final = -1
+JOIN_TIMEOUT_SECONDS: Final = 60.0
+"""At least this long without an assignment after subscribing or a revocation, and the
+lane's loop starts again (see ``CdfLane._check_joined``)."""
 CHILD_COMMAND: Final = (sys.executable, "-m", "processors.adapters.kafka.cdf_lane")
 
 
 class KafkaSegmentReader(SegmentReader):
     """Reads a segment from ``match-events`` read_committed, one consumer reused."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, heartbeat: Heartbeat | None = None) -> None:
         self.topic = settings.topics.match_events
+        self.heartbeat = heartbeat or Heartbeat()
         self.consumer = Consumer(
             {
                 **settings.kafka_client_config(),
@@ -100,6 +106,7 @@ class KafkaSegmentReader(SegmentReader):
         values: list[bytes] = []
         deadline = time.monotonic() + READ_TIMEOUT_SECONDS
         while len(values) < segment.records:
+            self.heartbeat.beat()  # a manifest may name many segments, each read in time
             if time.monotonic() > deadline:
                 raise KafkaException(
                     KafkaError(
@@ -136,15 +143,17 @@ class CdfLane:
         *,
         stop: threading.Event,
         producer_factory: Callable[[dict[str, Any]], Producer] = Producer,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics
         self.stop = stop
+        self.heartbeat = heartbeat or Heartbeat()
         self.topics = settings.topics
         self.producer_factory = producer_factory
         self.log = get_logger("pitchstream.cdf")
         self.producers: dict[int, Producer] = {}
-        self.reader = KafkaSegmentReader(settings)
+        self.reader = KafkaSegmentReader(settings, self.heartbeat)
         self.step = CdfLaneStep(
             self.reader,
             events_topic=self.topics.cdf_events,
@@ -185,11 +194,16 @@ class CdfLane:
         return producer
 
     def run(self) -> None:
-        self.consumer.subscribe([self.topics.match_published], on_revoke=self._revoked)
+        self.consumer.subscribe(
+            [self.topics.match_published], on_assign=self._assigned, on_revoke=self._revoked
+        )
+        self._waiting_since: float | None = time.monotonic()  # for the group to assign
         try:
             while not self.stop.is_set():
+                self.heartbeat.beat()
                 message = self.consumer.poll(0.5)
                 if message is None:
+                    self._check_joined()
                     continue
                 error = message.error()
                 if error is not None:
@@ -205,7 +219,9 @@ class CdfLane:
         partition, offset = message.partition(), message.offset()
         with collection_paused():
             batch = self.step.batch(message.key(), message.value(), message.headers() or [])
+        self.heartbeat.beat()  # each Kafka call below waits 60 s at most
         producer = self.producer(partition)
+        self.heartbeat.beat()
         try:
             producer.begin_transaction()
             for output in batch.outputs:
@@ -231,11 +247,13 @@ class CdfLane:
                     ],
                     partition=notice_partition,
                 )
+            self.heartbeat.beat()
             producer.send_offsets_to_transaction(
                 [TopicPartition(message.topic(), partition, offset + 1)],
                 self.consumer.consumer_group_metadata(),
                 60,
             )
+            self.heartbeat.beat()
             producer.commit_transaction(60)
         except BaseException:
             self.producers.pop(partition, None)
@@ -288,7 +306,32 @@ class CdfLane:
         for reason, count in batch.withheld.items():
             metrics.cdf_withheld.labels(reason).inc(count)
 
+    def _check_joined(self) -> None:
+        """A consumer whose group never assigns it (its join lost in a broker restart) polls
+        nothing and raises nothing: after ``join_timeout`` the loop starts again with a new
+        consumer, and says so (an assignment, even of no partitions, ends the wait)."""
+        waiting_since = self._waiting_since
+        if waiting_since is None or time.monotonic() - waiting_since < self.join_timeout:
+            return
+        raise KafkaException(
+            KafkaError(
+                KafkaError._TIMED_OUT,
+                f"the CDF lane's consumer was not assigned any partition of "
+                f"{self.topics.match_published} in {self.join_timeout:.0f} s",
+            )
+        )
+
+    @property
+    def join_timeout(self) -> float:
+        """Long enough for a dead member's session to expire (the group waits for it)."""
+        return max(JOIN_TIMEOUT_SECONDS, 2 * self.settings.session_timeout)
+
+    def _assigned(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        self._waiting_since = None
+        self.log.info("CDF lane assigned", partitions=sorted(tp.partition for tp in partitions))
+
     def _revoked(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        self._waiting_since = time.monotonic()
         for tp in partitions:  # another member may take them: it fences with its own producer
             producer = self.producers.pop(tp.partition, None)
             if producer is not None:
@@ -313,14 +356,20 @@ class CdfLaneThread(threading.Thread):
         self.stop_event = threading.Event()
         self.log = get_logger("pitchstream.cdf")
         self.runs = 0
+        self.heartbeat = Heartbeat()
+        """Beaten by the loop; in the lane's process a ``LivenessWatch`` ends a silent one."""
 
     def run(self) -> None:
         pause = 0.5
         while not self.stop_event.is_set():
             started = time.monotonic()
             self.runs += 1
+            self.heartbeat.beat()
             try:
-                CdfLane(self.settings, self.metrics, stop=self.stop_event).run()
+                lane = CdfLane(
+                    self.settings, self.metrics, stop=self.stop_event, heartbeat=self.heartbeat
+                )
+                lane.run()
             except Exception as error:
                 self.metrics.cdf_failures.labels("lane").inc()
                 self.log.warning(
@@ -331,6 +380,7 @@ class CdfLaneThread(threading.Thread):
                 )
                 if time.monotonic() - started > 60:
                     pause = 0.5  # it had been working: start again soon
+                self.heartbeat.beat()
                 self.stop_event.wait(pause)
                 pause = min(pause * 2, MAX_PAUSE_SECONDS)
 
@@ -467,6 +517,9 @@ def run_lane_process() -> int:
     signal.signal(signal.SIGTERM, lambda *_: lane.stop_event.set())
     signal.signal(signal.SIGINT, lambda *_: lane.stop_event.set())
     lane.start()
+    # A lane silent for good (a Kafka call that never returns) ends this process; the worker
+    # starts a fresh one (CdfLaneProcess), whose producers fence this one's transactions.
+    LivenessWatch(lane.heartbeat, what="CDF lane").start()
     while lane.is_alive():
         lane.join(1.0)
         if os.getppid() != parent:  # the worker died before the death signal was set
