@@ -12,7 +12,10 @@ after a crash (nothing is lost: every publication is a transaction).
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -73,6 +76,8 @@ class LivenessWatch(threading.Thread):
             error=f"no sign of life for {silent:.0f} s (limit {self.limit:.0f} s)",
             exit_code=STALL_EXIT_CODE,
         )
+        with contextlib.suppress(Exception):  # where each thread is stuck, for the post-mortem
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
         self.exit(STALL_EXIT_CODE)
         return True
 
