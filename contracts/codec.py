@@ -16,6 +16,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
+from typing import Final
 from typing import Literal
 from typing import TypeVar
 from typing import Union
@@ -266,6 +267,12 @@ def _non_null_schema(tp: Any) -> dict[str, Any]:
     if tp in simple:
         return {"type": simple[tp]}
     raise TypeError(f"unsupported contract type {tp!r}")
+
+
+MSGSPEC_FLOATS_AS_ORJSON_BELOW: Final = 1e16
+"""msgspec writes a float as orjson does when its magnitude is below this; from here on
+orjson writes ``1e+16`` and msgspec ``1e16`` (NaN and infinities: null from both). The
+encoders that use msgspec for speed leave larger values to orjson, so bytes stay orjson's."""
 
 
 def loads(payload: bytes, what: str) -> Any:

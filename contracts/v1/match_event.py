@@ -25,6 +25,7 @@ from typing import Literal
 import msgspec
 import orjson
 
+from contracts.codec import MSGSPEC_FLOATS_AS_ORJSON_BELOW
 from contracts.codec import field_meta
 from contracts.codec import from_dict
 from contracts.codec import loads
@@ -281,6 +282,7 @@ def encode_match_event_content(match: Match, event: Event, position: int) -> byt
 
 _dumps: Final = orjson.dumps
 _encode: Final = msgspec.json.Encoder().encode
+_SAME_BELOW: Final = MSGSPEC_FLOATS_AS_ORJSON_BELOW
 _Raw: Final = msgspec.Raw
 _TeamTable = Mapping[str, tuple[str, str | None]]
 _last_teams: tuple[Team, Team, bool, _TeamTable] | None = None
@@ -421,7 +423,7 @@ def _content_fields(match: Match, event: Event, position: int) -> tuple[Any, ...
 def _number(value: Any) -> Any:
     """The value, or orjson's text of it where msgspec's would differ: from 1e16 on (``1e+16``
     against ``1e16``), and NaN and infinities (comparisons false; both write null)."""
-    return value if -1e16 < value < 1e16 else _Raw(_dumps(value))
+    return value if -_SAME_BELOW < value < _SAME_BELOW else _Raw(_dumps(value))
 
 
 def decode_match_event(payload: bytes) -> MatchEvent:

@@ -23,6 +23,7 @@ from typing import Final
 import orjson
 
 from contracts import ContractError
+from contracts.codec import loads
 from contracts.v1 import JobState
 from contracts.v1.headers import cloud_event_headers
 from contracts.v1.headers import header_value
@@ -240,10 +241,7 @@ class CdfLaneStep:
 
 
 def _parsed(value: bytes | None) -> dict[str, Any]:
-    try:
-        data = orjson.loads(value or b"")
-    except orjson.JSONDecodeError as error:
-        raise ContractError(f"manifest is not JSON: {error}") from None
+    data = loads(value or b"", "manifest")
     if not isinstance(data, dict):
         raise ContractError("manifest: expected an object")
     return data

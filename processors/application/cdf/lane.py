@@ -14,6 +14,7 @@ from typing import Final
 import msgspec
 import orjson
 
+from contracts.codec import MSGSPEC_FLOATS_AS_ORJSON_BELOW
 from processors.application.cdf.mapping import CDF_VERSION
 from processors.application.cdf.mapping import CdfMatch
 from processors.application.cdf.render import meta_record
@@ -25,9 +26,7 @@ CDF_META_TYPE: Final = f"io.pitchstream.cdf-meta.v{CDF_VERSION}"
 CdfRecord = tuple[str, dict[str, Any]]
 
 _ENCODER: Final = msgspec.json.Encoder()
-_SAME_FLOATS: Final = 1e16
-"""msgspec and orjson write every float below this magnitude alike; from here on orjson
-writes ``1e+16``, msgspec ``1e16``."""
+_SAME_FLOATS: Final = MSGSPEC_FLOATS_AS_ORJSON_BELOW
 
 
 def record_key(match_info: dict[str, Any]) -> str:
